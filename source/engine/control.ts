@@ -1,0 +1,32 @@
+/**
+ * What the console (or any other front end) may do to a running session. The UI calls these
+ * and renders `snapshot()`; it never trades on its own.
+ */
+import type {EngineSnapshot} from './snapshot.js';
+
+export interface SessionControl {
+	/** A fresh picture of the session; cheap enough to call once per frame. */
+	snapshot(): EngineSnapshot;
+	/** Called (at most once per event batch) when something visible changed. */
+	onChange(listener: () => void): () => void;
+	pause(symbol: string): void;
+	resume(symbol: string): void;
+	/** Pause every symbol, or resume all when all are paused. */
+	togglePauseAll(): void;
+	/** Cancel the symbol's orders, then market-sell its position. */
+	forceSell(symbol: string): void;
+	/** Cancel the symbol's open orders. */
+	cancel(symbol: string): void;
+	/** Force-sell every symbol. */
+	liquidateAll(): void;
+	/** Sim only: change replay speed by a factor (e.g. 2 or 0.5); returns the new speed. */
+	changeSpeed(factor: number): number | null;
+	/** True when any position or open order exists (quit asks before leaving them). */
+	hasExposure(): boolean;
+	/**
+	 * Stop the session: with `flatten`, cancel every order and sell every position first.
+	 * Without it, cancel the open orders the strategies placed but leave positions.
+	 * Resolves once the journal is flushed.
+	 */
+	shutdown(options: {flatten: boolean; reason: string}): Promise<void>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Journal records (CONTRACT §2). Every record carries `ts` (market time, epoch ms) and `type`;
+ * the writer turns `ts` into ISO-8601 UTC with milliseconds. Prices are dollars as numbers.
+ */
+import type {CancelReason, OrderEventKind, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
+
+export type CommandName = 'pause' | 'resume' | 'force_sell' | 'cancel' | 'liquidate_all' | 'quit' | 'kill_switch';
+
+export type JournalRecord =
+	| {ts: number; type: 'session'; event: 'start' | 'end'; mode: string; version: string; symbols: string[]; [extra: string]: unknown}
+	| {
+			ts: number;
+			type: 'order_submitted';
+			symbol: string;
+			strategy: StrategyName;
+			client_order_id: string;
+			side: Side;
+			order_type: OrderType;
+			qty: number;
+			limit_price: number | null;
+			time_in_force: TimeInForce;
+			reason: OrderReason;
+	  }
+	| {
+			ts: number;
+			type: 'order_update';
+			symbol: string;
+			client_order_id: string;
+			order_id: string | null;
+			event: OrderEventKind;
+			filled_qty: number;
+			filled_avg_price: number | null;
+			position_qty: number;
+			message?: string;
+	  }
+	| {ts: number; type: 'cancel_requested'; symbol: string; client_order_id: string; reason: CancelReason}
+	| {ts: number; type: 'state'; symbol: string; strategy: StrategyName; from: string; to: string}
+	| {ts: number; type: 'signal'; symbol: string; strategy: StrategyName; [field: string]: unknown}
+	| {ts: number; type: 'command'; command: CommandName; symbol: string | null; [extra: string]: unknown}
+	| {ts: number; type: 'error'; message: string; symbol: string | null}
+	| {ts: number; type: 'risk'; guard: string; message: string; symbol: string | null};
+
+export type JournalType = JournalRecord['type'];
+
+/** Where journal records go. Implementations never throw on write (a trade must not stop for I/O). */
+export interface Journal {
+	write(record: JournalRecord): void;
+	/** Push buffered lines to the file (a no-op for unbuffered writers). */
+	flush(): void;
+	close(): void;
+}
+
+/** A journal that drops everything (backtests with --journal off, unit tests). */
+export const nullJournal: Journal = {write() {}, flush() {}, close() {}};
+
+/** Collects records in memory (tests, the console's log pane). */
+export class MemoryJournal implements Journal {
+	readonly records: JournalRecord[] = [];
+	write(record: JournalRecord): void {
+		this.records.push(record);
+	}
+	flush(): void {}
+	close(): void {}
+	ofType<T extends JournalType>(type: T): Extract<JournalRecord, {type: T}>[] {
+		return this.records.filter((r): r is Extract<JournalRecord, {type: T}> => r.type === type);
+	}
+}
+
+/** Journal that forwards to several (file + memory for the UI). */
+export function teeJournal(...targets: Journal[]): Journal {
+	return {
+		write(record) {
+			for (const t of targets) t.write(record);
+		},
+		flush() {
+			for (const t of targets) t.flush();
+		},
+		close() {
+			for (const t of targets) t.close();
+		},
+	};
+}

@@ -1,0 +1,86 @@
+import {closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync} from 'node:fs';
+import type {Journal, JournalRecord} from './records.js';
+
+export interface FileJournalOptions {
+	/**
+	 * `sync`: every record is written with one write(2) as it happens (live, paper, sim console).
+	 * `buffered`: records collect in memory and go out in whole lines every `bufferBytes` and on
+	 * flush/close (backtests, where the run is reproducible and throughput matters).
+	 */
+	readonly mode: 'sync' | 'buffered';
+	readonly bufferBytes?: number;
+}
+
+/** Serialize one record as a JSON line with `ts` as ISO-8601 UTC milliseconds. */
+export function serializeRecord(record: JournalRecord): string {
+	const {ts, ...rest} = record;
+	return JSON.stringify({ts: new Date(ts).toISOString(), ...rest}) + '\n';
+}
+
+/**
+ * Append-only JSONL journal. Opened with O_APPEND so an existing journal is never truncated,
+ * and each line goes out in a single write so a crash leaves at most one torn last line.
+ */
+export class FileJournal implements Journal {
+	readonly path: string;
+	private fd: number | null;
+	private readonly mode: 'sync' | 'buffered';
+	private readonly bufferBytes: number;
+	private pending: string[] = [];
+	private pendingBytes = 0;
+
+	constructor(path: string, options: FileJournalOptions = {mode: 'sync'}) {
+		this.path = path;
+		this.fd = openSync(path, 'a+');
+		this.mode = options.mode;
+		this.bufferBytes = options.bufferBytes ?? 1 << 20;
+		this.endTornTail();
+	}
+
+	/** A crash can leave a last line without its newline: end it, so new lines stay whole. */
+	private endTornTail(): void {
+		const size = fstatSync(this.fd!).size;
+		if (size === 0) return;
+		const last = Buffer.alloc(1);
+		readSync(this.fd!, last, 0, 1, size - 1);
+		if (last[0] !== 0x0a) this.writeOut('\n');
+	}
+
+	write(record: JournalRecord): void {
+		if (this.fd === null) return;
+		const line = serializeRecord(record);
+		if (this.mode === 'sync') {
+			this.writeOut(line);
+			return;
+		}
+		this.pending.push(line);
+		this.pendingBytes += line.length;
+		if (this.pendingBytes >= this.bufferBytes) this.flush();
+	}
+
+	flush(): void {
+		if (this.fd === null || this.pending.length === 0) return;
+		const chunk = this.pending.join('');
+		this.pending = [];
+		this.pendingBytes = 0;
+		this.writeOut(chunk);
+	}
+
+	close(): void {
+		if (this.fd === null) return;
+		this.flush();
+		try {
+			fsyncSync(this.fd);
+		} catch {
+			// fsync can fail on pipes or special files; the data is already written.
+		}
+		closeSync(this.fd);
+		this.fd = null;
+	}
+
+	private writeOut(text: string): void {
+		const buffer = Buffer.from(text, 'utf8');
+		let offset = 0;
+		while (offset < buffer.length) offset += writeSync(this.fd!, buffer, offset);
+	}
+}
