@@ -24,9 +24,11 @@ export interface SessionControl {
 	/** True when any position or open order exists (quit asks before leaving them). */
 	hasExposure(): boolean;
 	/**
-	 * Stop the session: with `flatten`, cancel every order and sell every position first.
-	 * Without it, cancel the open orders the strategies placed but leave positions.
-	 * Resolves once the journal is flushed.
+	 * Stop the session and resolve once the journal is flushed.
+	 * - `flatten`: cancel every open order, market-sell every position, wait (bounded) for fills.
+	 * - `cancel_orders`: cancel every open order, keep positions (Ctrl+C / SIGTERM default:
+	 *   no orphan orders, positions are rebuilt on the next start).
+	 * - `leave`: the operator chose to leave orders and positions as they are.
 	 */
-	shutdown(options: {flatten: boolean; reason: string}): Promise<void>;
+	shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void>;
 }
