@@ -1,0 +1,141 @@
+/**
+ * Minute-bar CSV reader (CONTRACT §7): header `timestamp,open,high,low,close,volume`,
+ * timestamp = bar start in ISO-8601 UTC, symbol from the file name. Only regular-session
+ * bars are kept; a duplicate (symbol, start) keeps the first row. Malformed rows are errors
+ * naming the file and line.
+ */
+import {readFileSync} from 'node:fs';
+import {parseMicros} from '../../core/money.js';
+import {isRegularSessionStart, nyDate} from '../../core/time.js';
+import type {Bar} from '../../core/types.js';
+import {DataError} from './data-error.js';
+import {expandDataPaths, symbolFromFileName} from './files.js';
+
+export const MINUTE_HEADER = 'timestamp,open,high,low,close,volume';
+
+export interface MinuteData {
+	/** Bars per symbol, ascending by start, regular session only. */
+	readonly bars: Map<string, Bar[]>;
+	readonly files: string[];
+	readonly droppedOutOfSession: number;
+	readonly duplicates: number;
+}
+
+export function isMinuteCsvName(name: string): boolean {
+	return name.toLowerCase().endsWith('.csv');
+}
+
+export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFileName(file)): {bars: Bar[]; dropped: number; duplicates: number} {
+	const lines = text.split(/\r?\n/);
+	const header = (lines[0] ?? '').trim().replace(/^\uFEFF/, '').toLowerCase();
+	if (header !== MINUTE_HEADER) throw new DataError(`${file}:1: expected header "${MINUTE_HEADER}", found "${header.slice(0, 60)}"`);
+	const bars: Bar[] = [];
+	let dropped = 0;
+	for (let i = 1; i < lines.length; i++) {
+		const line = lines[i]!;
+		if (line.trim() === '') continue;
+		const cells = line.split(',');
+		const where = `${file}:${i + 1}`;
+		if (cells.length !== 6) throw new DataError(`${where}: expected 6 fields, found ${cells.length}`);
+		const start = Date.parse(cells[0]!);
+		if (Number.isNaN(start) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(cells[0]!.trim())) {
+			throw new DataError(`${where}: bad timestamp "${cells[0]}" (want ISO-8601 UTC like 2019-02-11T14:30:00Z)`);
+		}
+		const open = parseMicros(cells[1]!);
+		const high = parseMicros(cells[2]!);
+		const low = parseMicros(cells[3]!);
+		const close = parseMicros(cells[4]!);
+		const volume = Number(cells[5]);
+		for (const [name, value] of [['open', open], ['high', high], ['low', low], ['close', close]] as const) {
+			if (!(value > 0)) throw new DataError(`${where}: bad ${name} price "${cells[['open', 'high', 'low', 'close'].indexOf(name) + 1]}"`);
+		}
+		if (!Number.isFinite(volume) || volume < 0 || cells[5]!.trim() === '') throw new DataError(`${where}: bad volume "${cells[5]}"`);
+		if (high < low) throw new DataError(`${where}: high ${cells[2]} is below low ${cells[3]}`);
+		if (!isRegularSessionStart(start)) {
+			dropped += 1;
+			continue;
+		}
+		bars.push({symbol, start, open, high, low, close, volume});
+	}
+	bars.sort((a, b) => a.start - b.start);
+	let duplicates = 0;
+	const unique: Bar[] = [];
+	for (const bar of bars) {
+		if (unique.length > 0 && unique[unique.length - 1]!.start === bar.start) {
+			duplicates += 1;
+			continue;
+		}
+		unique.push(bar);
+	}
+	return {bars: unique, dropped, duplicates};
+}
+
+/** Read minute CSVs from files or folders; optionally only the given symbols. */
+export function loadMinuteData(paths: readonly string[], symbols?: readonly string[]): MinuteData {
+	const files = expandDataPaths(paths, isMinuteCsvName);
+	if (files.length === 0) throw new DataError(`no .csv files in ${paths.join(', ')}`);
+	const wanted = symbols && symbols.length > 0 ? new Set(symbols) : null;
+	const bars = new Map<string, Bar[]>();
+	let dropped = 0;
+	let duplicates = 0;
+	for (const file of files) {
+		const symbol = symbolFromFileName(file);
+		if (wanted && !wanted.has(symbol)) continue;
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch (error) {
+			throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+		}
+		const parsed = parseMinuteCsv(text, file, symbol);
+		dropped += parsed.dropped;
+		const existing = bars.get(symbol);
+		if (!existing) {
+			bars.set(symbol, parsed.bars);
+			duplicates += parsed.duplicates;
+			continue;
+		}
+		// Same symbol in several files (one per session): merge, first row wins on duplicates.
+		const seen = new Set(existing.map(b => b.start));
+		for (const bar of parsed.bars) {
+			if (seen.has(bar.start)) duplicates += 1;
+			else existing.push(bar);
+		}
+		existing.sort((a, b) => a.start - b.start);
+		duplicates += parsed.duplicates;
+	}
+	if (wanted) {
+		const missing = [...wanted].filter(s => !bars.has(s));
+		if (missing.length > 0) throw new DataError(`no minute data for ${missing.join(', ')} in ${paths.join(', ')}`);
+	}
+	return {bars, files, droppedOutOfSession: dropped, duplicates};
+}
+
+export interface BarSession {
+	/** New York date of the session. */
+	readonly date: string;
+	/** Every symbol's bars of the session, ascending by start, then by symbol name. */
+	readonly bars: readonly Bar[];
+}
+
+/** Split per-symbol bars into New York sessions, each merged in arrival order. */
+export function toSessions(bars: Map<string, Bar[]>): BarSession[] {
+	const byDate = new Map<string, Bar[]>();
+	for (const list of bars.values()) {
+		for (const bar of list) {
+			const date = nyDate(bar.start);
+			let day = byDate.get(date);
+			if (!day) {
+				day = [];
+				byDate.set(date, day);
+			}
+			day.push(bar);
+		}
+	}
+	return [...byDate.entries()]
+		.sort(([a], [b]) => (a < b ? -1 : 1))
+		.map(([date, list]) => ({
+			date,
+			bars: list.sort((a, b) => a.start - b.start || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),
+		}));
+}

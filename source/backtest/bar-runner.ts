@@ -1,0 +1,156 @@
+/**
+ * Bar-mode replay (CONTRACT §3): sessions of minute bars through the simulated exchange and
+ * the engine. At each arrival time A = start + 60 s, in symbol order: last prices become the
+ * closes, resting orders are matched, fills then bars reach the strategies, and the checkup
+ * runs for every symbol. Open orders expire at each session's end; cash and positions carry
+ * over and the next session rebuilds strategy state from them.
+ *
+ * The same stepper drives the console's SIM mode (paced by a clock) and the backtest (as fast
+ * as it goes).
+ */
+import type {Micros} from '../core/money.js';
+import type {Bar} from '../core/types.js';
+import type {Engine} from '../engine/engine.js';
+import type {SimExchange} from '../adapters/sim/exchange.js';
+import type {BarSession} from '../adapters/replay/minute-csv.js';
+import {EquityCurve, SymbolStats} from './metrics.js';
+import type {ScalpStrategy} from '../strategies/scalp.js';
+
+export const BAR_MS = 60_000;
+
+export interface BarReplayHooks {
+	/** After each arrival time is fully processed. */
+	afterStep?(arrivalMs: number): void;
+	/** After a session ended (orders expired). */
+	afterSession?(date: string): void;
+}
+
+/**
+ * Steps through sessions one arrival time at a time. `step()` processes the next arrival
+ * and returns its time, or null at the end.
+ */
+export class BarReplay {
+	private sessionIndex = -1;
+	private barIndex = 0;
+	private current: BarSession | null = null;
+	private readonly iterator: Iterator<BarSession>;
+	private finishedFlag = false;
+	readonly stats = new Map<string, SymbolStats>();
+	readonly equity = new EquityCurve();
+	private readonly scalpers: ScalpStrategy[];
+	/** Bars processed so far. */
+	barsProcessed = 0;
+	sessionsProcessed = 0;
+
+	constructor(
+		sessions: Iterable<BarSession>,
+		private readonly engine: Engine,
+		private readonly exchange: SimExchange,
+		private readonly hooks: BarReplayHooks = {},
+	) {
+		this.iterator = sessions[Symbol.iterator]();
+		this.scalpers = engine.strategies.filter((s): s is ScalpStrategy => s.kind === 'scalp');
+		for (const s of this.scalpers) this.stats.set(s.symbol, new SymbolStats(s.symbol));
+	}
+
+	get finished(): boolean {
+		return this.finishedFlag;
+	}
+
+	get sessionDate(): string | null {
+		return this.current?.date ?? null;
+	}
+
+	/** Arrival time of the next step, or null when the replay is over. */
+	peekNextArrival(): number | null {
+		if (!this.current || this.barIndex >= this.current.bars.length) {
+			if (!this.openNextSession()) return null;
+		}
+		return this.current!.bars[this.barIndex]!.start + BAR_MS;
+	}
+
+	private openNextSession(): boolean {
+		if (this.current) this.endSession();
+		const next = this.iterator.next();
+		if (next.done) {
+			this.current = null;
+			this.finishedFlag = true;
+			return false;
+		}
+		this.current = next.value;
+		this.sessionIndex += 1;
+		this.barIndex = 0;
+		if (this.current.bars.length === 0) return this.openNextSession();
+		const first = this.current.bars[0]!;
+		this.exchange.setTime(first.start);
+		this.engine.beginSession(this.current.date, this.exchange.state(), first.start, {newSession: true});
+		return true;
+	}
+
+	private endSession(): void {
+		const session = this.current!;
+		const last = session.bars[session.bars.length - 1];
+		if (last) {
+			const end = last.start + BAR_MS;
+			this.exchange.setTime(end);
+			this.engine.setTime(end);
+		}
+		this.exchange.expireAll();
+		this.sessionsProcessed += 1;
+		this.hooks.afterSession?.(session.date);
+		this.current = null;
+	}
+
+	step(): number | null {
+		const arrival = this.peekNextArrival();
+		if (arrival === null) return null;
+		const bars = this.current!.bars;
+		const begin = this.barIndex;
+		const start = bars[begin]!.start;
+		let end = begin;
+		while (end < bars.length && bars[end]!.start === start) end++;
+		this.barIndex = end;
+
+		const engine = this.engine;
+		const exchange = this.exchange;
+		exchange.setTime(arrival);
+		engine.setTime(arrival);
+		for (let i = begin; i < end; i++) {
+			const bar = bars[i]!;
+			exchange.setLastPrice(bar.symbol, bar.close);
+			engine.setLastPrice(bar.symbol, bar.close);
+		}
+		if (exchange.hasOpenOrders()) for (let i = begin; i < end; i++) exchange.matchBar(bars[i]!);
+		for (let i = begin; i < end; i++) engine.onBar(bars[i]!, arrival);
+		engine.checkup(arrival);
+		this.record(bars, begin, end, arrival);
+		this.barsProcessed += end - begin;
+		this.hooks.afterStep?.(arrival);
+		engine.changed();
+		return arrival;
+	}
+
+	private record(bars: readonly Bar[], begin: number, end: number, arrival: number): void {
+		const portfolio = this.engine.portfolio;
+		for (let i = begin; i < end; i++) {
+			const symbol = bars[i]!.symbol;
+			const stats = this.stats.get(symbol);
+			if (!stats) continue;
+			const book = portfolio.book('scalp', symbol);
+			stats.observe(book.realized + book.unrealized(bars[i]!.close), book.qty > 0);
+		}
+		let equity: Micros = portfolio.cash;
+		for (const s of this.scalpers) {
+			const book = portfolio.book('scalp', s.symbol);
+			if (book.qty !== 0) equity += book.qty * this.engine.lastPrice(s.symbol);
+		}
+		this.equity.add(arrival, equity);
+	}
+
+	/** Run to the end (backtest). */
+	runToEnd(): void {
+		while (this.step() !== null) {
+			// each step does the work
+		}
+	}
+}

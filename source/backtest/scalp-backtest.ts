@@ -1,0 +1,124 @@
+/**
+ * Wires a headless scalping backtest: simulated exchange, engine, one scalper per symbol,
+ * and the bar replay; returns the figures the report prints.
+ */
+import type {Micros} from '../core/money.js';
+import {SimBroker} from '../adapters/sim/broker.js';
+import {SimExchange} from '../adapters/sim/exchange.js';
+import type {BarSession} from '../adapters/replay/minute-csv.js';
+import {Engine} from '../engine/engine.js';
+import type {Journal} from '../journal/records.js';
+import {ScalpStrategy} from '../strategies/scalp.js';
+import type {CustomSignal} from '../strategies/signal.js';
+import {BarReplay} from './bar-runner.js';
+
+export interface ScalpBacktestConfig {
+	readonly sessions: Iterable<BarSession>;
+	readonly symbols: readonly string[];
+	readonly lot: Micros;
+	readonly cash: Micros;
+	readonly exitAfterMs: number | null;
+	readonly signal: CustomSignal | null;
+	readonly journal: Journal;
+	readonly version?: string;
+	/** Called every few thousand steps with bars done so far (progress line). */
+	readonly onProgress?: (barsDone: number, sessionsDone: number) => void;
+}
+
+export interface SymbolResult {
+	readonly symbol: string;
+	readonly roundTrips: number;
+	readonly wins: number;
+	readonly winRate: number | null;
+	readonly realizedPnl: number;
+	readonly unrealizedPnl: number;
+	readonly maxDrawdown: number;
+	/** Share of the symbol's bars during which a position was held (0..1). */
+	readonly timeInMarket: number;
+	readonly bars: number;
+	readonly finalPosition: number;
+}
+
+export interface ScalpBacktestResult {
+	readonly symbols: SymbolResult[];
+	readonly total: {
+		readonly roundTrips: number;
+		readonly wins: number;
+		readonly winRate: number | null;
+		readonly realizedPnl: number;
+		readonly unrealizedPnl: number;
+		readonly maxDrawdown: number;
+		readonly maxDrawdownPct: number;
+		readonly timeInMarket: number;
+		readonly startCash: number;
+		readonly finalCash: number;
+		readonly finalEquity: number;
+		readonly bars: number;
+		readonly sessions: number;
+	};
+	readonly equity: {readonly times: number[]; readonly values: number[]};
+}
+
+export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResult {
+	const exchange = new SimExchange({cash: config.cash});
+	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
+	const scalpers = config.symbols.map(symbol =>
+		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false}, () => engine.portfolio.book('scalp', symbol).realized)),
+	) as ScalpStrategy[];
+	const firstTs = {value: 0};
+	let steps = 0;
+	const replay = new BarReplay(config.sessions, engine, exchange, {
+		afterStep: arrival => {
+			if (firstTs.value === 0) firstTs.value = arrival;
+			steps += 1;
+			if (config.onProgress && steps % 4096 === 0) config.onProgress(replay.barsProcessed, replay.sessionsProcessed);
+		},
+	});
+	const startMs = replay.peekNextArrival();
+	config.journal.write({ts: (startMs ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
+	replay.runToEnd();
+	config.journal.write({ts: engine.now, type: 'session', event: 'end', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
+	config.journal.flush();
+
+	const symbols: SymbolResult[] = scalpers.map(s => {
+		const book = engine.portfolio.book('scalp', s.symbol);
+		const stats = replay.stats.get(s.symbol)!;
+		return {
+			symbol: s.symbol,
+			roundTrips: s.roundTrips,
+			wins: s.wins,
+			winRate: s.roundTrips > 0 ? s.wins / s.roundTrips : null,
+			realizedPnl: book.realized / 1e6,
+			unrealizedPnl: book.unrealized(engine.lastPrice(s.symbol)) / 1e6,
+			maxDrawdown: stats.maxDrawdown / 1e6,
+			timeInMarket: stats.bars > 0 ? stats.barsHeld / stats.bars : 0,
+			bars: stats.bars,
+			finalPosition: book.qty,
+		};
+	});
+	const sum = (f: (r: SymbolResult) => number) => symbols.reduce((acc, r) => acc + f(r), 0);
+	const roundTrips = sum(r => r.roundTrips);
+	const wins = sum(r => r.wins);
+	const bars = sum(r => r.bars);
+	const realizedMicros = scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).realized, 0);
+	const unrealizedMicros = scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).unrealized(engine.lastPrice(s.symbol)), 0);
+	return {
+		symbols,
+		total: {
+			roundTrips,
+			wins,
+			winRate: roundTrips > 0 ? wins / roundTrips : null,
+			realizedPnl: realizedMicros / 1e6,
+			unrealizedPnl: unrealizedMicros / 1e6,
+			maxDrawdown: replay.equity.maxDrawdown / 1e6,
+			maxDrawdownPct: replay.equity.maxDrawdownPct,
+			timeInMarket: bars > 0 ? sum(r => r.timeInMarket * r.bars) / bars : 0,
+			startCash: config.cash / 1e6,
+			finalCash: engine.portfolio.cash / 1e6,
+			finalEquity: (engine.portfolio.cash + scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).qty * engine.lastPrice(s.symbol), 0)) / 1e6,
+			bars: replay.barsProcessed,
+			sessions: replay.sessionsProcessed,
+		},
+		equity: {times: replay.equity.times, values: replay.equity.values.map(v => v / 1e6)},
+	};
+}

@@ -1,0 +1,423 @@
+/**
+ * The trading engine: fans market events out to per-symbol strategies, routes their orders
+ * to the broker port and the broker's events back, keeps positions and P&L, journals
+ * everything and answers operator commands. Pure: no I/O but through its ports, no clock
+ * but the market time it is given. The same engine runs backtest, sim, paper and live.
+ */
+import type {Micros} from '../core/money.js';
+import {sessionTimes, type SessionTimes} from '../core/time.js';
+import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReason, Quote, StrategyName, Trade} from '../core/types.js';
+import type {CommandName, Journal} from '../journal/records.js';
+import type {Broker} from '../ports/broker.js';
+import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
+import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
+import {Portfolio, type PositionBook} from './portfolio.js';
+import type {LogLine} from './snapshot.js';
+
+export interface EngineOptions {
+	readonly mode: Mode;
+	readonly broker: Broker;
+	readonly journal: Journal;
+	readonly runTag: string;
+	/** Receives log lines (console, log file); omit in backtests to skip building them. */
+	readonly logSink?: (line: LogLine) => void;
+	/** Vetoes an order before it is sent (risk guards); returns a reason to refuse. */
+	readonly preTradeCheck?: (order: OrderSpec, strategy: StrategyName) => string | null;
+}
+
+interface OrderEntry {
+	readonly strategy: StrategyName;
+	readonly symbol: string;
+	owner: SymbolStrategy | null;
+	order: Order | null;
+}
+
+export type StrategyFactory = (ctx: StrategyContext, book: (symbol: string) => PositionBook) => SymbolStrategy;
+
+export class Engine {
+	readonly portfolio = new Portfolio();
+	readonly ids: OrderIdFactory;
+	/** Strategies in symbol order (then scalp before hft), the order checkups and commands use. */
+	readonly strategies: SymbolStrategy[] = [];
+	private readonly bySymbol = new Map<string, SymbolStrategy[]>();
+	private readonly orders = new Map<string, OrderEntry>();
+	private readonly lastPrices = new Map<string, Micros>();
+	private readonly firstPrices = new Map<string, Micros>();
+	private readonly contexts = new Map<StrategyName, StrategyContext>();
+	private readonly changeListeners = new Set<() => void>();
+	private nowMs = 0;
+	private nowNsValue = 0;
+	private currentSession: SessionTimes | null = null;
+	private submitting: string | null = null;
+	private submitRefusal: string | null = null;
+
+	constructor(private readonly options: EngineOptions) {
+		this.ids = new OrderIdFactory(options.runTag);
+		options.broker.onOrderEvent(event => this.onOrderEvent(event));
+	}
+
+	get mode(): Mode {
+		return this.options.mode;
+	}
+
+	get journal(): Journal {
+		return this.options.journal;
+	}
+
+	/** Add a strategy; `make` receives the context bound to its kind. */
+	add(kind: StrategyName, make: StrategyFactory): SymbolStrategy {
+		const ctx = this.context(kind);
+		const strategy = make(ctx, symbol => this.portfolio.book(kind, symbol));
+		this.strategies.push(strategy);
+		this.strategies.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.kind === b.kind ? 0 : a.kind === 'scalp' ? -1 : 1));
+		const list = this.bySymbol.get(strategy.symbol) ?? [];
+		list.push(strategy);
+		this.bySymbol.set(strategy.symbol, list);
+		return strategy;
+	}
+
+	strategiesFor(symbol: string): readonly SymbolStrategy[] {
+		return this.bySymbol.get(symbol) ?? [];
+	}
+
+	// --- time and sessions ---------------------------------------------------------------
+
+	setTime(ms: number, ns = 0): void {
+		this.nowMs = ms;
+		this.nowNsValue = ns;
+	}
+
+	get now(): number {
+		return this.nowMs;
+	}
+
+	get session(): SessionTimes | null {
+		return this.currentSession;
+	}
+
+	get cash(): Micros {
+		return this.portfolio.cash;
+	}
+
+	/**
+	 * Start a session (or resume after a reconnect/restart) from the broker's state: cash,
+	 * positions and open orders; each strategy rebuilds as the original `_init_state` did.
+	 */
+	beginSession(date: string, state: BrokerState, nowMs: number, options: {newSession?: boolean} = {}): void {
+		this.setTime(nowMs);
+		const isNew = options.newSession ?? this.currentSession?.date !== date;
+		this.currentSession = sessionTimes(date);
+		this.reconcile(state);
+		if (isNew) for (const strategy of this.strategies) strategy.beginSession();
+		for (const strategy of this.strategies) {
+			const mine = state.openOrders.filter(order => this.entryFor(order).owner === strategy).map(order => order);
+			strategy.rebuild(mine, nowMs);
+		}
+		this.changed();
+	}
+
+	/** Adopt the broker's cash, positions and open orders (start, reconnect, new session). */
+	reconcile(state: BrokerState): void {
+		this.portfolio.cash = state.cash;
+		const notes = this.portfolio.reconcile(state.positions, symbol => this.primaryStrategy(symbol));
+		for (const note of notes) this.log(null, 'warn', `reconcile: ${note}`);
+		const open = new Set(state.openOrders.map(o => o.clientOrderId));
+		for (const [id, entry] of this.orders) if (!open.has(id)) this.orders.delete(id);
+		for (const order of state.openOrders) {
+			this.ids.observe(order.clientOrderId);
+			const entry = this.entryFor(order);
+			entry.order = order;
+		}
+	}
+
+	private primaryStrategy(symbol: string): StrategyName {
+		return this.bySymbol.get(symbol)?.[0]?.kind ?? 'manual';
+	}
+
+	/** Find or create the routing entry of an order the broker reports. */
+	private entryFor(order: Order): OrderEntry {
+		let entry = this.orders.get(order.clientOrderId);
+		if (entry) return entry;
+		const parsed = parseClientOrderId(order.clientOrderId);
+		const candidates = this.bySymbol.get(order.symbol) ?? [];
+		const owner =
+			(parsed && candidates.find(s => s.kind === parsed.strategy)) ?? (parsed?.strategy === 'manual' ? null : candidates[0]) ?? null;
+		entry = {strategy: owner?.kind ?? parsed?.strategy ?? 'manual', symbol: order.symbol, owner, order};
+		this.orders.set(order.clientOrderId, entry);
+		return entry;
+	}
+
+	// --- market events -------------------------------------------------------------------
+
+	/** Step 1 of bar mode: the bar's close becomes the symbol's last trade price. */
+	setLastPrice(symbol: string, price: Micros): void {
+		this.lastPrices.set(symbol, price);
+		if (!this.firstPrices.has(symbol)) this.firstPrices.set(symbol, price);
+	}
+
+	lastPrice(symbol: string): Micros {
+		return this.lastPrices.get(symbol) ?? 0;
+	}
+
+	firstPrice(symbol: string): Micros {
+		return this.firstPrices.get(symbol) ?? 0;
+	}
+
+	onBar(bar: Bar, arrivalMs: number): void {
+		const list = this.bySymbol.get(bar.symbol);
+		if (!list) return;
+		for (const strategy of list) {
+			const withBars = strategy as SymbolStrategy & {onBar?(bar: Bar, nowMs: number): void};
+			withBars.onBar?.(bar, arrivalMs);
+		}
+	}
+
+	onQuote(quote: Quote): void {
+		const list = this.bySymbol.get(quote.symbol);
+		if (!list) return;
+		for (const strategy of list) (strategy as SymbolStrategy & {onQuote?(q: Quote): void}).onQuote?.(quote);
+	}
+
+	onTrade(trade: Trade): void {
+		this.lastPrices.set(trade.symbol, trade.price);
+		if (!this.firstPrices.has(trade.symbol)) this.firstPrices.set(trade.symbol, trade.price);
+		const list = this.bySymbol.get(trade.symbol);
+		if (!list) return;
+		for (const strategy of list) (strategy as SymbolStrategy & {onTrade?(t: Trade): void}).onTrade?.(trade);
+	}
+
+	/** The periodic checkup, for every strategy of the run in symbol order. */
+	checkup(nowMs: number): void {
+		const list = this.strategies;
+		for (let i = 0; i < list.length; i++) list[i]!.checkup(nowMs);
+	}
+
+	/** Tell listeners (the console's store) that something visible changed. */
+	changed(): void {
+		for (const listener of this.changeListeners) listener();
+	}
+
+	onChange(listener: () => void): () => void {
+		this.changeListeners.add(listener);
+		return () => this.changeListeners.delete(listener);
+	}
+
+	// --- orders --------------------------------------------------------------------------
+
+	private submit(kind: StrategyName, spec: OrderSpec, reason: OrderReason, intent: string, owner: SymbolStrategy | null): SubmitResult {
+		const clientOrderId = this.ids.next(kind, spec.symbol, intent);
+		const veto = this.options.preTradeCheck?.(spec, kind) ?? null;
+		this.options.journal.write({
+			ts: this.nowMs,
+			type: 'order_submitted',
+			symbol: spec.symbol,
+			strategy: kind,
+			client_order_id: clientOrderId,
+			side: spec.side,
+			order_type: spec.type,
+			qty: spec.qty,
+			limit_price: spec.limitPrice === null ? null : spec.limitPrice / 1e6,
+			time_in_force: spec.timeInForce,
+			reason,
+		});
+		if (veto !== null) {
+			this.options.journal.write({
+				ts: this.nowMs,
+				type: 'order_update',
+				symbol: spec.symbol,
+				client_order_id: clientOrderId,
+				order_id: null,
+				event: 'rejected',
+				filled_qty: 0,
+				filled_avg_price: null,
+				position_qty: this.portfolio.symbolQty(spec.symbol),
+				message: veto,
+			});
+			this.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);
+			return {accepted: false, clientOrderId, message: veto};
+		}
+		this.orders.set(clientOrderId, {strategy: kind, symbol: spec.symbol, owner, order: null});
+		if (this.options.logSink) {
+			const price = spec.limitPrice === null ? 'market' : `@ ${(spec.limitPrice / 1e6).toFixed(2)}`;
+			this.log(spec.symbol, 'info', `submit ${spec.side} ${spec.qty} ${price} (${reason})`);
+		}
+		this.submitting = clientOrderId;
+		this.submitRefusal = null;
+		try {
+			this.options.broker.submitOrder({...spec, clientOrderId});
+		} finally {
+			this.submitting = null;
+		}
+		const refusal = this.submitRefusal;
+		if (refusal !== null) {
+			this.submitRefusal = null;
+			return {accepted: false, clientOrderId, message: refusal};
+		}
+		this.changed();
+		return {accepted: true, clientOrderId};
+	}
+
+	private requestCancel(clientOrderId: string, symbol: string, reason: CancelReason): void {
+		this.options.journal.write({ts: this.nowMs, type: 'cancel_requested', symbol, client_order_id: clientOrderId, reason});
+		if (this.options.logSink) this.log(symbol, 'info', `cancel ${clientOrderId} (${reason})`);
+		this.options.broker.cancelOrder(clientOrderId);
+	}
+
+	private onOrderEvent(event: OrderEvent): void {
+		const order = event.order;
+		const entry = this.orders.get(order.clientOrderId) ?? this.entryFor(order);
+		entry.order = order;
+		if (event.ms > this.nowMs || (event.ms === this.nowMs && event.ns > this.nowNsValue)) this.setTime(event.ms, event.ns);
+		if ((event.event === 'fill' || event.event === 'partial_fill') && event.fillQty > 0) {
+			const book = this.portfolio.book(entry.strategy, order.symbol);
+			book.apply(order.side, event.fillQty, event.fillPrice);
+			this.portfolio.cash += (order.side === 'buy' ? -1 : 1) * event.fillQty * event.fillPrice;
+		}
+		this.options.journal.write({
+			ts: this.nowMs,
+			type: 'order_update',
+			symbol: order.symbol,
+			client_order_id: order.clientOrderId,
+			order_id: order.id === '' ? null : order.id,
+			event: event.event,
+			filled_qty: order.filledQty,
+			filled_avg_price: order.filledQty > 0 ? Math.round(order.filledNotional / order.filledQty) / 1e6 : null,
+			position_qty: event.positionQty,
+			...(event.message ? {message: event.message} : {}),
+		});
+		if (this.options.logSink) this.logOrderEvent(event);
+		const terminal = event.event === 'fill' || event.event === 'canceled' || event.event === 'rejected' || event.event === 'expired' || event.event === 'replaced';
+		if (terminal) this.orders.delete(order.clientOrderId);
+		if (event.atSubmission && this.submitting === order.clientOrderId) {
+			// Refused while being placed: the submit call reports it to the strategy.
+			this.submitRefusal = event.message ?? 'rejected';
+			return;
+		}
+		entry.owner?.onOrderEvent(event);
+		this.changed();
+	}
+
+	private logOrderEvent(event: OrderEvent): void {
+		const o = event.order;
+		const what =
+			event.event === 'fill' || event.event === 'partial_fill'
+				? `${event.event} ${o.side} ${event.fillQty} @ ${(event.fillPrice / 1e6).toFixed(4).replace(/0{1,2}$/, '')}`
+				: `${o.side} ${o.type} ${event.event}${event.message ? `: ${event.message}` : ''}`;
+		this.log(o.symbol, event.event === 'rejected' ? 'warn' : 'info', what);
+	}
+
+	/** Orders the engine knows to be open (for exposure checks and the console). */
+	openOrders(): Order[] {
+		const out: Order[] = [];
+		for (const entry of this.orders.values()) if (entry.order && entry.order.status !== 'canceled') out.push(entry.order);
+		return out;
+	}
+
+	openOrderCount(): number {
+		return this.orders.size;
+	}
+
+	// --- operator commands ---------------------------------------------------------------
+
+	private command(command: CommandName, symbol: string | null): void {
+		this.options.journal.write({ts: this.nowMs, type: 'command', command, symbol});
+		this.log(symbol, 'info', `operator: ${command.replace('_', ' ')}${symbol ? '' : ' (all)'}`);
+	}
+
+	pause(symbol: string): void {
+		this.command('pause', symbol);
+		for (const s of this.strategiesFor(symbol)) s.pause();
+		this.changed();
+	}
+
+	resume(symbol: string): void {
+		this.command('resume', symbol);
+		for (const s of this.strategiesFor(symbol)) s.resume();
+		this.changed();
+	}
+
+	forceSell(symbol: string): void {
+		this.command('force_sell', symbol);
+		for (const s of this.strategiesFor(symbol)) s.forceSell();
+		this.changed();
+	}
+
+	cancel(symbol: string): void {
+		this.command('cancel', symbol);
+		for (const s of this.strategiesFor(symbol)) s.cancelOrders();
+		this.cancelUnowned(symbol, 'manual');
+		this.changed();
+	}
+
+	liquidateAll(): void {
+		this.command('liquidate_all', null);
+		for (const s of this.strategies) s.forceSell();
+		this.cancelUnowned(null, 'manual');
+		this.changed();
+	}
+
+	/** Journal an operator command handled outside the engine (quit, kill switch). */
+	note(command: CommandName, symbol: string | null = null): void {
+		this.command(command, symbol);
+	}
+
+	/** Cancel every open order (shutdown). */
+	cancelAll(reason: CancelReason): void {
+		for (const [id, entry] of [...this.orders]) this.requestCancel(id, entry.symbol, reason);
+	}
+
+	private cancelUnowned(symbol: string | null, reason: CancelReason): void {
+		for (const [id, entry] of [...this.orders]) {
+			if (entry.owner === null && (symbol === null || entry.symbol === symbol)) this.requestCancel(id, entry.symbol, reason);
+		}
+	}
+
+	hasExposure(): boolean {
+		if (this.orders.size > 0) return true;
+		for (const book of this.portfolio.all()) if (book.qty !== 0) return true;
+		return false;
+	}
+
+	// --- logging -------------------------------------------------------------------------
+
+	log(symbol: string | null, level: LogLine['level'], text: string): void {
+		this.options.logSink?.({ms: this.nowMs, symbol, level, text});
+	}
+
+	error(symbol: string | null, message: string): void {
+		this.options.journal.write({ts: this.nowMs, type: 'error', message, symbol});
+		this.log(symbol, 'error', message);
+	}
+
+	// --- contexts ------------------------------------------------------------------------
+
+	private context(kind: StrategyName): StrategyContext {
+		const existing = this.contexts.get(kind);
+		if (existing) return existing;
+		const engine = this;
+		const ctx: StrategyContext = {
+			strategy: kind,
+			now: () => engine.nowMs,
+			nowNs: () => engine.nowNsValue,
+			session: () => engine.currentSession,
+			lastPrice: symbol => engine.lastPrices.get(symbol) ?? 0,
+			position: (symbol): PositionState => engine.portfolio.book(kind, symbol),
+			submit: (order, reason, intent) =>
+				engine.submit(kind, order, reason, intent, engine.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
+			cancel: (id, symbol, reason) => engine.requestCancel(id, symbol, reason),
+			transition: (symbol, from, to) => {
+				engine.options.journal.write({ts: engine.nowMs, type: 'state', symbol, strategy: kind, from, to});
+				if (engine.options.logSink) engine.log(symbol, 'info', `${from} -> ${to}`);
+			},
+			signal: (symbol, fields) => {
+				engine.options.journal.write({ts: engine.nowMs, type: 'signal', symbol, strategy: kind, ...fields});
+				if (engine.options.logSink) engine.log(symbol, 'info', `signal ${JSON.stringify(fields)}`);
+			},
+			error: (symbol, message) => engine.error(symbol, message),
+			logging: this.options.logSink !== undefined,
+			log: (symbol, level, text) => engine.log(symbol, level, text),
+		};
+		this.contexts.set(kind, ctx);
+		return ctx;
+	}
+}

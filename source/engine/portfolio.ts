@@ -1,0 +1,98 @@
+/**
+ * Positions and P&L kept by the engine from the fills it is told about, per strategy and
+ * symbol, so two strategies trading one symbol each see their own shares. Exact micros.
+ */
+import type {Micros} from '../core/money.js';
+import type {Position, Side, StrategyName} from '../core/types.js';
+
+export class PositionBook {
+	qty = 0;
+	costBasis: Micros = 0;
+	realized: Micros = 0;
+
+	constructor(
+		readonly strategy: StrategyName,
+		readonly symbol: string,
+	) {}
+
+	/** Apply one execution; returns the realized P&L it produced. */
+	apply(side: Side, qty: number, price: Micros): Micros {
+		if (side === 'buy') {
+			this.qty += qty;
+			this.costBasis += qty * price;
+			return 0;
+		}
+		// Sells close long shares at their average cost (the strategies never go short).
+		const closing = Math.min(qty, Math.max(this.qty, 0));
+		const removedCost = closing === this.qty ? this.costBasis : Math.round((this.costBasis * closing) / this.qty);
+		const realized = closing * price - removedCost;
+		this.costBasis -= removedCost;
+		this.qty -= qty;
+		if (this.qty <= 0) this.costBasis = 0;
+		this.realized += realized;
+		return realized;
+	}
+
+	unrealized(last: Micros): Micros {
+		return this.qty === 0 || !(last > 0) ? 0 : this.qty * last - this.costBasis;
+	}
+}
+
+export class Portfolio {
+	cash: Micros = 0;
+	private readonly books = new Map<string, PositionBook>();
+
+	book(strategy: StrategyName, symbol: string): PositionBook {
+		const key = `${strategy}\u0000${symbol}`;
+		let book = this.books.get(key);
+		if (!book) {
+			book = new PositionBook(strategy, symbol);
+			this.books.set(key, book);
+		}
+		return book;
+	}
+
+	all(): IterableIterator<PositionBook> {
+		return this.books.values();
+	}
+
+	/** Total shares held on a symbol over every strategy. */
+	symbolQty(symbol: string): number {
+		let total = 0;
+		for (const book of this.books.values()) if (book.symbol === symbol) total += book.qty;
+		return total;
+	}
+
+	/**
+	 * Make the books agree with the broker's positions: a symbol whose total differs is given
+	 * the difference on its primary strategy (the one listed first for the symbol).
+	 */
+	reconcile(positions: readonly Position[], primaryOf: (symbol: string) => StrategyName): string[] {
+		const notes: string[] = [];
+		const bySymbol = new Map(positions.map(p => [p.symbol, p]));
+		const symbols = new Set<string>([...bySymbol.keys()]);
+		for (const book of this.books.values()) symbols.add(book.symbol);
+		for (const symbol of symbols) {
+			const broker = bySymbol.get(symbol);
+			const brokerQty = broker?.qty ?? 0;
+			const brokerCost = broker?.costBasis ?? 0;
+			if (this.symbolQty(symbol) === brokerQty) continue;
+			const primary = this.book(primaryOf(symbol), symbol);
+			let otherQty = 0;
+			let otherCost = 0;
+			for (const book of this.books.values()) {
+				if (book.symbol !== symbol || book === primary) continue;
+				if (brokerQty === 0) {
+					book.qty = 0;
+					book.costBasis = 0;
+				}
+				otherQty += book.qty;
+				otherCost += book.costBasis;
+			}
+			notes.push(`${symbol}: position ${this.symbolQty(symbol)} -> ${brokerQty} (from broker)`);
+			primary.qty = brokerQty - otherQty;
+			primary.costBasis = primary.qty === 0 ? 0 : brokerCost - otherCost;
+		}
+		return notes;
+	}
+}

@@ -1,0 +1,42 @@
+/**
+ * The scalper's buy signal. The default is the original's SMA20 crossover, decided in exact
+ * integer arithmetic; a user module can replace it (`--signal ./my-signal.js`).
+ */
+import type {Micros} from '../core/money.js';
+import type {RollingSum} from '../core/ring.js';
+
+export const SMA_WINDOW = 20;
+/** Bars a session needs before the signal is evaluated (CONTRACT §4). */
+export const MIN_BARS = SMA_WINDOW + 1;
+
+/**
+ * closes[-2] < sma20[-2] and closes[-1] > sma20[-1], as `20 x close` against the sum of the
+ * 20 closes, so no rounding can decide a tie.
+ */
+export function smaCrossUp(closes: RollingSum): boolean {
+	if (closes.length < MIN_BARS) return false;
+	const last = closes.back(0);
+	const previous = closes.back(1);
+	return SMA_WINDOW * previous < closes.previousSum && SMA_WINDOW * last > closes.sum;
+}
+
+/** A bar as a custom signal sees it: dollars as numbers, `start` in epoch ms. */
+export interface SignalBar {
+	readonly start: number;
+	readonly open: number;
+	readonly high: number;
+	readonly low: number;
+	readonly close: number;
+	readonly volume: number;
+}
+
+/**
+ * A custom buy signal: called on every bar while the symbol waits to buy (state TO_BUY, at
+ * least 21 bars this session, before 15:55 ET). `bars` holds this session's bars, oldest
+ * first; return true to buy at the last price.
+ */
+export type CustomSignal = (bars: readonly SignalBar[], symbol: string) => boolean;
+
+export function microsToSignalBar(start: number, open: Micros, high: Micros, low: Micros, close: Micros, volume: number): SignalBar {
+	return {start, open: open / 1e6, high: high / 1e6, low: low / 1e6, close: close / 1e6, volume};
+}
