@@ -5,7 +5,7 @@
 import type {Micros} from '../core/money.js';
 import type {SessionTimes} from '../core/time.js';
 import type {CancelReason, Order, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
-import type {LogLine} from './snapshot.js';
+import type {ImbalanceView, LogLine} from './snapshot.js';
 
 export interface OrderSpec {
 	readonly symbol: string;
@@ -69,4 +69,27 @@ export interface SymbolStrategy {
 	cancelOrders(): void;
 	/** Client order id of the order this strategy has open, or null. */
 	openOrderId(): string | null;
+	/** What the console shows of this strategy (called at most once per frame). */
+	view(): StrategyView;
+}
+
+export interface StrategyOrderView {
+	readonly clientOrderId: string;
+	readonly side: 'buy' | 'sell';
+	readonly type: 'market' | 'limit';
+	readonly qty: number;
+	readonly filledQty: number;
+	readonly limitPrice: Micros | null;
+	readonly submittedMs: number;
+}
+
+export interface StrategyView {
+	/** Scalp: its state name; tick-taker: 'ARMED' or 'DISARMED'. */
+	readonly state: string;
+	readonly openOrder: StrategyOrderView | null;
+	readonly roundTrips: number;
+	/** Recent closes and SMA20 in dollars, oldest first (scalp). */
+	readonly chart?: {readonly closes: number[]; readonly sma: number[]};
+	/** Tick-taker panel data. */
+	readonly imbalance?: ImbalanceView;
 }

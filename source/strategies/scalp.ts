@@ -6,7 +6,7 @@
 import {CENT, floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';
 import {NumberRing, RollingSum} from '../core/ring.js';
 import type {Bar, CancelReason, Order, OrderEvent, OrderReason} from '../core/types.js';
-import type {StrategyContext, SymbolStrategy} from '../engine/context.js';
+import type {StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {ScalpState} from '../engine/snapshot.js';
 import {MIN_BARS, SMA_WINDOW, microsToSignalBar, smaCrossUp, type CustomSignal, type SignalBar} from './signal.js';
 
@@ -383,8 +383,14 @@ export class ScalpStrategy implements SymbolStrategy {
 		return this.order;
 	}
 
-	chart(): {closes: number[]; sma: number[]} {
-		return {closes: this.chartCloses?.toArray() ?? [], sma: this.chartSma?.toArray() ?? []};
+	view(): StrategyView {
+		const order = this.order;
+		return {
+			state: this.state,
+			openOrder: order ? {...order, filledQty: 0} : null,
+			roundTrips: this.roundTrips,
+			chart: {closes: this.chartCloses?.toArray() ?? [], sma: this.chartSma?.toArray() ?? []},
+		};
 	}
 
 	private transition(to: ScalpState): void {
