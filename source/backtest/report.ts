@@ -1,0 +1,50 @@
+/** Text and JSON reports of a minute-bar or tick backtest (same result shape for both). */
+import {plotSeries} from '../core/ascii-plot.js';
+import type {ScalpBacktestResult} from './scalp-backtest.js';
+
+const money = (v: number) => (v < 0 ? '-' : '') + '$' + Math.abs(v).toFixed(2);
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
+function table(rows: string[][], alignRight: boolean[]): string {
+	const widths = rows[0]!.map((_, c) => Math.max(...rows.map(r => r[c]!.length)));
+	return rows.map(r => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+}
+
+export interface ReportHeader {
+	readonly title: string;
+	readonly lines: readonly string[];
+}
+
+export function formatBacktestReport(result: ScalpBacktestResult, header: ReportHeader): string {
+	const out: string[] = [header.title, ...header.lines, ''];
+	const rows: string[][] = [['symbol', 'round trips', 'win rate', 'realized P&L', 'max drawdown', 'time in market', 'end position']];
+	for (const s of result.symbols) {
+		rows.push([s.symbol, String(s.roundTrips), pct(s.winRate), money(s.realizedPnl), money(s.maxDrawdown), pct(s.timeInMarket), String(s.finalPosition)]);
+	}
+	const t = result.total;
+	rows.push(['TOTAL', String(t.roundTrips), pct(t.winRate), money(t.realizedPnl), money(t.maxDrawdown), pct(t.timeInMarket), '']);
+	out.push(table(rows, [false, true, true, true, true, true, true]));
+	out.push('');
+	out.push(`sessions ${t.sessions}, bars ${t.bars}; cash ${money(t.startCash)} -> ${money(t.finalCash)}; equity ${money(t.finalEquity)} (${t.finalEquity >= t.startCash ? '+' : ''}${money(t.finalEquity - t.startCash)})`);
+	out.push(`unrealized P&L ${money(t.unrealizedPnl)}; max drawdown of equity ${money(t.maxDrawdown)} (${(t.maxDrawdownPct * 100).toFixed(3)}%)`);
+	const chart = plotSeries([result.equity.values], {height: 10, width: 72, format: v => money(v).padStart(12)});
+	if (chart) {
+		out.push('', 'equity', chart);
+	}
+	return out.join('\n') + '\n';
+}
+
+export function backtestReportJson(result: ScalpBacktestResult, meta: Record<string, unknown>): string {
+	return (
+		JSON.stringify(
+			{
+				...meta,
+				symbols: result.symbols,
+				total: result.total,
+				equity: result.equity.times.map((t, i) => ({ts: new Date(t).toISOString(), equity: result.equity.values[i]})),
+			},
+			null,
+			2,
+		) + '\n'
+	);
+}

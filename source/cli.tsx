@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * Entry point: meow parses flags and prints help; each command is imported lazily so that
+ * `--help` and `backtest` start fast and never load Ink or the Alpaca SDK.
+ */
+import meow from 'meow';
+import {UsageError} from './config.js';
+
+const help = `
+  Usage
+    $ scalp-tui [SYMBOL...] [flags]              interactive console (the main job)
+    $ scalp-tui backtest [SYMBOL...] --data PATH  replay recorded data headless, print a report
+    $ scalp-tui rebalance [flags]                 daily mean-reversion rebalance
+    $ scalp-tui emulate [--port N] [--data PATH]  local Alpaca-compatible exchange on 127.0.0.1
+
+  Console and trading
+    --mode sim|paper|live   where orders go (default: paper with API keys, else sim)
+    --lot USD               dollars per scalp entry (default 2000)
+    --hft SYMBOL            also run the order-book-imbalance tick-taker on SYMBOL
+    --hft-qty N             most shares the tick-taker may hold, >= 100 (default 500)
+    --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
+    --signal MODULE         JS/TS module exporting a custom scalp buy signal
+    --journal PATH          JSONL journal of every event (default scalp-tui-journal.jsonl)
+    --log-file PATH         console log lines (default scalp-tui.log)
+    --feed iex|sip          Alpaca market-data feed (default iex)
+    --yes-live              confirm --mode live without a terminal prompt
+
+  Simulation
+    --data PATH             file or folder of market data (default: bundled 2019 sample)
+    --speed X               sim clock speed, 60 = one market minute per second (default 60)
+    --cash USD              starting cash of the simulated account (default 100000)
+
+  Backtest
+    --strategy scalp|hft|rebalance   (default scalp)
+    --json                  print the report as JSON on stdout
+    --days N, --position-size USD, --max-positions N, --bench SYMBOL   (rebalance)
+
+  Rebalance
+    --dry-run               print ranked candidates and orders without sending them
+    --universe FILE         symbols to rank (default: bundled S&P 500 list)
+
+  Emulate
+    --port N                port on 127.0.0.1 (0 picks a free one; default 0)
+
+  Keys come from APCA_API_KEY_ID / APCA_API_SECRET_KEY (environment or ./.env);
+  APCA_API_BASE_URL and APCA_API_DATA_URL point everything at another server.
+
+  Examples
+    $ scalp-tui TSLA AAPL
+    $ scalp-tui TSLA AAPL --hft AAPL --speed 120
+    $ scalp-tui backtest --data data/minute --json
+`;
+
+const flagSpec = {
+	mode: {type: 'string'},
+	lot: {type: 'string'},
+	hft: {type: 'string'},
+	hftQty: {type: 'string'},
+	exitAfter: {type: 'string'},
+	signal: {type: 'string'},
+	journal: {type: 'string'},
+	logFile: {type: 'string'},
+	feed: {type: 'string'},
+	yesLive: {type: 'boolean'},
+	data: {type: 'string', isMultiple: true},
+	speed: {type: 'string'},
+	cash: {type: 'string'},
+	strategy: {type: 'string'},
+	json: {type: 'boolean'},
+	days: {type: 'string'},
+	positionSize: {type: 'string'},
+	maxPositions: {type: 'string'},
+	bench: {type: 'string'},
+	dryRun: {type: 'boolean'},
+	universe: {type: 'string'},
+	port: {type: 'string'},
+	maxDailyLoss: {type: 'string'},
+	maxOrdersPerMinute: {type: 'string'},
+	maxPositionUsd: {type: 'string'},
+} as const;
+
+export type CliFlags = {
+	[K in keyof typeof flagSpec]?: (typeof flagSpec)[K] extends {isMultiple: true} ? string[] : (typeof flagSpec)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+const known = new Set<string>(['help', 'version', ...Object.keys(flagSpec), ...Object.keys(flagSpec).map(kebab)]);
+
+async function main(): Promise<number> {
+	const cli = meow(help, {
+		importMeta: import.meta,
+		flags: flagSpec as never,
+		allowUnknownFlags: true,
+		autoHelp: true,
+		autoVersion: true,
+		booleanDefault: undefined,
+	});
+	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name));
+	if (unknown.length > 0) {
+		const name = unknown[0]!;
+		throw new UsageError(`unknown flag ${name.length === 1 ? '-' : '--'}${name} (see scalp-tui --help)`);
+	}
+	const flags = cli.flags as CliFlags;
+	const [first, ...rest] = cli.input;
+	const io = {stdout: process.stdout, stderr: process.stderr};
+	switch (first) {
+		case 'backtest': {
+			const {runBacktestCommand} = await import('./commands/backtest.js');
+			return runBacktestCommand(rest, flags, io);
+		}
+		case 'rebalance': {
+			const {runRebalanceFromCli} = await import('./commands/rebalance-cli.js');
+			return runRebalanceFromCli(rest, flags, io);
+		}
+		case 'emulate': {
+			const {runEmulateFromCli} = await import('./commands/emulate-cli.js');
+			return runEmulateFromCli(rest, flags, io);
+		}
+		default: {
+			const {runConsoleCommand} = await import('./commands/console.js');
+			return runConsoleCommand(cli.input, flags, io);
+		}
+	}
+}
+
+main().then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof UsageError || (error instanceof Error && (error.name === 'DataError' || error.name === 'ConfigError'))) {
+			process.stderr.write(`scalp-tui: ${error.message}\n`);
+			process.exitCode = 2;
+			return;
+		}
+		// Anything else is a bug: still one line for the user, the detail only on request.
+		process.stderr.write(`scalp-tui: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+		if (process.env.SCALP_TUI_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+		process.exitCode = 1;
+	},
+);

@@ -1,0 +1,7 @@
+import type {CliFlags} from '../cli.js';
+import {UsageError} from '../config.js';
+import type {Io} from './backtest.js';
+
+export async function runHftBacktestCommand(_args: readonly string[], _flags: CliFlags, _io: Io): Promise<number> {
+	throw new UsageError('backtest --strategy hft is not available in this build');
+}

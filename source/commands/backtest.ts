@@ -1,0 +1,101 @@
+/**
+ * `scalp-tui backtest [SYMBOL...] --data PATH`: replay recorded data headless and print a
+ * report. Everything is validated (flags, data files) before the journal is opened, so bad
+ * input leaves no partial journal.
+ */
+import type {CliFlags} from '../cli.js';
+import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError} from '../config.js';
+import {loadMinuteData, toSessions} from '../adapters/replay/minute-csv.js';
+import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
+import {runScalpBacktest} from '../backtest/scalp-backtest.js';
+import {FileJournal} from '../journal/writer.js';
+import {bundledMinuteData, packageVersion} from '../paths.js';
+import {loadSignal} from '../signal-loader.js';
+import type {CustomSignal} from '../strategies/signal.js';
+
+export interface Io {
+	readonly stdout: NodeJS.WritableStream & {isTTY?: boolean};
+	readonly stderr: NodeJS.WritableStream & {isTTY?: boolean};
+}
+
+export const DEFAULT_JOURNAL = 'scalp-tui-journal.jsonl';
+
+export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	const strategy = (flags.strategy ?? 'scalp').toLowerCase();
+	if (strategy === 'rebalance') {
+		const {runRebalanceBacktestFromCli} = await import('./rebalance-cli.js');
+		return runRebalanceBacktestFromCli(args, flags, io);
+	}
+	if (strategy === 'hft') {
+		const {runHftBacktestCommand} = await import('./backtest-hft.js');
+		return runHftBacktestCommand(args, flags, io);
+	}
+	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
+	rejectFlags(flags, ['hft', 'hftQty', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed'], 'backtest --strategy scalp');
+
+	const symbols = parseSymbols(args);
+	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
+	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
+	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
+	const dataPaths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledMinuteData()];
+	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
+	const data = loadMinuteData(dataPaths, symbols);
+	const runSymbols = symbols.length > 0 ? symbols : [...data.bars.keys()].sort();
+	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
+
+	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
+	let journal: FileJournal;
+	try {
+		journal = new FileJournal(journalPath, {mode: 'buffered'});
+	} catch (error) {
+		throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	const sessions = toSessions(data.bars);
+	const totalBars = sessions.reduce((n, s) => n + s.bars.length, 0);
+	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
+	const started = Date.now();
+	let result;
+	try {
+		result = runScalpBacktest({
+			sessions,
+			symbols: runSymbols,
+			lot,
+			cash,
+			exitAfterMs,
+			signal,
+			journal,
+			version: packageVersion(),
+			onProgress: showProgress
+				? done => io.stderr.write(`\rbacktest: ${((100 * done) / totalBars).toFixed(0)}% of ${totalBars} bars`)
+				: undefined,
+		});
+	} finally {
+		journal.close();
+	}
+	if (showProgress) io.stderr.write('\r\x1b[K');
+	const elapsed = (Date.now() - started) / 1000;
+	if (flags.json) {
+		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: dataPaths, lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, journal: journalPath}));
+	} else {
+		io.stdout.write(
+			formatBacktestReport(result, {
+				title: `scalp-tui backtest: SMA20 scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
+				lines: [
+					`data ${dataPaths.join(', ')}; lot $${lot / 1e6}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+					`journal ${journalPath}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
+				],
+			}),
+		);
+	}
+	return 0;
+}
+
+/** Flags that belong to other commands are an error here, not silently ignored. */
+export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {
+	for (const name of names) {
+		if (flags[name] !== undefined) {
+			const flag = name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+			throw new UsageError(`--${flag} does not apply to ${where}`);
+		}
+	}
+}
