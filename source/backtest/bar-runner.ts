@@ -15,6 +15,7 @@ import type {SimExchange} from '../adapters/sim/exchange.js';
 import type {BarSession} from '../adapters/replay/minute-csv.js';
 import {EquityCurve, SymbolStats} from './metrics.js';
 import type {ScalpStrategy} from '../strategies/scalp.js';
+import type {PositionBook} from '../engine/portfolio.js';
 
 export const BAR_MS = 60_000;
 
@@ -38,6 +39,9 @@ export class BarReplay {
 	readonly stats = new Map<string, SymbolStats>();
 	readonly equity = new EquityCurve();
 	private readonly scalpers: ScalpStrategy[];
+	/** Per scalp symbol: its stats and position book, looked up once per bar. */
+	private readonly tracked = new Map<string, {stats: SymbolStats; book: PositionBook}>();
+	private readonly books: PositionBook[];
 	/** Bars processed so far. */
 	barsProcessed = 0;
 	sessionsProcessed = 0;
@@ -50,7 +54,12 @@ export class BarReplay {
 	) {
 		this.iterator = sessions[Symbol.iterator]();
 		this.scalpers = engine.strategies.filter((s): s is ScalpStrategy => s.kind === 'scalp');
-		for (const s of this.scalpers) this.stats.set(s.symbol, new SymbolStats(s.symbol));
+		for (const s of this.scalpers) {
+			const stats = new SymbolStats(s.symbol);
+			this.stats.set(s.symbol, stats);
+			this.tracked.set(s.symbol, {stats, book: engine.portfolio.book('scalp', s.symbol)});
+		}
+		this.books = [...this.tracked.values()].map(t => t.book);
 	}
 
 	get finished(): boolean {
@@ -131,18 +140,18 @@ export class BarReplay {
 	}
 
 	private record(bars: readonly Bar[], begin: number, end: number, arrival: number): void {
-		const portfolio = this.engine.portfolio;
 		for (let i = begin; i < end; i++) {
-			const symbol = bars[i]!.symbol;
-			const stats = this.stats.get(symbol);
-			if (!stats) continue;
-			const book = portfolio.book('scalp', symbol);
-			stats.observe(book.realized + book.unrealized(bars[i]!.close), book.qty > 0);
+			const bar = bars[i]!;
+			const tracked = this.tracked.get(bar.symbol);
+			if (!tracked) continue;
+			const book = tracked.book;
+			tracked.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bar.close), book.qty > 0);
 		}
-		let equity: Micros = portfolio.cash;
-		for (const s of this.scalpers) {
-			const book = portfolio.book('scalp', s.symbol);
-			if (book.qty !== 0) equity += book.qty * this.engine.lastPrice(s.symbol);
+		let equity: Micros = this.engine.portfolio.cash;
+		const books = this.books;
+		for (let i = 0; i < books.length; i++) {
+			const book = books[i]!;
+			if (book.qty !== 0) equity += book.qty * this.engine.lastPrice(book.symbol);
 		}
 		this.equity.add(arrival, equity);
 	}

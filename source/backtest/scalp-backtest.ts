@@ -63,7 +63,7 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 	const exchange = new SimExchange({cash: config.cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	const scalpers = config.symbols.map(symbol =>
-		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false}, () => engine.portfolio.book('scalp', symbol).realized)),
+		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false}, engine.portfolio.book('scalp', symbol))),
 	) as ScalpStrategy[];
 	const firstTs = {value: 0};
 	let steps = 0;

@@ -7,7 +7,7 @@
 import type {Micros} from '../core/money.js';
 import {sessionTimes, type SessionTimes} from '../core/time.js';
 import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReason, Quote, StrategyName, Trade} from '../core/types.js';
-import type {CommandName, Journal} from '../journal/records.js';
+import {nullJournal, type CommandName, type Journal} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
 import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
@@ -41,8 +41,8 @@ export class Engine {
 	readonly strategies: SymbolStrategy[] = [];
 	private readonly bySymbol = new Map<string, SymbolStrategy[]>();
 	private readonly orders = new Map<string, OrderEntry>();
-	private readonly lastPrices = new Map<string, Micros>();
-	private readonly firstPrices = new Map<string, Micros>();
+	/** Last and first trade price per symbol: one lookup per market event. */
+	private readonly prices = new Map<string, {last: Micros; first: Micros}>();
 	private readonly contexts = new Map<StrategyName, StrategyContext>();
 	private readonly changeListeners = new Set<() => void>();
 	private nowMs = 0;
@@ -50,8 +50,11 @@ export class Engine {
 	private currentSession: SessionTimes | null = null;
 	private submitting: string | null = null;
 	private submitRefusal: string | null = null;
+	/** False with the null journal: records are not even built (backtest hot path). */
+	private readonly journaling: boolean;
 
 	constructor(private readonly options: EngineOptions) {
+		this.journaling = options.journal !== nullJournal;
 		this.ids = new OrderIdFactory(options.runTag);
 		options.broker.onOrderEvent(event => this.onOrderEvent(event));
 	}
@@ -151,16 +154,17 @@ export class Engine {
 
 	/** Step 1 of bar mode: the bar's close becomes the symbol's last trade price. */
 	setLastPrice(symbol: string, price: Micros): void {
-		this.lastPrices.set(symbol, price);
-		if (!this.firstPrices.has(symbol)) this.firstPrices.set(symbol, price);
+		const slot = this.prices.get(symbol);
+		if (slot) slot.last = price;
+		else this.prices.set(symbol, {last: price, first: price});
 	}
 
 	lastPrice(symbol: string): Micros {
-		return this.lastPrices.get(symbol) ?? 0;
+		return this.prices.get(symbol)?.last ?? 0;
 	}
 
 	firstPrice(symbol: string): Micros {
-		return this.firstPrices.get(symbol) ?? 0;
+		return this.prices.get(symbol)?.first ?? 0;
 	}
 
 	onBar(bar: Bar, arrivalMs: number): void {
@@ -179,8 +183,7 @@ export class Engine {
 	}
 
 	onTrade(trade: Trade): void {
-		this.lastPrices.set(trade.symbol, trade.price);
-		if (!this.firstPrices.has(trade.symbol)) this.firstPrices.set(trade.symbol, trade.price);
+		this.setLastPrice(trade.symbol, trade.price);
 		const list = this.bySymbol.get(trade.symbol);
 		if (!list) return;
 		for (const strategy of list) (strategy as SymbolStrategy & {onTrade?(t: Trade): void}).onTrade?.(trade);
@@ -207,7 +210,7 @@ export class Engine {
 	private submit(kind: StrategyName, spec: OrderSpec, reason: OrderReason, intent: string, owner: SymbolStrategy | null): SubmitResult {
 		const clientOrderId = this.ids.next(kind, spec.symbol, intent);
 		const veto = this.options.preTradeCheck?.(spec, kind) ?? null;
-		this.options.journal.write({
+		if (this.journaling) this.options.journal.write({
 			ts: this.nowMs,
 			type: 'order_submitted',
 			symbol: spec.symbol,
@@ -258,7 +261,7 @@ export class Engine {
 	}
 
 	private requestCancel(clientOrderId: string, symbol: string, reason: CancelReason): void {
-		this.options.journal.write({ts: this.nowMs, type: 'cancel_requested', symbol, client_order_id: clientOrderId, reason});
+		if (this.journaling) this.options.journal.write({ts: this.nowMs, type: 'cancel_requested', symbol, client_order_id: clientOrderId, reason});
 		if (this.options.logSink) this.log(symbol, 'info', `cancel ${clientOrderId} (${reason})`);
 		this.options.broker.cancelOrder(clientOrderId);
 	}
@@ -273,7 +276,7 @@ export class Engine {
 			book.apply(order.side, event.fillQty, event.fillPrice);
 			this.portfolio.cash += (order.side === 'buy' ? -1 : 1) * event.fillQty * event.fillPrice;
 		}
-		this.options.journal.write({
+		if (this.journaling) this.options.journal.write({
 			ts: this.nowMs,
 			type: 'order_update',
 			symbol: order.symbol,
@@ -400,17 +403,17 @@ export class Engine {
 			now: () => engine.nowMs,
 			nowNs: () => engine.nowNsValue,
 			session: () => engine.currentSession,
-			lastPrice: symbol => engine.lastPrices.get(symbol) ?? 0,
+			lastPrice: symbol => engine.lastPrice(symbol),
 			position: (symbol): PositionState => engine.portfolio.book(kind, symbol),
 			submit: (order, reason, intent) =>
 				engine.submit(kind, order, reason, intent, engine.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
 			cancel: (id, symbol, reason) => engine.requestCancel(id, symbol, reason),
 			transition: (symbol, from, to) => {
-				engine.options.journal.write({ts: engine.nowMs, type: 'state', symbol, strategy: kind, from, to});
+				if (engine.journaling) engine.options.journal.write({ts: engine.nowMs, type: 'state', symbol, strategy: kind, from, to});
 				if (engine.options.logSink) engine.log(symbol, 'info', `${from} -> ${to}`);
 			},
 			signal: (symbol, fields) => {
-				engine.options.journal.write({ts: engine.nowMs, type: 'signal', symbol, strategy: kind, ...fields});
+				if (engine.journaling) engine.options.journal.write({ts: engine.nowMs, type: 'signal', symbol, strategy: kind, ...fields});
 				if (engine.options.logSink) engine.log(symbol, 'info', `signal ${JSON.stringify(fields)}`);
 			},
 			error: (symbol, message) => engine.error(symbol, message),

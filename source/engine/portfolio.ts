@@ -41,13 +41,19 @@ export class PositionBook {
 export class Portfolio {
 	cash: Micros = 0;
 	private readonly books = new Map<string, PositionBook>();
+	private readonly byStrategy = new Map<StrategyName, Map<string, PositionBook>>();
 
 	book(strategy: StrategyName, symbol: string): PositionBook {
-		const key = `${strategy}\u0000${symbol}`;
-		let book = this.books.get(key);
+		let books = this.byStrategy.get(strategy);
+		if (!books) {
+			books = new Map();
+			this.byStrategy.set(strategy, books);
+		}
+		let book = books.get(symbol);
 		if (!book) {
 			book = new PositionBook(strategy, symbol);
-			this.books.set(key, book);
+			books.set(symbol, book);
+			this.books.set(`${strategy}\u0000${symbol}`, book);
 		}
 		return book;
 	}

@@ -6,7 +6,7 @@
 import {CENT, floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';
 import {NumberRing, RollingSum} from '../core/ring.js';
 import type {Bar, CancelReason, Order, OrderEvent, OrderReason} from '../core/types.js';
-import type {StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
+import type {PositionState, StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {ScalpState} from '../engine/snapshot.js';
 import {MIN_BARS, SMA_WINDOW, microsToSignalBar, smaCrossUp, type CustomSignal, type SignalBar} from './signal.js';
 
@@ -62,7 +62,8 @@ export class ScalpStrategy implements SymbolStrategy {
 		readonly symbol: string,
 		private readonly ctx: StrategyContext,
 		private readonly options: ScalpOptions,
-		private readonly realizedOf: () => Micros = () => 0,
+		/** This strategy's own shares of the symbol (kept by the engine from fills). */
+		private readonly book: PositionState & {readonly realized: Micros},
 	) {
 		this.chartCloses = options.keepHistory ? new NumberRing(HISTORY_POINTS) : null;
 		this.chartSma = options.keepHistory ? new NumberRing(HISTORY_POINTS) : null;
@@ -140,7 +141,7 @@ export class ScalpStrategy implements SymbolStrategy {
 
 	/** Take-profit limit sell of the whole position at max(average + 0.01, last), cent-rounded. */
 	private submitTakeProfit(): void {
-		const {qty, costBasis} = this.ctx.position(this.symbol);
+		const {qty, costBasis} = this.book;
 		if (qty <= 0) {
 			this.transition('TO_BUY');
 			return;
@@ -152,7 +153,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	}
 
 	private submitMarketSell(reason: OrderReason): void {
-		const {qty} = this.ctx.position(this.symbol);
+		const {qty} = this.book;
 		this.exitIntent = null;
 		if (qty <= 0) {
 			this.transition('TO_BUY');
@@ -199,7 +200,7 @@ export class ScalpStrategy implements SymbolStrategy {
 				this.order = null;
 				if (event.atSubmission) {
 					// Refused when placed (a network broker answers later): the except branch.
-					this.transition(event.order.side === 'buy' && this.ctx.position(this.symbol).qty <= 0 ? 'TO_BUY' : 'TO_SELL');
+					this.transition(event.order.side === 'buy' && this.book.qty <= 0 ? 'TO_BUY' : 'TO_SELL');
 					return;
 				}
 				this.onCanceledOrRejected();
@@ -209,7 +210,7 @@ export class ScalpStrategy implements SymbolStrategy {
 				// Day orders expire at the close; the next session rebuilds state from the broker.
 				this.order = null;
 				this.exitIntent = null;
-				this.transition(this.ctx.position(this.symbol).qty > 0 ? 'TO_SELL' : 'TO_BUY');
+				this.transition(this.book.qty > 0 ? 'TO_SELL' : 'TO_BUY');
 				return;
 		}
 	}
@@ -224,7 +225,7 @@ export class ScalpStrategy implements SymbolStrategy {
 			return;
 		}
 		if (this.state === 'SELL_SUBMITTED') {
-			if (this.ctx.position(this.symbol).qty > 0) {
+			if (this.book.qty > 0) {
 				// Another order's fill left shares (e.g. shares bought by the operator): keep selling.
 				this.transition('TO_SELL');
 				return;
@@ -235,7 +236,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	}
 
 	private onCanceledOrRejected(): void {
-		const hasPosition = this.ctx.position(this.symbol).qty > 0;
+		const hasPosition = this.book.qty > 0;
 		if (this.state === 'BUY_SUBMITTED') {
 			if (!hasPosition) {
 				this.exitIntent = null;
@@ -263,13 +264,13 @@ export class ScalpStrategy implements SymbolStrategy {
 	private notePositionOpened(): void {
 		if (this.positionOpenedMs === null) {
 			this.positionOpenedMs = this.ctx.now();
-			this.realizedAtEntry = this.realizedOf();
+			this.realizedAtEntry = this.book.realized;
 		}
 	}
 
 	private closeRoundTrip(): void {
 		this.roundTrips += 1;
-		if (this.realizedOf() > this.realizedAtEntry) this.wins += 1;
+		if (this.book.realized > this.realizedAtEntry) this.wins += 1;
 		this.positionOpenedMs = null;
 		this.holdAfterCancel = false;
 		this.exitIntent = null;
@@ -282,7 +283,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		if (order && order.side === 'buy' && nowMs - order.submittedMs > STALE_BUY_MS) {
 			this.cancelOpen('stale_buy');
 		}
-		if (this.ctx.position(this.symbol).qty <= 0) return;
+		if (this.book.qty <= 0) return;
 		const session = this.ctx.session();
 		if (session && nowMs >= session.liquidation) {
 			this.exitAtMarket('eod');
@@ -334,11 +335,11 @@ export class ScalpStrategy implements SymbolStrategy {
 				}
 			: null;
 		this.exitIntent = null;
-		const hasPosition = this.ctx.position(this.symbol).qty > 0;
+		const hasPosition = this.book.qty > 0;
 		if (hasPosition) {
 			if (this.positionOpenedMs === null) {
 				this.positionOpenedMs = nowMs;
-				this.realizedAtEntry = this.realizedOf();
+				this.realizedAtEntry = this.book.realized;
 			}
 			this.setState(open ? 'SELL_SUBMITTED' : 'TO_SELL');
 			if (open && open.side !== 'sell') this.ctx.log(this.symbol, 'warn', `state SELL_SUBMITTED mismatch order ${open.side}`);
@@ -354,7 +355,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	pause(): void {
 		this.paused = true;
 		// No new entries: an entry still waiting is withdrawn; exits stay managed.
-		if (this.order && this.order.side === 'buy' && this.ctx.position(this.symbol).qty <= 0) this.cancelOpen('pause');
+		if (this.order && this.order.side === 'buy' && this.book.qty <= 0) this.cancelOpen('pause');
 	}
 
 	resume(): void {
@@ -362,7 +363,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	}
 
 	forceSell(): void {
-		if (this.ctx.position(this.symbol).qty <= 0) {
+		if (this.book.qty <= 0) {
 			this.cancelOpen('manual');
 			return;
 		}

@@ -49,7 +49,7 @@ export function harness(options: Partial<ScalpOptions> & {cash?: number; symbols
 					symbol,
 					ctx,
 					{lot: options.lot ?? $(2000), exitAfterMs: options.exitAfterMs ?? null, signal: options.signal ?? null, keepHistory: options.keepHistory ?? false},
-					() => engine.portfolio.book('scalp', symbol).realized,
+					engine.portfolio.book('scalp', symbol),
 				),
 		) as ScalpStrategy;
 		scalpers.set(symbol, s);

@@ -167,7 +167,7 @@ test('a sell refused at submission waits in TO_SELL (no retry loop)', () => {
 	const broker = new ScriptedBroker();
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't'});
-	const s = engine.add('scalp', ctx => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false})) as ScalpStrategy;
+	const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	for (const b of closesToBars('TSLA', '09:30', crossoverCloses())) {
 		engine.setLastPrice('TSLA', b.close);
@@ -184,7 +184,7 @@ function scripted() {
 	const broker = new ScriptedBroker();
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't'});
-	const s = engine.add('scalp', ctx => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false})) as ScalpStrategy;
+	const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	for (const b of closesToBars('TSLA', '09:30', crossoverCloses())) {
 		engine.setLastPrice('TSLA', b.close);
@@ -235,7 +235,7 @@ test('rebuild (_init_state): position/orders -> state', () => {
 	for (const c of cases) {
 		const broker = new ScriptedBroker();
 		const engine = new Engine({mode: 'paper', broker, journal: new MemoryJournal(), runTag: 't'});
-		const s = engine.add('scalp', ctx => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false})) as ScalpStrategy;
+		const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
 		const openOrders = c.orders.map((side, i) => ({
 			id: `x${i}`,
 			clientOrderId: `old-sc-TSLA-${side}-${i + 1}`,

@@ -188,8 +188,9 @@ export class SimExchange {
 		if (this.openCount === 0) return;
 		const list = this.openBySymbol.get(bar.symbol);
 		if (!list || list.length === 0) return;
-		// Iterate over a copy: fills remove orders from the list.
-		for (const order of [...list]) {
+		// Fills remove orders from the list: walk it by index, stepping back after a removal.
+		for (let i = 0; i < list.length; i++) {
+			const order = list[i]!;
 			if (!this.isOpen(order) || order.submittedMs > bar.start) continue;
 			let price: Micros;
 			if (order.type === 'market') price = bar.open;
@@ -200,7 +201,9 @@ export class SimExchange {
 				if (bar.high < order.limitPrice!) continue;
 				price = Math.max(order.limitPrice!, bar.open);
 			}
+			const before = list.length;
 			this.execute(order, order.qty - order.filledQty, price);
+			if (list.length < before) i -= before - list.length;
 		}
 	}
 
