@@ -1,7 +1,97 @@
+/**
+ * `scalp-tui [SYMBOL...]`: the interactive console. Validates everything first (one-line
+ * errors, exit 2), then composes the session for the mode (SIM here; paper/live through the
+ * Alpaca adapter) and runs the Ink console, or plain log lines when stdout is not a terminal.
+ */
 import type {CliFlags} from '../cli.js';
-import {UsageError} from '../config.js';
-import type {Io} from './backtest.js';
+import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
+import type {Micros} from '../core/money.js';
+import type {Mode} from '../core/types.js';
+import {bundledMinuteData} from '../paths.js';
+import {loadSignal} from '../signal-loader.js';
+import type {CustomSignal} from '../strategies/signal.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
 
-export async function runConsoleCommand(_args: readonly string[], _flags: CliFlags, _io: Io): Promise<number> {
-	throw new UsageError('console not wired yet');
+export interface ConsoleConfig {
+	readonly mode: Mode;
+	readonly symbols: readonly string[];
+	readonly hft: string | null;
+	readonly hftQty: number;
+	readonly lot: Micros;
+	readonly cash: Micros;
+	readonly speed: number;
+	readonly exitAfterMs: number | null;
+	readonly signal: CustomSignal | null;
+	readonly dataPaths: readonly string[] | null;
+	readonly journalPath: string;
+	readonly logFile: string;
+	readonly feed: 'iex' | 'sip';
+	readonly yesLive: boolean;
+	readonly risk: {
+		readonly maxDailyLoss: Micros | null;
+		readonly maxOrdersPerMinute: number | null;
+		readonly maxPositionUsd: Micros | null;
+	};
+}
+
+export const DEFAULT_LOG_FILE = 'scalp-tui.log';
+
+export async function parseConsoleConfig(args: readonly string[], flags: CliFlags): Promise<ConsoleConfig> {
+	rejectFlags(flags, ['strategy', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port'], 'the console');
+	const symbols = parseSymbols(args);
+	const hft = flags.hft ? parseSymbols([flags.hft])[0]! : null;
+	if (symbols.length === 0 && hft === null) throw new UsageError('name at least one symbol, e.g. scalp-tui TSLA AAPL');
+	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
+	if (flags.hftQty !== undefined && hft === null) throw new UsageError('--hft-qty needs --hft SYMBOL');
+	loadDotEnv();
+	const mode = modeFlag(flags.mode, keysPresent());
+	const feed = (flags.feed ?? 'iex').toLowerCase();
+	if (feed !== 'iex' && feed !== 'sip') throw new UsageError(`--feed must be iex or sip, got "${flags.feed}"`);
+	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
+	if (mode !== 'sim' && flags.speed !== undefined) throw new UsageError(`--speed applies to sim mode only (mode is ${mode})`);
+	const config: ConsoleConfig = {
+		mode,
+		symbols,
+		hft,
+		hftQty,
+		lot: flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot),
+		cash: flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash),
+		speed: flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed),
+		exitAfterMs: flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter),
+		signal: flags.signal ? await loadSignal(flags.signal) : null,
+		dataPaths: flags.data && flags.data.length > 0 ? existingPaths(flags.data) : null,
+		journalPath: flags.journal ?? DEFAULT_JOURNAL,
+		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
+		feed,
+		yesLive: flags.yesLive === true,
+		risk: {
+			maxDailyLoss: flags.maxDailyLoss === undefined ? null : positiveDollars('max-daily-loss', flags.maxDailyLoss),
+			maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? null : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
+			maxPositionUsd: flags.maxPositionUsd === undefined ? null : positiveDollars('max-position-usd', flags.maxPositionUsd),
+		},
+	};
+	if (config.speed > 3600) throw new UsageError(`--speed must be at most 3600, got ${flags.speed}`);
+	return config;
+}
+
+export async function runConsoleCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	const config = await parseConsoleConfig(args, flags);
+	if (config.mode !== 'sim') {
+		const {composeAlpacaSession} = await import('../session/compose-alpaca.js');
+		const session = await composeAlpacaSession(config, io);
+		return runUi(session, config, io);
+	}
+	const {composeSimSession} = await import('../session/compose-sim.js');
+	const session = composeSimSession(config, {dataPaths: config.dataPaths ?? [bundledMinuteData()]});
+	session.start();
+	return runUi(session, config, io);
+}
+
+async function runUi(session: import('../engine/control.js').SessionControl, config: ConsoleConfig, io: Io): Promise<number> {
+	if (io.stdout.isTTY && process.stdin.isTTY) {
+		const {runConsole} = await import('../ui/render.js');
+		return runConsole(session, {logFile: config.logFile});
+	}
+	const {runHeadless} = await import('../ui/headless.js');
+	return runHeadless(session, {stdout: io.stdout, stderr: io.stderr, logFile: config.logFile});
 }

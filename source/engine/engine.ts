@@ -52,6 +52,8 @@ export class Engine {
 	private submitRefusal: string | null = null;
 	/** False with the null journal: records are not even built (backtest hot path). */
 	private readonly journaling: boolean;
+	/** Set at shutdown (and by the kill switch): strategies may no longer send orders. */
+	private haltedReason: string | null = null;
 
 	constructor(private readonly options: EngineOptions) {
 		this.journaling = options.journal !== nullJournal;
@@ -207,8 +209,21 @@ export class Engine {
 
 	// --- orders --------------------------------------------------------------------------
 
+	/** Stop every new order (shutdown, kill switch); cancels still go out. */
+	halt(reason: string): void {
+		this.haltedReason = reason;
+	}
+
+	get halted(): string | null {
+		return this.haltedReason;
+	}
+
 	private submit(kind: StrategyName, spec: OrderSpec, reason: OrderReason, intent: string, owner: SymbolStrategy | null): SubmitResult {
 		const clientOrderId = this.ids.next(kind, spec.symbol, intent);
+		if (this.haltedReason !== null) {
+			this.log(spec.symbol, 'warn', `not sent (${this.haltedReason}): ${spec.side} ${spec.qty} ${spec.type}`);
+			return {accepted: false, clientOrderId, message: this.haltedReason};
+		}
 		const veto = this.options.preTradeCheck?.(spec, kind) ?? null;
 		if (this.journaling) this.options.journal.write({
 			ts: this.nowMs,

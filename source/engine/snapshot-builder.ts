@@ -1,0 +1,81 @@
+/** Builds the console's EngineSnapshot from the engine (pure; called at most once per frame). */
+import type {Mode} from '../core/types.js';
+import type {ConnectionState} from '../ports/market-data.js';
+import type {Engine} from './engine.js';
+import type {EngineSnapshot, LogLine, RiskView, SymbolView} from './snapshot.js';
+
+export interface SnapshotExtras {
+	readonly mode: Mode;
+	readonly connection: ConnectionState;
+	readonly speed: number | null;
+	readonly log: readonly LogLine[];
+	readonly risk: RiskView | null;
+	readonly finished: boolean;
+	/** Market time to show (the sim clock runs smoothly between bar arrivals). */
+	readonly displayMs?: number;
+}
+
+export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSnapshot {
+	const now = extras.displayMs ?? engine.now;
+	const session = engine.session;
+	const symbols: SymbolView[] = [];
+	let unrealized = 0;
+	let realized = 0;
+	let positionValue = 0;
+	for (const strategy of engine.strategies) {
+		const view = strategy.view();
+		const book = engine.portfolio.book(strategy.kind, strategy.symbol);
+		const last = engine.lastPrice(strategy.symbol);
+		const first = engine.firstPrice(strategy.symbol);
+		const u = book.unrealized(last);
+		unrealized += u;
+		realized += book.realized;
+		positionValue += book.qty * last;
+		const order = view.openOrder;
+		symbols.push({
+			symbol: strategy.symbol,
+			strategy: strategy.kind === 'hft' ? 'hft' : 'scalp',
+			state: view.state,
+			paused: strategy.paused,
+			lastPrice: last > 0 ? last / 1e6 : null,
+			change: last > 0 && first > 0 ? (last - first) / 1e6 : null,
+			closes: view.chart?.closes ?? [],
+			sma: view.chart?.sma ?? [],
+			openOrder: order
+				? {
+						clientOrderId: order.clientOrderId,
+						side: order.side,
+						type: order.type,
+						qty: order.qty,
+						filledQty: order.filledQty,
+						limitPrice: order.limitPrice === null ? null : order.limitPrice / 1e6,
+						ageMs: Math.max(0, engine.now - order.submittedMs),
+					}
+				: null,
+			position: book.qty !== 0 ? {qty: book.qty, avgPrice: book.costBasis / book.qty / 1e6, unrealizedPnl: u / 1e6} : null,
+			realizedPnl: book.realized / 1e6,
+			trades: view.roundTrips,
+			imbalance: view.imbalance ?? null,
+		});
+	}
+	const cash = engine.portfolio.cash;
+	let sessionState: EngineSnapshot['sessionState'] = 'closed';
+	if (session) sessionState = now < session.open ? 'pre' : now < session.close ? 'open' : 'closed';
+	return {
+		mode: extras.mode,
+		nowMs: now,
+		sessionDate: session?.date ?? null,
+		sessionState,
+		liquidationMs: session?.liquidation ?? null,
+		speed: extras.speed,
+		equity: (cash + positionValue) / 1e6,
+		cash: cash / 1e6,
+		realizedPnl: realized / 1e6,
+		unrealizedPnl: unrealized / 1e6,
+		connection: extras.connection,
+		symbols,
+		log: extras.log,
+		risk: extras.risk,
+		finished: extras.finished,
+	};
+}

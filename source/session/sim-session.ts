@@ -1,0 +1,220 @@
+/**
+ * SIM mode: the engine trading the simulated exchange over replayed minute bars, paced by the
+ * wall clock at `speed` market seconds per second. Implements SessionControl for the console.
+ * The replay itself is the same BarReplay the backtest uses, so SIM trades exactly like a
+ * backtest of the same data.
+ */
+import type {BarSession} from '../adapters/replay/minute-csv.js';
+import {SimBroker} from '../adapters/sim/broker.js';
+import {SimExchange} from '../adapters/sim/exchange.js';
+import {BarReplay} from '../backtest/bar-runner.js';
+import type {SessionControl} from '../engine/control.js';
+import {Engine} from '../engine/engine.js';
+import {buildSnapshot} from '../engine/snapshot-builder.js';
+import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
+import type {Journal} from '../journal/records.js';
+import type {LogBuffer} from './log-buffer.js';
+
+export interface Scheduler {
+	now(): number;
+	setTimeout(fn: () => void, ms: number): unknown;
+	clearTimeout(handle: unknown): void;
+}
+
+export const realScheduler: Scheduler = {
+	now: () => performance.now(),
+	setTimeout: (fn, ms) => setTimeout(fn, ms),
+	clearTimeout: handle => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SimSessionOptions {
+	readonly engine: Engine;
+	readonly exchange: SimExchange;
+	readonly sessions: Iterable<BarSession>;
+	readonly journal: Journal;
+	readonly log: LogBuffer;
+	readonly speed: number;
+	readonly version: string;
+	readonly symbols: readonly string[];
+	readonly scheduler?: Scheduler;
+	/** Wall milliseconds between pacing ticks. */
+	readonly tickMs?: number;
+	readonly risk?: () => RiskView | null;
+}
+
+export const MIN_SPEED = 1;
+export const MAX_SPEED = 3600;
+
+export class SimSession implements SessionControl {
+	readonly engine: Engine;
+	private readonly exchange: SimExchange;
+	private readonly replay: BarReplay;
+	private readonly scheduler: Scheduler;
+	private readonly tickMs: number;
+	private speedValue: number;
+	/** Market time at the pacing anchor, and the wall time of that anchor. */
+	private anchorMarket = 0;
+	private anchorWall = 0;
+	private timer: unknown = null;
+	private stopped = false;
+	private readonly listeners = new Set<() => void>();
+
+	constructor(private readonly options: SimSessionOptions) {
+		this.engine = options.engine;
+		this.exchange = options.exchange;
+		this.scheduler = options.scheduler ?? realScheduler;
+		this.tickMs = options.tickMs ?? 20;
+		this.speedValue = clampSpeed(options.speed);
+		this.replay = new BarReplay(options.sessions, this.engine, this.exchange);
+		this.engine.onChange(() => this.emitChange());
+	}
+
+	/** Begin pacing the replay; the first session opens at once. */
+	start(): void {
+		this.options.journal.write({ts: (this.replay.peekNextArrival() ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols]});
+		const first = this.replay.peekNextArrival();
+		this.anchorMarket = first === null ? 0 : first - 60_000;
+		this.anchorWall = this.scheduler.now();
+		this.engine.log(null, 'info', `SIM: replaying ${this.options.symbols.join(', ')} at ${this.speedValue}x`);
+		this.schedule();
+	}
+
+	private schedule(): void {
+		if (this.stopped) return;
+		this.timer = this.scheduler.setTimeout(() => this.tick(), this.tickMs);
+	}
+
+	/** Advance the replay to where the paced market clock is now. */
+	tick(): void {
+		this.timer = null;
+		if (this.stopped) return;
+		const target = this.marketNow();
+		let next = this.replay.peekNextArrival();
+		// Between sessions the clock jumps to the next session's first bar (no overnight wait).
+		if (next !== null && next - target > 3 * 3600_000) {
+			this.anchorMarket = next - 60_000;
+			this.anchorWall = this.scheduler.now();
+		}
+		let steps = 0;
+		while (next !== null && next <= this.marketNow() && steps < 10_000) {
+			this.replay.step();
+			steps += 1;
+			next = this.replay.peekNextArrival();
+		}
+		if (this.replay.finished) {
+			this.engine.log(null, 'info', 'SIM: replay finished (press q to quit)');
+			this.emitChange();
+			return;
+		}
+		this.schedule();
+	}
+
+	/** Paced market time (smooth between bar arrivals). */
+	marketNow(): number {
+		return this.anchorMarket + (this.scheduler.now() - this.anchorWall) * this.speedValue;
+	}
+
+	get speed(): number {
+		return this.speedValue;
+	}
+
+	get finished(): boolean {
+		return this.replay.finished;
+	}
+
+	// --- SessionControl ------------------------------------------------------------------
+
+	snapshot(): EngineSnapshot {
+		const next = this.replay.peekNextArrival();
+		const display = this.replay.finished ? this.engine.now : Math.max(this.engine.now, Math.min(this.marketNow(), next ?? Infinity));
+		return buildSnapshot(this.engine, {
+			mode: 'sim',
+			connection: 'replay',
+			speed: this.speedValue,
+			log: this.options.log.lines(),
+			risk: this.options.risk?.() ?? null,
+			finished: this.replay.finished,
+			displayMs: display,
+		});
+	}
+
+	onChange(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private emitChange(): void {
+		for (const listener of this.listeners) listener();
+	}
+
+	pause(symbol: string): void {
+		this.engine.pause(symbol);
+	}
+
+	resume(symbol: string): void {
+		this.engine.resume(symbol);
+	}
+
+	togglePauseAll(): void {
+		const allPaused = this.engine.strategies.every(s => s.paused);
+		for (const symbol of new Set(this.engine.strategies.map(s => s.symbol))) {
+			if (allPaused) this.engine.resume(symbol);
+			else if (!this.engine.strategiesFor(symbol).every(s => s.paused)) this.engine.pause(symbol);
+		}
+	}
+
+	forceSell(symbol: string): void {
+		this.engine.forceSell(symbol);
+	}
+
+	cancel(symbol: string): void {
+		this.engine.cancel(symbol);
+	}
+
+	liquidateAll(): void {
+		this.engine.liquidateAll();
+	}
+
+	changeSpeed(factor: number): number | null {
+		const market = this.marketNow();
+		this.speedValue = clampSpeed(this.speedValue * factor);
+		this.anchorMarket = market;
+		this.anchorWall = this.scheduler.now();
+		this.engine.log(null, 'info', `SIM speed ${this.speedValue}x`);
+		this.emitChange();
+		return this.speedValue;
+	}
+
+	hasExposure(): boolean {
+		return this.engine.hasExposure();
+	}
+
+	async shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void> {
+		if (this.stopped) return;
+		this.engine.note('quit');
+		if (options.how === 'flatten') {
+			this.engine.liquidateAll();
+			// Market sells fill at the next bar's open: run the replay forward (unpaced) until
+			// flat, a few bars at most.
+			for (let i = 0; i < 5 && this.engine.hasExposure() && this.replay.step() !== null; i++) {
+				// stepping
+			}
+		}
+		// From here on nothing may trade: a canceled take-profit must not turn into a bailout.
+		this.engine.halt('shutting down');
+		if (options.how !== 'leave') this.engine.cancelAll('manual');
+		this.stopped = true;
+		if (this.timer !== null) this.scheduler.clearTimeout(this.timer);
+		const exposure = this.engine.hasExposure();
+		this.engine.log(null, exposure ? 'warn' : 'info', `quit (${options.reason}): ${exposure ? 'positions left open' : 'flat, no open orders'}`);
+		this.options.journal.write({ts: this.engine.now, type: 'session', event: 'end', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols], how: options.how});
+		this.options.journal.flush();
+		this.options.journal.close();
+		this.emitChange();
+	}
+}
+
+function clampSpeed(speed: number): number {
+	if (!Number.isFinite(speed)) return 60;
+	return Math.min(MAX_SPEED, Math.max(MIN_SPEED, Math.round(speed * 100) / 100));
+}
