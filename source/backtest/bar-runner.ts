@@ -19,6 +19,14 @@ import type {PositionBook} from '../engine/portfolio.js';
 
 export const BAR_MS = 60_000;
 
+interface SymbolSlot {
+	readonly enginePrice: {last: Micros; first: Micros};
+	readonly exchangePrice: {price: Micros};
+	readonly stats: SymbolStats | null;
+	readonly book: PositionBook | null;
+	readonly onlyScalper: ScalpStrategy | null;
+}
+
 export interface BarReplayHooks {
 	/** After each arrival time is fully processed. */
 	afterStep?(arrivalMs: number): void;
@@ -39,9 +47,10 @@ export class BarReplay {
 	readonly stats = new Map<string, SymbolStats>();
 	readonly equity = new EquityCurve();
 	private readonly scalpers: ScalpStrategy[];
-	/** Per scalp symbol: its stats and position book, looked up once per bar. */
-	private readonly tracked = new Map<string, {stats: SymbolStats; book: PositionBook}>();
+	/** Everything a bar of a symbol touches, found with one lookup per bar. */
+	private readonly slots = new Map<string, SymbolSlot>();
 	private readonly books: PositionBook[];
+	private readonly stepSlots: SymbolSlot[] = [];
 	/** Bars processed so far. */
 	barsProcessed = 0;
 	sessionsProcessed = 0;
@@ -54,12 +63,25 @@ export class BarReplay {
 	) {
 		this.iterator = sessions[Symbol.iterator]();
 		this.scalpers = engine.strategies.filter((s): s is ScalpStrategy => s.kind === 'scalp');
-		for (const s of this.scalpers) {
-			const stats = new SymbolStats(s.symbol);
-			this.stats.set(s.symbol, stats);
-			this.tracked.set(s.symbol, {stats, book: engine.portfolio.book('scalp', s.symbol)});
+		for (const s of this.scalpers) this.stats.set(s.symbol, new SymbolStats(s.symbol));
+		this.books = this.scalpers.map(s => engine.portfolio.book('scalp', s.symbol));
+	}
+
+	private slot(symbol: string): SymbolSlot {
+		let slot = this.slots.get(symbol);
+		if (!slot) {
+			const scalper = this.scalpers.find(s => s.symbol === symbol) ?? null;
+			slot = {
+				enginePrice: this.engine.priceSlot(symbol),
+				exchangePrice: this.exchange.priceSlot(symbol),
+				stats: this.stats.get(symbol) ?? null,
+				book: scalper ? this.engine.portfolio.book('scalp', symbol) : null,
+				// Symbols with other strategies (or none) go through the engine's fan-out.
+				onlyScalper: this.engine.strategiesFor(symbol).length === 1 ? scalper : null,
+			};
+			this.slots.set(symbol, slot);
 		}
-		this.books = [...this.tracked.values()].map(t => t.book);
+		return slot;
 	}
 
 	get finished(): boolean {
@@ -124,13 +146,22 @@ export class BarReplay {
 		const exchange = this.exchange;
 		exchange.setTime(arrival);
 		engine.setTime(arrival);
+		const slots = this.stepSlots;
+		slots.length = 0;
 		for (let i = begin; i < end; i++) {
 			const bar = bars[i]!;
-			exchange.setLastPrice(bar.symbol, bar.close);
-			engine.setLastPrice(bar.symbol, bar.close);
+			const slot = this.slot(bar.symbol);
+			slots.push(slot);
+			slot.exchangePrice.price = bar.close;
+			slot.enginePrice.last = bar.close;
+			if (slot.enginePrice.first === 0) slot.enginePrice.first = bar.close;
 		}
 		if (exchange.hasOpenOrders()) for (let i = begin; i < end; i++) exchange.matchBar(bars[i]!);
-		for (let i = begin; i < end; i++) engine.onBar(bars[i]!, arrival);
+		for (let i = begin; i < end; i++) {
+			const scalper = slots[i - begin]!.onlyScalper;
+			if (scalper) scalper.onBar(bars[i]!, arrival);
+			else engine.onBar(bars[i]!, arrival);
+		}
 		engine.checkup(arrival);
 		this.record(bars, begin, end, arrival);
 		this.barsProcessed += end - begin;
@@ -140,12 +171,12 @@ export class BarReplay {
 	}
 
 	private record(bars: readonly Bar[], begin: number, end: number, arrival: number): void {
+		const slots = this.stepSlots;
 		for (let i = begin; i < end; i++) {
-			const bar = bars[i]!;
-			const tracked = this.tracked.get(bar.symbol);
-			if (!tracked) continue;
-			const book = tracked.book;
-			tracked.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bar.close), book.qty > 0);
+			const slot = slots[i - begin]!;
+			const book = slot.book;
+			if (!book || !slot.stats) continue;
+			slot.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bars[i]!.close), book.qty > 0);
 		}
 		let equity: Micros = this.engine.portfolio.cash;
 		const books = this.books;

@@ -7,7 +7,7 @@
 import type {Micros} from '../core/money.js';
 import {sessionTimes, type SessionTimes} from '../core/time.js';
 import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReason, Quote, StrategyName, Trade} from '../core/types.js';
-import {nullJournal, type CommandName, type Journal} from '../journal/records.js';
+import {nullJournal, type CommandName, type Journal, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
 import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
@@ -54,6 +54,12 @@ export class Engine {
 	private readonly journaling: boolean;
 	/** Set at shutdown (and by the kill switch): strategies may no longer send orders. */
 	private haltedReason: string | null = null;
+	/**
+	 * The `order_submitted` line of the order being placed, written when the broker first
+	 * answers for it; dropped when the broker refuses the order at once (a refused order was
+	 * never submitted: the original's submit call raised). Its `rejected` update stays.
+	 */
+	private pendingSubmitted: JournalRecord | null = null;
 
 	constructor(private readonly options: EngineOptions) {
 		this.journaling = options.journal !== nullJournal;
@@ -165,6 +171,16 @@ export class Engine {
 		return this.prices.get(symbol)?.last ?? 0;
 	}
 
+	/** The symbol's price slot, for replays that set the last price on every bar. */
+	priceSlot(symbol: string): {last: Micros; first: Micros} {
+		let slot = this.prices.get(symbol);
+		if (!slot) {
+			slot = {last: 0, first: 0};
+			this.prices.set(symbol, slot);
+		}
+		return slot;
+	}
+
 	firstPrice(symbol: string): Micros {
 		return this.prices.get(symbol)?.first ?? 0;
 	}
@@ -225,7 +241,7 @@ export class Engine {
 			return {accepted: false, clientOrderId, message: this.haltedReason};
 		}
 		const veto = this.options.preTradeCheck?.(spec, kind) ?? null;
-		if (this.journaling) this.options.journal.write({
+		const submitted: JournalRecord | null = !this.journaling ? null : {
 			ts: this.nowMs,
 			type: 'order_submitted',
 			symbol: spec.symbol,
@@ -237,8 +253,9 @@ export class Engine {
 			limit_price: spec.limitPrice === null ? null : spec.limitPrice / 1e6,
 			time_in_force: spec.timeInForce,
 			reason,
-		});
+		};
 		if (veto !== null) {
+			if (submitted) this.options.journal.write(submitted);
 			this.options.journal.write({
 				ts: this.nowMs,
 				type: 'order_update',
@@ -261,10 +278,13 @@ export class Engine {
 		}
 		this.submitting = clientOrderId;
 		this.submitRefusal = null;
+		this.pendingSubmitted = submitted;
 		try {
 			this.options.broker.submitOrder({...spec, clientOrderId});
 		} finally {
 			this.submitting = null;
+			if (this.pendingSubmitted) this.options.journal.write(this.pendingSubmitted);
+			this.pendingSubmitted = null;
 		}
 		const refusal = this.submitRefusal;
 		if (refusal !== null) {
@@ -283,6 +303,10 @@ export class Engine {
 
 	private onOrderEvent(event: OrderEvent): void {
 		const order = event.order;
+		if (this.pendingSubmitted !== null && this.submitting === order.clientOrderId) {
+			if (!event.atSubmission) this.options.journal.write(this.pendingSubmitted);
+			this.pendingSubmitted = null;
+		}
 		const entry = this.orders.get(order.clientOrderId) ?? this.entryFor(order);
 		entry.order = order;
 		if (event.ms > this.nowMs || (event.ms === this.nowMs && event.ns > this.nowNsValue)) this.setTime(event.ms, event.ns);

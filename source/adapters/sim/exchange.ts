@@ -45,7 +45,8 @@ export class SimExchange {
 	/** Open orders per symbol, in submission order. */
 	private readonly openBySymbol = new Map<string, SimOrder[]>();
 	private readonly byClientId = new Map<string, SimOrder>();
-	private readonly lastPrices = new Map<string, Micros>();
+	/** Last trade price per symbol, in a mutable slot a replay can update without a lookup. */
+	private readonly lastPrices = new Map<string, {price: Micros}>();
 	private readonly quotes = new Map<string, Quote>();
 	private readonly listeners: OrderEventListener[] = [];
 	private openCount = 0;
@@ -81,11 +82,23 @@ export class SimExchange {
 	}
 
 	setLastPrice(symbol: string, price: Micros): void {
-		this.lastPrices.set(symbol, price);
+		const slot = this.lastPrices.get(symbol);
+		if (slot) slot.price = price;
+		else this.lastPrices.set(symbol, {price});
 	}
 
 	lastPrice(symbol: string): Micros {
-		return this.lastPrices.get(symbol) ?? 0;
+		return this.lastPrices.get(symbol)?.price ?? 0;
+	}
+
+	/** The symbol's last-price slot (created at 0), for replays that update it every bar. */
+	priceSlot(symbol: string): {price: Micros} {
+		let slot = this.lastPrices.get(symbol);
+		if (!slot) {
+			slot = {price: 0};
+			this.lastPrices.set(symbol, slot);
+		}
+		return slot;
 	}
 
 	/** Tick mode: the top of book IOC orders fill against. */
@@ -308,7 +321,7 @@ export class SimExchange {
 	/** Mark-to-market equity at the last prices. */
 	equity(): Micros {
 		let value = this.cash;
-		for (const [symbol, p] of this.positions) value += p.qty * (this.lastPrices.get(symbol) ?? 0);
+		for (const [symbol, p] of this.positions) value += p.qty * (this.lastPrices.get(symbol)?.price ?? 0);
 		return value;
 	}
 

@@ -6,6 +6,7 @@
 import {microsToNumber} from '../../core/money.js';
 import type {RebalanceTotals} from './metrics.js';
 import {computeTotals} from './metrics.js';
+import {STALENESS_NOTE} from './report-text.js';
 import type {RebalanceBacktestResult} from './runner.js';
 
 const round12 = (x: number): number => Number(x.toFixed(12));
@@ -24,6 +25,7 @@ export interface RebalanceJsonReport {
 	readonly bench: string | null;
 	readonly bench_note: string | null;
 	readonly symbols: number;
+	readonly notes: string[];
 	readonly days: unknown[];
 	readonly equity: Array<{date: string; equity: number; bench_close: number | null}>;
 	readonly summary: Record<string, unknown>;
@@ -44,6 +46,7 @@ export function toJsonReport(result: RebalanceBacktestResult, totals: RebalanceT
 		bench: result.bench,
 		bench_note: result.benchNote,
 		symbols: result.symbols,
+		notes: [STALENESS_NOTE],
 		days: result.days.map(day => ({
 			date: day.date,
 			universe: day.universe,

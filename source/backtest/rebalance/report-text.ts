@@ -20,6 +20,10 @@ export interface TextReportOptions {
 	readonly journalPath?: string | null;
 }
 
+/** The contract's named deviation from the tutorial's backtest, stated in every report. */
+export const STALENESS_NOTE =
+	'universe each day: symbols with a bar on the previous trading day (deviation from the tutorial, which wanted one within 2 calendar days and emptied the universe every Monday)';
+
 const ALGO_COLOR = 'green';
 const BENCH_COLOR = 'cyan';
 
@@ -37,6 +41,20 @@ function orderText(o: BacktestOrder): string {
 	const sign = o.side === 'buy' ? '+' : '-';
 	const mark = o.outcome === 'filled' ? '' : o.outcome === 'rejected' ? '!' : '?';
 	return `${sign}${o.symbol} ${o.qty}${mark}`;
+}
+
+/** Word-wrap to `width` columns. */
+export function wrap(text: string, width: number): string[] {
+	const out: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line !== '' && line.length + 1 + word.length > width) {
+			out.push(line);
+			line = word;
+		} else line = line === '' ? word : `${line} ${word}`;
+	}
+	if (line !== '') out.push(line);
+	return out;
 }
 
 function fit(text: string, width: number): string {
@@ -60,6 +78,7 @@ export function formatTextReport(
 		`cash $${dollars(p.cash)}  position size $${dollars(p.positionSize)}  max positions ${p.maxPositions}  ` +
 			`benchmark: ${benchLabel}${result.bench ? '' : result.benchNote ? ` (${result.benchNote})` : ''}`,
 	);
+	lines.push(...wrap(STALENESS_NOTE, width));
 	lines.push('');
 
 	// Per-day table.

@@ -23,8 +23,8 @@ import type {OrderOutcome} from './fills.js';
 export type {OrderOutcome} from './fills.js';
 import {planOrders} from '../../strategies/rebalance/plan.js';
 import type {Holding} from '../../strategies/rebalance/plan.js';
-import {rankScores, selectCandidates} from '../../strategies/rebalance/rank.js';
-import {MIN_CLOSES_EXCLUSIVE} from '../../strategies/rebalance/score.js';
+import {selectCandidates, topCount, topIndices} from '../../strategies/rebalance/rank.js';
+import {MIN_CLOSES_EXCLUSIVE, scoreOf} from '../../strategies/rebalance/score.js';
 import type {Scored} from '../../strategies/rebalance/score.js';
 
 export interface RebalanceBacktestParams {
@@ -131,6 +131,8 @@ export function runRebalanceBacktest(
 	const next = new Int32Array(tracked.length); // next bar to feed per tracked symbol
 	const lastDay = new Int32Array(tracked.length).fill(-1); // day index of the last bar fed
 	const lastClose = new Float64Array(tracked.length); // its close, micros
+	const scores = new Float64Array(tracked.length);
+	const head: number[] = [];
 	const indexOf = new Map<string, number>();
 	tracked.forEach((s, i) => indexOf.set(s.symbol, i));
 
@@ -171,23 +173,31 @@ export function runRebalanceBacktest(
 
 		const date = dates[k]!;
 		const ts = nyTime(date, 9, 30);
-		// Score the symbols with a bar on the previous trading day.
+		// Score the symbols with a bar on the previous trading day; only the head of the ranking
+		// (the top twentieth and a few more for the report) is ever ordered.
 		let universe = 0;
-		const scored: Scored[] = [];
+		let scoredCount = 0;
 		for (let i = 0; i < tracked.length; i++) {
+			scores[i] = Number.NaN;
 			if (lastDay[i] !== prev) continue;
 			universe++;
 			const ema = emas[i]!;
 			if (ema.count <= MIN_CLOSES_EXCLUSIVE) continue;
 			const last = lastClose[i]! / 1_000_000;
-			scored.push({symbol: tracked[i]!.symbol, score: (last - ema.value) / last, last, ema: ema.value});
+			scores[i] = scoreOf(last, ema.value);
+			scoredCount++;
 		}
-		const ranked = rankScores(scored);
+		const cut = topCount(scoredCount);
+		topIndices(scores, cut + keepNext, head);
+		const ranked: Scored[] = head.map(i => {
+			const last = lastClose[i]! / 1_000_000;
+			return {symbol: tracked[i]!.symbol, score: scores[i]!, last, ema: emas[i]!.value};
+		});
 		const lastMicros = (symbol: string): Micros => {
 			const i = indexOf.get(symbol);
 			return i === undefined || lastDay[i] !== prev ? Number.POSITIVE_INFINITY : lastClose[i]!;
 		};
-		const selection = selectCandidates(ranked, lastMicros, book.cash);
+		const selection = selectCandidates(ranked, lastMicros, book.cash, cut);
 		const held: Holding[] = [];
 		for (const [symbol, h] of holdings) held.push({symbol, qty: h.qty});
 		const plan = planOrders({
@@ -257,7 +267,7 @@ export function runRebalanceBacktest(
 		days.push({
 			date,
 			universe,
-			scored: scored.length,
+			scored: scoredCount,
 			top: selection.top,
 			next: ranked.slice(selection.top.length, selection.top.length + keepNext),
 			candidates: selection.candidates.map(s => s.symbol),

@@ -48,8 +48,10 @@ export function selectCandidates(
 	ranked: readonly Scored[],
 	lastMicros: (symbol: string) => Micros,
 	cash: Micros,
+	/** How many to look at; pass floor(n / 20) of the full ranking when `ranked` is only its head. */
+	count: number = topCount(ranked.length),
 ): CandidateSelection {
-	const top = ranked.slice(0, topCount(ranked.length));
+	const top = ranked.slice(0, count);
 	const candidates: Scored[] = [];
 	const tooExpensive: Scored[] = [];
 	for (const s of top) {
@@ -57,4 +59,27 @@ export function selectCandidates(
 		else tooExpensive.push(s);
 	}
 	return {top, candidates, tooExpensive};
+}
+
+/**
+ * The first `k` positions of the ranking of `scores` (indices into it), exactly as a full sort
+ * by (score, index) would order them, in O(n * k) with an early exit: the backtest's per-day
+ * ranking, where only the top twentieth (plus a few for the report) is ever looked at. NaN
+ * scores are skipped. Callers pass indices in symbol order, so index order is the tie-break.
+ */
+export function topIndices(scores: ArrayLike<number>, k: number, out: number[] = []): number[] {
+	out.length = 0;
+	if (k <= 0) return out;
+	for (let i = 0; i < scores.length; i++) {
+		const s = scores[i]!;
+		if (Number.isNaN(s)) continue;
+		if (out.length === k) {
+			if (!(s < scores[out[k - 1]!]!)) continue; // equal scores keep the earlier index ahead
+			out.pop();
+		}
+		let j = out.length;
+		while (j > 0 && scores[out[j - 1]!]! > s) j--;
+		out.splice(j, 0, i);
+	}
+	return out;
 }
