@@ -280,7 +280,15 @@ export class Engine {
 		this.submitRefusal = null;
 		this.pendingSubmitted = submitted;
 		try {
-			this.options.broker.submitOrder({...spec, clientOrderId});
+			this.options.broker.submitOrder({
+				symbol: spec.symbol,
+				side: spec.side,
+				type: spec.type,
+				qty: spec.qty,
+				limitPrice: spec.limitPrice,
+				timeInForce: spec.timeInForce,
+				clientOrderId,
+			});
 		} finally {
 			this.submitting = null;
 			if (this.pendingSubmitted) this.options.journal.write(this.pendingSubmitted);

@@ -331,6 +331,7 @@ export class SimExchange {
 	}
 
 	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
+		// One object shape for every event (no spreads): this runs for every order change.
 		const event: OrderEvent = {
 			event: kind,
 			order: snapshotOrder(order),
@@ -340,7 +341,7 @@ export class SimExchange {
 			fillPrice,
 			positionQty: this.positions.get(order.symbol)?.qty ?? 0,
 			atSubmission,
-			...(message === undefined ? {} : {message}),
+			message,
 		};
 		for (const listener of this.listeners) listener(event);
 		if (kind === 'fill' || kind === 'canceled' || kind === 'expired') this.forgetLater(order.clientOrderId);
