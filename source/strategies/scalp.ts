@@ -27,6 +27,8 @@ export interface ScalpOptions {
 type ExitReason = Extract<OrderReason, 'eod' | 'exit_after' | 'manual'>;
 
 interface TrackedOrder {
+	/** A cancel was asked for (a network broker confirms later): never ask twice. */
+	cancelRequested?: boolean;
 	readonly clientOrderId: string;
 	readonly side: 'buy' | 'sell';
 	readonly type: 'market' | 'limit';
@@ -71,17 +73,23 @@ export class ScalpStrategy implements SymbolStrategy {
 
 	// --- market events -------------------------------------------------------------------
 
-	/** A minute bar arrived at `nowMs` (its start + 60 s in bar mode). */
-	onBar(bar: Bar, nowMs: number): void {
+	/**
+	 * A bar of today's session from before the start (or missed during a disconnect): it joins
+	 * the history, but no signal is evaluated on it (the original loaded these at start-up).
+	 */
+	warmUp(bar: Bar): void {
 		this.closes.push(bar.close);
 		this.barsThisSession += 1;
-		if (this.options.signal) {
-			this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
-		}
+		if (this.options.signal) this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
 		if (this.chartCloses && this.chartSma) {
 			this.chartCloses.push(bar.close / 1e6);
 			this.chartSma.push(this.closes.length >= SMA_WINDOW ? this.closes.sum / SMA_WINDOW / 1e6 : Number.NaN);
 		}
+	}
+
+	/** A minute bar arrived at `nowMs` (its start + 60 s in bar mode). */
+	onBar(bar: Bar, nowMs: number): void {
+		this.warmUp(bar);
 		if (this.barsThisSession < MIN_BARS) return;
 		const session = this.ctx.session();
 		if (session && nowMs >= session.liquidation) return;
@@ -178,7 +186,8 @@ export class ScalpStrategy implements SymbolStrategy {
 	}
 
 	private cancelOpen(reason: CancelReason): void {
-		if (!this.order) return;
+		if (!this.order || this.order.cancelRequested) return;
+		this.order.cancelRequested = true;
 		this.ctx.cancel(this.order.clientOrderId, this.symbol, reason);
 	}
 
@@ -310,6 +319,8 @@ export class ScalpStrategy implements SymbolStrategy {
 		if (order.side === 'sell' && order.type === 'market') return;
 		if (this.exitIntent) return; // a cancel for an exit is already on its way
 		this.exitIntent = reason;
+		if (order.cancelRequested) return; // already being canceled: its event triggers the exit
+		order.cancelRequested = true;
 		this.ctx.cancel(order.clientOrderId, this.symbol, reason === 'manual' ? 'manual' : reason);
 	}
 
