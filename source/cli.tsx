@@ -25,6 +25,12 @@ const help = `
     --feed iex|sip          Alpaca market-data feed (default iex)
     --yes-live              confirm --mode live without a terminal prompt
 
+  Risk guards (shown in the header; every trip is journaled)
+    --max-daily-loss USD    stop new entries when the session loses this (default 2% of cash)
+    --flatten-on-loss       also sell everything when the loss limit trips
+    --max-orders-per-minute N   refuse strategy orders beyond this rate (default 200)
+    --max-position-usd USD  largest position per symbol (default off)
+
   Simulation
     --data PATH             file or folder of market data (default: bundled 2019 sample)
     --speed X               sim clock speed, 60 = one market minute per second (default 60)
@@ -77,6 +83,7 @@ const flagSpec = {
 	maxDailyLoss: {type: 'string'},
 	maxOrdersPerMinute: {type: 'string'},
 	maxPositionUsd: {type: 'string'},
+	flattenOnLoss: {type: 'boolean'},
 } as const;
 
 export type CliFlags = {

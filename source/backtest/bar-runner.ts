@@ -16,6 +16,7 @@ import type {BarSession} from '../adapters/replay/minute-csv.js';
 import {EquityCurve, SymbolStats} from './metrics.js';
 import type {ScalpStrategy} from '../strategies/scalp.js';
 import type {PositionBook} from '../engine/portfolio.js';
+import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
 
 export const BAR_MS = 60_000;
 
@@ -25,6 +26,12 @@ interface SymbolSlot {
 	readonly stats: SymbolStats | null;
 	readonly book: PositionBook | null;
 	readonly onlyScalper: ScalpStrategy | null;
+}
+
+/** Quotes and trades between bar arrivals (the tick-taker in SIM), per session. */
+export interface TickSource {
+	/** The session's tick events, time-ordered; called when the session opens. */
+	sessionTicks(session: BarSession): readonly TickEvent[];
 }
 
 export interface BarReplayHooks {
@@ -51,6 +58,10 @@ export class BarReplay {
 	private readonly slots = new Map<string, SymbolSlot>();
 	private readonly books: PositionBook[];
 	private readonly stepSlots: SymbolSlot[] = [];
+	private ticks: readonly TickEvent[] = [];
+	private tickIndex = 0;
+	/** Quotes and trades delivered so far. */
+	ticksProcessed = 0;
 	/** Bars processed so far. */
 	barsProcessed = 0;
 	sessionsProcessed = 0;
@@ -60,6 +71,7 @@ export class BarReplay {
 		private readonly engine: Engine,
 		private readonly exchange: SimExchange,
 		private readonly hooks: BarReplayHooks = {},
+		private readonly tickSource: TickSource | null = null,
 	) {
 		this.iterator = sessions[Symbol.iterator]();
 		this.scalpers = engine.strategies.filter((s): s is ScalpStrategy => s.kind === 'scalp');
@@ -112,6 +124,8 @@ export class BarReplay {
 		this.sessionIndex += 1;
 		this.barIndex = 0;
 		if (this.current.bars.length === 0) return this.openNextSession();
+		this.ticks = this.tickSource ? this.tickSource.sessionTicks(this.current) : [];
+		this.tickIndex = 0;
 		const first = this.current.bars[0]!;
 		this.exchange.setTime(first.start);
 		this.engine.beginSession(this.current.date, this.exchange.state(), first.start, {newSession: true});
@@ -185,6 +199,48 @@ export class BarReplay {
 			if (book.qty !== 0) equity += book.qty * this.engine.lastPrice(book.symbol);
 		}
 		this.equity.add(arrival, equity);
+	}
+
+	/**
+	 * Deliver everything up to market time `target`: quotes and trades in time order, and each
+	 * bar arrival once its time has come (ticks of a minute come before that minute's arrival).
+	 * Returns false once the replay is over.
+	 */
+	advanceTo(target: number): boolean {
+		for (;;) {
+			const arrival = this.peekNextArrival();
+			if (arrival === null) return false;
+			const tick = this.tickIndex < this.ticks.length ? this.ticks[this.tickIndex]! : null;
+			const tickMs = tick ? (tick.kind === 'quote' ? tick.quote.ms : tick.trade.ms) : Infinity;
+			if (tickMs < arrival && tickMs <= target) {
+				this.tickIndex += 1;
+				this.deliverTick(tick!);
+				continue;
+			}
+			if (arrival <= target) {
+				// Ticks stamped before this arrival but not yet due cannot exist: they came first.
+				this.step();
+				continue;
+			}
+			return true;
+		}
+	}
+
+	private deliverTick(tick: TickEvent): void {
+		this.ticksProcessed += 1;
+		if (tick.kind === 'quote') {
+			const q = tick.quote;
+			this.exchange.setTime(q.ms, q.ns);
+			this.engine.setTime(q.ms, q.ns);
+			this.exchange.setQuote(q);
+			this.engine.onQuote(q);
+			return;
+		}
+		const t = tick.trade;
+		this.exchange.setTime(t.ms, t.ns);
+		this.engine.setTime(t.ms, t.ns);
+		this.exchange.setLastPrice(t.symbol, t.price);
+		this.engine.onTrade(t);
 	}
 
 	/** Run to the end (backtest). */

@@ -1,7 +1,80 @@
+/**
+ * `scalp-tui backtest --strategy hft --data <tick files> [--hft-qty N]`: the order-book-imbalance
+ * tick-taker over LOBSTER or Lean/AlgoSeek tick pairs, with the same report and journal as the
+ * scalping backtest. Symbols named on the command line (or every symbol of the data) are traded
+ * by the tick-taker; `--hft SYMBOL` picks one and lets the others be scalped on minute bars built
+ * from their trades.
+ */
 import type {CliFlags} from '../cli.js';
-import {UsageError} from '../config.js';
-import type {Io} from './backtest.js';
+import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
+import {loadTicks} from '../adapters/replay/ticks.js';
+import {runHftBacktest} from '../backtest/hft-backtest.js';
+import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
+import {FileJournal} from '../journal/writer.js';
+import {bundledTickData, packageVersion} from '../paths.js';
+import {loadSignal} from '../signal-loader.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
 
-export async function runHftBacktestCommand(_args: readonly string[], _flags: CliFlags, _io: Io): Promise<number> {
-	throw new UsageError('backtest --strategy hft is not available in this build');
+export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'mode'], 'backtest --strategy hft');
+	const symbols = parseSymbols(args);
+	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
+	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
+	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
+	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
+	const dataPaths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledTickData()];
+	const signal = flags.signal ? await loadSignal(flags.signal) : null;
+	const hftPick = flags.hft ? parseSymbols([flags.hft]) : [];
+	const wanted = [...new Set([...symbols, ...hftPick])];
+	const data = loadTicks(dataPaths, wanted.length > 0 ? wanted : undefined);
+	if (data.symbols.length === 0) throw new UsageError(`no tick data (LOBSTER or Lean pairs) in ${dataPaths.join(', ')}`);
+	const missing = wanted.filter(s => !data.symbols.includes(s));
+	if (missing.length > 0) throw new UsageError(`no tick data for ${missing.join(', ')} in ${dataPaths.join(', ')}`);
+	const hftSymbols = hftPick.length > 0 ? hftPick : wanted.length > 0 ? wanted : [...data.symbols];
+	const scalpSymbols = hftPick.length > 0 ? wanted.filter(s => !hftPick.includes(s)) : [];
+
+	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
+	let journal: FileJournal;
+	try {
+		journal = new FileJournal(journalPath, {mode: 'buffered'});
+	} catch (error) {
+		throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	const showProgress = Boolean(io.stderr.isTTY);
+	const started = Date.now();
+	let result;
+	try {
+		result = runHftBacktest({
+			tape: data.tape,
+			hftSymbols,
+			scalpSymbols,
+			hftQty,
+			cash,
+			lot,
+			exitAfterMs,
+			signal,
+			journal,
+			version: packageVersion(),
+			onProgress: showProgress ? (done, total) => io.stderr.write(`\rbacktest: ${((100 * done) / total).toFixed(0)}% of ${total} events`) : undefined,
+		});
+	} finally {
+		journal.close();
+	}
+	if (showProgress) io.stderr.write('\r\x1b[K');
+	const elapsed = (Date.now() - started) / 1000;
+	if (flags.json) {
+		io.stdout.write(backtestReportJson(result, {strategy: 'hft', data: dataPaths, hft_qty: hftQty, cash: cash / 1e6, journal: journalPath, ticks: result.ticks}));
+		return 0;
+	}
+	io.stdout.write(
+		formatBacktestReport(result, {
+			title: `scalp-tui backtest: order-book-imbalance tick-taker on ${hftSymbols.join(', ')}${scalpSymbols.length ? `, scalping ${scalpSymbols.join(', ')}` : ''}`,
+			lines: [
+				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${cash / 1e6}`,
+				...data.notes,
+				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath}`,
+			],
+		}),
+	);
+	return 0;
 }

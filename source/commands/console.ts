@@ -10,6 +10,7 @@ import type {Mode} from '../core/types.js';
 import {bundledMinuteData} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
+import type {RiskLimits} from '../engine/risk.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
 
 export interface ConsoleConfig {
@@ -27,14 +28,20 @@ export interface ConsoleConfig {
 	readonly logFile: string;
 	readonly feed: 'iex' | 'sip';
 	readonly yesLive: boolean;
-	readonly risk: {
-		readonly maxDailyLoss: Micros | null;
-		readonly maxOrdersPerMinute: number | null;
-		readonly maxPositionUsd: Micros | null;
-	};
+	readonly risk: RiskLimits;
 }
 
 export const DEFAULT_LOG_FILE = 'scalp-tui.log';
+
+/** Risk guard settings; the loss limit defaults to 2% of the starting cash. */
+export function riskLimits(flags: CliFlags, cash: Micros): RiskLimits {
+	return {
+		maxDailyLoss: flags.maxDailyLoss === undefined ? Math.round(cash * 0.02) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
+		flattenOnLoss: flags.flattenOnLoss === true,
+		maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? 200 : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
+		maxPositionUsd: flags.maxPositionUsd === undefined ? null : positiveDollars('max-position-usd', flags.maxPositionUsd),
+	};
+}
 
 export async function parseConsoleConfig(args: readonly string[], flags: CliFlags): Promise<ConsoleConfig> {
 	rejectFlags(flags, ['strategy', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port'], 'the console');
@@ -64,11 +71,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
 		feed,
 		yesLive: flags.yesLive === true,
-		risk: {
-			maxDailyLoss: flags.maxDailyLoss === undefined ? null : positiveDollars('max-daily-loss', flags.maxDailyLoss),
-			maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? null : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
-			maxPositionUsd: flags.maxPositionUsd === undefined ? null : positiveDollars('max-position-usd', flags.maxPositionUsd),
-		},
+		risk: riskLimits(flags, flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash)),
 	};
 	if (config.speed > 3600) throw new UsageError(`--speed must be at most 3600, got ${flags.speed}`);
 	return config;

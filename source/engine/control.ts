@@ -19,6 +19,8 @@ export interface SessionControl {
 	cancel(symbol: string): void;
 	/** Force-sell every symbol. */
 	liquidateAll(): void;
+	/** Kill switch: strategies may send no more orders; open orders are canceled. */
+	killSwitch?(): void;
 	/** Sim only: change replay speed by a factor (e.g. 2 or 0.5); returns the new speed. */
 	changeSpeed(factor: number): number | null;
 	/** True when any position or open order exists (quit asks before leaving them). */

@@ -12,7 +12,8 @@ import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
 import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
 import {Portfolio, type PositionBook} from './portfolio.js';
-import type {LogLine} from './snapshot.js';
+import {RiskGuard, type RiskLimits} from './risk.js';
+import type {LogLine, RiskView} from './snapshot.js';
 
 export interface EngineOptions {
 	readonly mode: Mode;
@@ -21,8 +22,8 @@ export interface EngineOptions {
 	readonly runTag: string;
 	/** Receives log lines (console, log file); omit in backtests to skip building them. */
 	readonly logSink?: (line: LogLine) => void;
-	/** Vetoes an order before it is sent (risk guards); returns a reason to refuse. */
-	readonly preTradeCheck?: (order: OrderSpec, strategy: StrategyName) => string | null;
+	/** Risk guards (loss limit, order rate, position cap, kill switch); none by default. */
+	readonly risk?: RiskLimits;
 }
 
 interface OrderEntry {
@@ -60,9 +61,12 @@ export class Engine {
 	 * never submitted: the original's submit call raised). Its `rejected` update stays.
 	 */
 	private pendingSubmitted: JournalRecord | null = null;
+	readonly risk: RiskGuard | null;
+	private realizedAtSessionStart: Micros = 0;
 
 	constructor(private readonly options: EngineOptions) {
 		this.journaling = options.journal !== nullJournal;
+		this.risk = options.risk ? new RiskGuard(options.risk, this.riskHost()) : null;
 		this.ids = new OrderIdFactory(options.runTag);
 		options.broker.onOrderEvent(event => this.onOrderEvent(event));
 	}
@@ -119,7 +123,11 @@ export class Engine {
 		const isNew = options.newSession ?? this.currentSession?.date !== date;
 		this.currentSession = sessionTimes(date);
 		this.reconcile(state);
-		if (isNew) for (const strategy of this.strategies) strategy.beginSession();
+		if (isNew) {
+			for (const strategy of this.strategies) strategy.beginSession();
+			this.risk?.resetSession();
+			this.realizedAtSessionStart = this.realizedTotal();
+		}
 		for (const strategy of this.strategies) {
 			const mine = state.openOrders.filter(order => this.entryFor(order).owner === strategy).map(order => order);
 			strategy.rebuild(mine, nowMs);
@@ -209,6 +217,7 @@ export class Engine {
 
 	/** The periodic checkup, for every strategy of the run in symbol order. */
 	checkup(nowMs: number): void {
+		this.risk?.evaluate();
 		const list = this.strategies;
 		for (let i = 0; i < list.length; i++) list[i]!.checkup(nowMs);
 	}
@@ -240,7 +249,7 @@ export class Engine {
 			this.log(spec.symbol, 'warn', `not sent (${this.haltedReason}): ${spec.side} ${spec.qty} ${spec.type}`);
 			return {accepted: false, clientOrderId, message: this.haltedReason};
 		}
-		const veto = this.options.preTradeCheck?.(spec, kind) ?? null;
+		const veto = this.risk?.check(spec, kind, reason) ?? null;
 		const submitted: JournalRecord | null = !this.journaling ? null : {
 			ts: this.nowMs,
 			type: 'order_submitted',
@@ -420,6 +429,48 @@ export class Engine {
 		for (const [id, entry] of [...this.orders]) {
 			if (entry.owner === null && (symbol === null || entry.symbol === symbol)) this.requestCancel(id, entry.symbol, reason);
 		}
+	}
+
+	/** The operator's kill switch: strategies may send nothing more; open orders are canceled. */
+	killSwitch(): void {
+		this.command('kill_switch', null);
+		if (!this.risk) return;
+		this.risk.kill();
+		this.cancelAll('manual');
+		this.changed();
+	}
+
+	riskView(): RiskView | null {
+		return this.risk?.view() ?? null;
+	}
+
+	realizedTotal(): Micros {
+		let total = 0;
+		for (const book of this.portfolio.all()) total += book.realized;
+		return total;
+	}
+
+	/** Realized since the session began plus unrealized now. */
+	sessionPnl(): Micros {
+		let pnl = this.realizedTotal() - this.realizedAtSessionStart;
+		for (const book of this.portfolio.all()) if (book.qty !== 0) pnl += book.unrealized(this.lastPrice(book.symbol));
+		return pnl;
+	}
+
+	private riskHost(): import('./risk.js').RiskHost {
+		return {
+			now: () => this.nowMs,
+			sessionPnl: () => this.sessionPnl(),
+			symbolQty: symbol => this.portfolio.symbolQty(symbol),
+			lastPrice: symbol => this.lastPrice(symbol),
+			journalRisk: (guard, message, symbol) => {
+				this.options.journal.write({ts: this.nowMs, type: 'risk', guard, message, symbol});
+				this.log(symbol, 'warn', `risk: ${message}`);
+			},
+			flattenAll: () => {
+				for (const s of this.strategies) s.forceSell();
+			},
+		};
 	}
 
 	hasExposure(): boolean {

@@ -11,13 +11,18 @@ import {runTagFromTime} from '../engine/order-ids.js';
 import {FileJournal} from '../journal/writer.js';
 import {packageVersion} from '../paths.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
+import {ImbalanceStrategy} from '../strategies/imbalance.js';
+import {hashSeed, seededRandom} from '../adapters/sim/synthetic.js';
+import {syntheticTicksForBar} from '../adapters/sim/synthetic-ticks.js';
+import type {TickSource} from '../backtest/bar-runner.js';
 import {LogBuffer} from './log-buffer.js';
 import {loadSimData} from './sim-data.js';
 import {SimSession, type Scheduler} from './sim-session.js';
 
 export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: readonly string[]; scheduler?: Scheduler}): SimSession {
 	// Load and validate the data before anything is written.
-	const data = loadSimData(config.symbols, deps.dataPaths);
+	const dataSymbols = [...new Set([...config.symbols, ...(config.hft ? [config.hft] : [])])];
+	const data = loadSimData(dataSymbols, deps.dataPaths);
 	let journal: FileJournal;
 	try {
 		journal = new FileJournal(config.journalPath, {mode: 'sync'});
@@ -26,11 +31,22 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	}
 	const log = new LogBuffer();
 	const exchange = new SimExchange({cash: config.cash});
-	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: runTagFromTime(Date.now()), logSink: log.push});
+	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: runTagFromTime(Date.now()), logSink: log.push, risk: config.risk});
 	for (const symbol of config.symbols) {
 		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true}, book(symbol)));
 	}
+	let ticks: TickSource | undefined;
+	if (config.hft) {
+		const hft = config.hft;
+		engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
+		const random = seededRandom(hashSeed(hft, 3));
+		ticks = {
+			sessionTicks: session => session.bars.filter(b => b.symbol === hft).flatMap(b => syntheticTicksForBar(b, random)),
+		};
+	}
+	const symbols = dataSymbols;
 	const session = new SimSession({
+		...(ticks ? {ticks} : {}),
 		engine,
 		exchange,
 		sessions: data.sessions,
@@ -38,11 +54,13 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		log,
 		speed: config.speed,
 		version: packageVersion(),
-		symbols: config.symbols,
+		symbols,
+		risk: () => engine.riskView(),
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),
 	});
 	engine.setTime(data.sessions.find(s => s.bars.length > 0)?.bars[0]?.start ?? 0);
 	if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);
 	if (data.synthetic.length > 0) engine.log(null, 'warn', `no recorded data for ${data.synthetic.join(', ')}: using seeded synthetic bars`);
+	if (config.hft) engine.log(config.hft, 'info', `tick-taker on ${config.hft}: seeded synthetic quotes and trades along its minute bars (recorded ticks: backtest --strategy hft)`);
 	return session;
 }

@@ -7,7 +7,7 @@
 import type {BarSession} from '../adapters/replay/minute-csv.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
-import {BarReplay} from '../backtest/bar-runner.js';
+import {BarReplay, type TickSource} from '../backtest/bar-runner.js';
 import type {SessionControl} from '../engine/control.js';
 import {Engine} from '../engine/engine.js';
 import {buildSnapshot} from '../engine/snapshot-builder.js';
@@ -40,6 +40,8 @@ export interface SimSessionOptions {
 	/** Wall milliseconds between pacing ticks. */
 	readonly tickMs?: number;
 	readonly risk?: () => RiskView | null;
+	/** Quotes and trades for the tick-taker between bar arrivals. */
+	readonly ticks?: TickSource;
 }
 
 export const MIN_SPEED = 1;
@@ -65,7 +67,7 @@ export class SimSession implements SessionControl {
 		this.scheduler = options.scheduler ?? realScheduler;
 		this.tickMs = options.tickMs ?? 20;
 		this.speedValue = clampSpeed(options.speed);
-		this.replay = new BarReplay(options.sessions, this.engine, this.exchange);
+		this.replay = new BarReplay(options.sessions, this.engine, this.exchange, {}, options.ticks ?? null);
 		this.engine.onChange(() => this.emitChange());
 	}
 
@@ -95,12 +97,7 @@ export class SimSession implements SessionControl {
 			this.anchorMarket = next - 60_000;
 			this.anchorWall = this.scheduler.now();
 		}
-		let steps = 0;
-		while (next !== null && next <= this.marketNow() && steps < 10_000) {
-			this.replay.step();
-			steps += 1;
-			next = this.replay.peekNextArrival();
-		}
+		if (next !== null) this.replay.advanceTo(this.marketNow());
 		if (this.replay.finished) {
 			this.engine.log(null, 'info', 'SIM: replay finished (press q to quit)');
 			this.emitChange();
@@ -173,6 +170,10 @@ export class SimSession implements SessionControl {
 
 	liquidateAll(): void {
 		this.engine.liquidateAll();
+	}
+
+	killSwitch(): void {
+		this.engine.killSwitch();
 	}
 
 	changeSpeed(factor: number): number | null {

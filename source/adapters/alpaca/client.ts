@@ -1,0 +1,195 @@
+/**
+ * The SDK, constructed and pointed where the config says.
+ * - REST: SDK v4 has no base-URL option, so every request goes through our `fetchApi`, which
+ *   swaps the SDK's built-in origin for the configured one (trading hosts -> APCA_API_BASE_URL,
+ *   the data host -> APCA_API_DATA_URL). Any other origin is refused, so the key headers never
+ *   go anywhere unexpected. The SDK's own retries and rate limiter are off: rate-limit.ts does
+ *   both, shared by every call.
+ * - Streams: the SDK's socket clients with explicit `url`s, reconnecting forever, plus
+ *   `StreamLifecycle`, which turns the SDK's state events into our ConnectionState and tells
+ *   a first authentication from a re-authentication.
+ */
+import {Alpaca, type streaming} from '@alpacahq/alpaca-trade-api';
+import type {ConnectionState} from '../../ports/market-data.js';
+import type {AlpacaConfig, Feed} from './config.js';
+
+/** The adapter's log: one line per call, never a secret (index.ts redacts as a last guard). */
+export type AlpacaLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** The SDK's built-in hosts (trading paper/live, market data, market-data sandbox). */
+const TRADING_HOSTS = new Set(['https://paper-api.alpaca.markets', 'https://api.alpaca.markets']);
+const DATA_HOSTS = new Set(['https://data.alpaca.markets', 'https://data.sandbox.alpaca.markets']);
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface ClientOptions {
+	/** Per-request timeout of the SDK (ms). A timed-out order POST is reconciled, never resent blindly. */
+	readonly timeoutMs?: number;
+	/** The fetch to use underneath (tests). */
+	readonly fetch?: FetchLike;
+}
+
+/** Map an SDK URL onto the configured endpoints; throws for an origin we do not know. */
+export function rewriteUrl(url: string, config: Pick<AlpacaConfig, 'baseUrl' | 'dataUrl'>): string {
+	const parsed = new URL(url);
+	const target = TRADING_HOSTS.has(parsed.origin) ? config.baseUrl : DATA_HOSTS.has(parsed.origin) ? config.dataUrl : null;
+	if (target === null) throw new Error(`refusing a request to an unexpected host: ${parsed.origin}`);
+	return `${target}${parsed.pathname}${parsed.search}`;
+}
+
+export function createSdkClient(config: AlpacaConfig, options: ClientOptions = {}): Alpaca {
+	const underlying: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+	return new Alpaca({
+		keyId: config.keyId,
+		secret: config.secret,
+		paper: config.mode === 'paper',
+		retry: false,
+		rateLimit: false,
+		timeoutMs: options.timeoutMs ?? 15_000,
+		fetchApi: (url, init) => underlying(rewriteUrl(url, config), init),
+	});
+}
+
+// --- streams -------------------------------------------------------------------------------
+
+export interface StreamOptions {
+	/** First reconnect delay (doubles up to `reconnectMaxMs`, +-20% jitter). Default 1000. */
+	readonly reconnectInitialMs?: number;
+	readonly reconnectMaxMs?: number;
+	/** Keepalive ping interval; 0 disables. Default 10 s (the SDK's). */
+	readonly pingIntervalMs?: number;
+}
+
+function socketOptions(options: StreamOptions): {
+	maxReconnectAttempts: number;
+	initialReconnectMs: number;
+	maxReconnectMs: number;
+	pingIntervalMs: number;
+} {
+	return {
+		maxReconnectAttempts: -1, // UNLIMITED_RECONNECT_ATTEMPTS: a trading console keeps trying
+		initialReconnectMs: options.reconnectInitialMs ?? 1000,
+		maxReconnectMs: options.reconnectMaxMs ?? 30_000,
+		pingIntervalMs: options.pingIntervalMs ?? 10_000,
+	};
+}
+
+export function createTradingStream(sdk: Alpaca, config: AlpacaConfig, options: StreamOptions = {}): streaming.TradingStream {
+	return sdk.trading.stream({url: config.streamUrl, ...socketOptions(options)});
+}
+
+export function createStockStream(sdk: Alpaca, config: AlpacaConfig, feed: Feed, options: StreamOptions = {}): streaming.StockDataStream {
+	return sdk.marketData.stockStream({feed, url: config.dataStreamUrl(feed), ...socketOptions(options)});
+}
+
+/** The part of an SDK socket client the lifecycle watches. */
+export interface LifecycleSocket {
+	onStateChange(fn: (state: streaming.STATE) => void): unknown;
+	onError(fn: (message: string) => void): unknown;
+	getState(): streaming.STATE;
+	connect(): void;
+	disconnect(): void;
+}
+
+export interface LifecycleHandlers {
+	/** Our state for the header. */
+	onState(state: ConnectionState): void;
+	/** Every successful authentication; `first` is false after a reconnect. */
+	onAuthenticated(first: boolean): void;
+	/** The SDK gave up for good (bad keys): no reconnect will follow. */
+	onClosedForGood(reason: string): void;
+}
+
+/**
+ * Watches one SDK socket: maps its states to ours, counts authentications, and notices the
+ * SDK closing for good (it does so, without reconnecting, when the keys are refused).
+ */
+export class StreamLifecycle {
+	private authCount = 0;
+	private stopping = false;
+	private restarting = false;
+	private lastError: string | null = null;
+	private current: ConnectionState = 'disconnected';
+
+	constructor(
+		private readonly socket: LifecycleSocket,
+		private readonly handlers: LifecycleHandlers,
+	) {
+		socket.onError(message => {
+			this.lastError = message;
+		});
+		socket.onStateChange(state => this.onSdkState(state));
+	}
+
+	get state(): ConnectionState {
+		return this.current;
+	}
+
+	get everAuthenticated(): boolean {
+		return this.authCount > 0;
+	}
+
+	get lastErrorMessage(): string | null {
+		return this.lastError;
+	}
+
+	start(): void {
+		this.stopping = false;
+		this.socket.connect();
+	}
+
+	stop(): void {
+		this.stopping = true;
+		this.socket.disconnect();
+		this.set('disconnected');
+	}
+
+	/** Drop the socket and open a new one (a silent socket is treated as dead). */
+	restart(): void {
+		this.restarting = true;
+		this.set('reconnecting');
+		this.socket.disconnect();
+		this.restarting = false;
+		if (!this.stopping) this.socket.connect();
+	}
+
+	private onSdkState(state: streaming.STATE): void {
+		switch (state) {
+			case 'authenticated':
+				this.authCount += 1;
+				this.set('connected');
+				this.handlers.onAuthenticated(this.authCount === 1);
+				return;
+			case 'connecting':
+			case 'connected':
+				this.set(this.authCount > 0 ? 'reconnecting' : 'connecting');
+				return;
+			case 'waiting to reconnect':
+				this.set('reconnecting');
+				return;
+			case 'disconnected':
+				if (this.stopping) {
+					this.set('disconnected');
+					return;
+				}
+				if (this.restarting) return;
+				// A reconnect is scheduled synchronously right after this state when one will
+				// follow; look once that has happened.
+				queueMicrotask(() => {
+					if (this.stopping || this.restarting) return;
+					if (this.socket.getState() === 'disconnected') {
+						this.set('disconnected');
+						this.handlers.onClosedForGood(this.lastError ?? 'connection closed');
+					}
+				});
+				this.set('reconnecting');
+				return;
+		}
+	}
+
+	private set(state: ConnectionState): void {
+		if (state === this.current) return;
+		this.current = state;
+		this.handlers.onState(state);
+	}
+}

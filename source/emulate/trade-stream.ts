@@ -1,0 +1,136 @@
+/**
+ * The trade-updates websocket (`/stream`). No welcome message; the client authenticates with
+ * either `{"action":"auth","key","secret"}` or the legacy
+ * `{"action":"authenticate","data":{"key_id","secret_key"}}` (what SDK v4 sends), gets an
+ * `authorization` frame, then `listen`s to `trade_updates` (full desired set; [] stops).
+ * Frames are JSON in binary frames as the paper server sends them (msgpack when the upgrade
+ * asked for it). Several connections per account are allowed, as Alpaca does.
+ */
+import type {IncomingMessage} from 'node:http';
+import type {Duplex} from 'node:stream';
+import {WebSocketServer, WebSocket, type RawData} from 'ws';
+import type {KeyCheck} from './auth.js';
+import type {DropMode} from './faults.js';
+import {codecOf, decodeFrame, encodeFrame, type Codec} from './ws-codec.js';
+
+const KNOWN_STREAMS = new Set(['trade_updates']);
+
+interface TradeClient {
+	readonly ws: WebSocket;
+	readonly codec: Codec;
+	authed: boolean;
+	keyId: string;
+	streams: string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class TradeStreamServer {
+	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false});
+	private readonly clients = new Set<TradeClient>();
+	private silent = false;
+
+	constructor(private readonly auth: KeyCheck) {}
+
+	get connectionCount(): number {
+		return this.clients.size;
+	}
+
+	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request));
+	}
+
+	private accept(ws: WebSocket, request: IncomingMessage): void {
+		const client: TradeClient = {ws, codec: codecOf(request), authed: false, keyId: '', streams: []};
+		this.clients.add(client);
+		ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(client, data, isBinary));
+		ws.on('ping', (data: Buffer) => {
+			if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
+		});
+		ws.on('close', () => this.clients.delete(client));
+		ws.on('error', () => this.clients.delete(client));
+	}
+
+	private onMessage(client: TradeClient, data: RawData, isBinary: boolean): void {
+		let message: unknown;
+		try {
+			message = decodeFrame(data, isBinary, client.codec);
+		} catch {
+			this.send(client, {action: 'error', data: {error_message: 'invalid syntax'}});
+			return;
+		}
+		if (!isRecord(message)) {
+			this.send(client, {action: 'error', data: {error_message: 'invalid syntax'}});
+			return;
+		}
+		const payload = isRecord(message['data']) ? message['data'] : {};
+		switch (message['action']) {
+			case 'auth':
+				this.authenticate(client, message['key'], message['secret']);
+				return;
+			case 'authenticate':
+				this.authenticate(client, payload['key_id'], payload['secret_key']);
+				return;
+			case 'listen':
+				this.listen(client, payload['streams']);
+				return;
+			default:
+				this.send(client, {action: 'error', data: {error_message: 'invalid action'}});
+		}
+	}
+
+	private authenticate(client: TradeClient, key: unknown, secret: unknown): void {
+		const outcome = this.auth.check(key, secret);
+		if (!outcome.ok) {
+			this.send(client, {stream: 'authorization', data: {action: 'authenticate', status: 'unauthorized'}});
+			client.ws.close(1008, 'unauthorized');
+			return;
+		}
+		client.authed = true;
+		client.keyId = outcome.keyId;
+		this.send(client, {stream: 'authorization', data: {action: 'authenticate', status: 'authorized'}});
+	}
+
+	private listen(client: TradeClient, streams: unknown): void {
+		if (!client.authed) {
+			this.send(client, {stream: 'authorization', data: {action: 'listen', status: 'unauthorized'}});
+			return;
+		}
+		const wanted = Array.isArray(streams) ? streams.filter((s): s is string => typeof s === 'string' && KNOWN_STREAMS.has(s)) : [];
+		client.streams = [...new Set(wanted)];
+		this.send(client, {stream: 'listening', data: {streams: client.streams}});
+	}
+
+	/** Send a trade update to every authenticated client listening to trade_updates. */
+	broadcast(data: Record<string, unknown>): void {
+		for (const client of this.clients) {
+			if (client.authed && client.streams.includes('trade_updates')) this.send(client, {stream: 'trade_updates', data});
+		}
+	}
+
+	private send(client: TradeClient, frame: unknown): void {
+		if (this.silent || client.ws.readyState !== WebSocket.OPEN) return;
+		client.ws.send(encodeFrame(frame, client.codec), {binary: true});
+	}
+
+	setSilent(on: boolean): void {
+		this.silent = on;
+	}
+
+	drop(how: DropMode): number {
+		const count = this.clients.size;
+		for (const client of [...this.clients]) {
+			if (how === 'close') client.ws.close(1001, 'going away');
+			else client.ws.terminate();
+			this.clients.delete(client);
+		}
+		return count;
+	}
+
+	close(): void {
+		this.drop('terminate');
+		this.wss.close();
+	}
+}

@@ -1,0 +1,144 @@
+/**
+ * Two header lines: mode badge, New York clock, session state, countdown to the 15:55
+ * liquidation, replay speed and connection; then equity, cash, day P&L and risk state.
+ */
+import {memo} from 'react';
+import {Box} from 'ink';
+import type {EngineSnapshot} from '../../engine/snapshot.js';
+import {formatClock, formatCountdown, formatPnl, formatSpeed, formatUsd} from '../format.js';
+import {useTheme, type ColorName, type Theme} from '../hooks/use-theme.js';
+import {Block, leftRight, safeText, segmentsWidth, type Segment} from './line.js';
+
+export type HeaderData = Pick<
+	EngineSnapshot,
+	| 'mode'
+	| 'nowMs'
+	| 'sessionState'
+	| 'liquidationMs'
+	| 'speed'
+	| 'equity'
+	| 'cash'
+	| 'realizedPnl'
+	| 'unrealizedPnl'
+	| 'connection'
+	| 'risk'
+	| 'finished'
+>;
+
+const SESSION_TEXT: Readonly<Record<EngineSnapshot['sessionState'], string>> = {
+	pre: 'pre-market',
+	open: 'open',
+	closed: 'closed',
+};
+
+const CONNECTION_COLORS: Readonly<Record<EngineSnapshot['connection'], ColorName>> = {
+	connected: 'green',
+	replay: 'green',
+	connecting: 'yellow',
+	reconnecting: 'yellow',
+	disconnected: 'red',
+};
+
+export function clockSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
+	const badgeColor: ColorName = data.mode === 'live' ? 'red' : data.mode === 'paper' ? 'yellow' : 'cyan';
+	const segments: Segment[] = [
+		{text: ` ${data.mode.toUpperCase()} `, bold: true, inverse: true, color: theme.color(badgeColor)},
+		{text: ` ${formatClock(data.nowMs)}${compact ? '' : ' ET'} `},
+		{text: SESSION_TEXT[data.sessionState], color: theme.color(data.sessionState === 'open' ? 'green' : 'gray')},
+	];
+	if (data.liquidationMs !== null) {
+		const left = data.liquidationMs - data.nowMs;
+		segments.push(
+			left > 0
+				? {
+						text: compact ? ` exit ${formatCountdown(left)}` : ` · 15:55 exit in ${formatCountdown(left)}`,
+						color: theme.color(left < 5 * 60_000 ? 'yellow' : undefined),
+					}
+				: {text: compact ? ' past 15:55' : ' · past 15:55 exit', color: theme.color('yellow')},
+		);
+	}
+	if (data.mode === 'sim' && data.speed !== null) segments.push({text: compact ? ` ${formatSpeed(data.speed)}` : ` · speed ${formatSpeed(data.speed)}`});
+	if (data.finished) segments.push({text: compact ? ' END' : ' · FINISHED', bold: true});
+	return segments;
+}
+
+export function accountSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
+	const day = data.realizedPnl + data.unrealizedPnl;
+	if (compact) {
+		return [
+			{text: 'eq '},
+			{text: formatUsd(data.equity), bold: true},
+			{text: ' cash '},
+			{text: formatUsd(data.cash)},
+			{text: ' P&L '},
+			{text: formatPnl(day), bold: true, color: theme.pnl(day)},
+		];
+	}
+	return [
+		{text: 'equity '},
+		{text: formatUsd(data.equity), bold: true},
+		{text: '  cash '},
+		{text: formatUsd(data.cash)},
+		{text: '  day P&L '},
+		{text: formatPnl(day), bold: true, color: theme.pnl(day)},
+		{text: ' (real '},
+		{text: formatPnl(data.realizedPnl), color: theme.pnl(data.realizedPnl)},
+		{text: ', unreal '},
+		{text: formatPnl(data.unrealizedPnl), color: theme.pnl(data.unrealizedPnl)},
+		{text: ')'},
+	];
+}
+
+export function riskSegments(data: HeaderData, theme: Theme): Segment[] {
+	const risk = data.risk;
+	if (!risk) return [];
+	if (risk.killed) {
+		const why = risk.tripped.length > 0 ? `: ${safeText(risk.tripped.join(', '))}` : '';
+		return [{text: `RISK KILLED${why}`, bold: true, color: theme.color('red'), inverse: theme.enabled}];
+	}
+	if (risk.tripped.length > 0) return [{text: `risk: ${safeText(risk.tripped.join(', '))}`, color: theme.color('yellow')}];
+	return [];
+}
+
+function HeaderView({data, width}: {readonly data: HeaderData; readonly width: number}) {
+	const theme = useTheme();
+	const connection: Segment[] = [{text: `● ${data.connection}`, color: theme.color(CONNECTION_COLORS[data.connection])}];
+	const risk = riskSegments(data, theme);
+	const fits = (left: Segment[], right: Segment[]): boolean => segmentsWidth(left) + segmentsWidth(right) + 1 <= width;
+	let clock = clockSegments(data, theme);
+	if (!fits(clock, connection)) clock = clockSegments(data, theme, true);
+	let account = accountSegments(data, theme);
+	if (!fits(account, risk)) account = accountSegments(data, theme, true);
+	return (
+		<Box flexDirection="column" width={width} height={2} flexShrink={0}>
+			<Block lines={[leftRight(clock, connection, width), leftRight(account, risk, width)]} width={width} />
+		</Box>
+	);
+}
+
+function sameHeader(a: {data: HeaderData; width: number}, b: {data: HeaderData; width: number}): boolean {
+	const x = a.data;
+	const y = b.data;
+	return (
+		a.width === b.width &&
+		x.mode === y.mode &&
+		// The clock shows whole seconds.
+		Math.floor(x.nowMs / 1000) === Math.floor(y.nowMs / 1000) &&
+		x.sessionState === y.sessionState &&
+		x.liquidationMs === y.liquidationMs &&
+		x.speed === y.speed &&
+		Object.is(x.equity, y.equity) &&
+		Object.is(x.cash, y.cash) &&
+		Object.is(x.realizedPnl, y.realizedPnl) &&
+		Object.is(x.unrealizedPnl, y.unrealizedPnl) &&
+		x.connection === y.connection &&
+		x.finished === y.finished &&
+		(x.risk === y.risk ||
+			(x.risk !== null &&
+				y.risk !== null &&
+				x.risk.killed === y.risk.killed &&
+				x.risk.tripped.join('\n') === y.risk.tripped.join('\n')))
+	);
+}
+
+export const Header = memo(HeaderView, sameHeader);

@@ -1,0 +1,195 @@
+/**
+ * Runs the interactive console on a terminal: renders the App with Ink, writes the log file,
+ * and owns the way out. Every exit (q, Ctrl+C, SIGINT, SIGTERM, SIGHUP, a UI crash) goes through
+ * `control.shutdown` once, then unmounts Ink, which restores the terminal (raw mode off,
+ * cursor shown; the last frame stays on screen).
+ *
+ * Exit status: 0 after `q`, 130 after Ctrl+C / SIGINT, 143 after SIGTERM, 129 after SIGHUP,
+ * 1 when the shutdown or the UI failed.
+ */
+import {render, type Instance} from 'ink';
+import type {SessionControl} from '../engine/control.js';
+import {App, type SessionPhase} from './app.js';
+import {createSizeSource} from './hooks/use-terminal-size.js';
+import {colorEnabled} from './hooks/use-theme.js';
+import type {ShutdownHow} from './keymap.js';
+import {createLogFollower, openLogFile} from './log-file.js';
+import {SIGNAL_EXIT_CODES, watchSignals, type SignalSource} from './signals.js';
+import {createSnapshotStore} from './store.js';
+
+export interface ConsoleOptions {
+	readonly stdout?: NodeJS.WriteStream;
+	readonly stdin?: NodeJS.ReadStream;
+	readonly stderr?: NodeJS.WriteStream;
+	/** Append every log line ("HH:MM:SS SYMBOL text") to this file. */
+	readonly logFile?: string;
+	/** Colours; default: off with NO_COLOR or FORCE_COLOR=0, else when stdout supports them. */
+	readonly color?: boolean;
+	/** Snapshot publish interval (default 66 ms, 15 frames/s). */
+	readonly frameMs?: number;
+	/** Ink's write throttle (default 20 frames/s, above the publish rate so key presses are not held back). */
+	readonly maxFps?: number;
+	/** Signal source (default `process`). */
+	readonly signals?: SignalSource;
+	/** Measurement hooks for the render benchmark. */
+	readonly metrics?: {
+		/** Ink's own render time (tree to text) per frame, ms. */
+		readonly onRender?: (ms: number) => void;
+		/** Time of one snapshot publish: React render + commit + layout (+ Ink render when not throttled), ms. */
+		readonly onCommit?: (ms: number) => void;
+	};
+}
+
+export const QUIT_EXIT_CODE = 0;
+export const FAILURE_EXIT_CODE = 1;
+
+export async function runConsole(control: SessionControl, options: ConsoleOptions = {}): Promise<number> {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const stderr = options.stderr ?? process.stderr;
+	const color = options.color ?? colorEnabled(process.env, stdout);
+	const metrics = options.metrics;
+
+	// A terminal that went away (SIGHUP, closed window) makes writes and reads fail with EIO:
+	// that must not crash the process before the session is shut down.
+	const ignore = (): void => {};
+	stdout.on('error', ignore);
+	stdin.on('error', ignore);
+
+	const store = createSnapshotStore(control, {
+		frameMs: options.frameMs ?? 66,
+		...(metrics?.onCommit ? {onPublish: metrics.onCommit} : {}),
+	});
+	// Created before Ink so its resize handler runs first (see use-terminal-size.ts).
+	const sizes = createSizeSource(stdout);
+
+	const file = options.logFile ? openLogFile(options.logFile) : null;
+	const follower = createLogFollower();
+	const writeLog = (): void => {
+		file?.append(follower.take(store.getSnapshot().log));
+	};
+	const stopLog = file ? store.subscribe(writeLog) : () => {};
+	writeLog();
+
+	return new Promise<number>(resolve => {
+		let phase: SessionPhase | null = null;
+		let instance: Instance | null = null;
+		let finishing = false;
+		let stopSignals = (): void => {};
+
+		const element = () => (
+			<App
+				control={control}
+				store={store}
+				size={sizes}
+				color={color}
+				phase={phase}
+				onQuit={(how, reason) => {
+					void quit(how, reason, reason === 'ctrl_c' ? SIGNAL_EXIT_CODES.SIGINT : QUIT_EXIT_CODE);
+				}}
+				onForceExit={() => {
+					void finish(SIGNAL_EXIT_CODES.SIGINT, null, true);
+				}}
+			/>
+		);
+
+		const setPhase = (next: SessionPhase): void => {
+			phase = next;
+			instance?.rerender(element());
+		};
+
+		/** `error` is reported on stderr; `forced` means the shutdown was not waited for. */
+		const finish = async (code: number, error: string | null, forced = false): Promise<void> => {
+			if (finishing) return;
+			finishing = true;
+			stopSignals();
+			// Final picture: the engine's last state and the outcome of the shutdown.
+			store.refresh();
+			writeLog();
+			if (phase) {
+				const outcome = error ?? (forced ? 'stopped without waiting for the shutdown to finish' : null);
+				setPhase({kind: 'stopped', how: phase.how, ...(outcome ? {error: outcome} : {})});
+			}
+			if (instance) {
+				const exited = instance.waitUntilExit().catch(() => undefined);
+				instance.unmount();
+				await exited;
+			}
+			stopLog();
+			store.dispose();
+			sizes.dispose();
+			stdout.off('error', ignore);
+			stdin.off('error', ignore);
+			await file?.close();
+			if (error) stderr.write(`scalp-tui: ${error}\n`);
+			resolve(code);
+		};
+
+		const quit = async (how: ShutdownHow, reason: string, code: number): Promise<void> => {
+			if (phase || finishing) return;
+			setPhase({kind: 'stopping', how});
+			let error: string | null = null;
+			try {
+				await control.shutdown({how, reason});
+			} catch (failure) {
+				error = `shutdown failed: ${failure instanceof Error ? failure.message : String(failure)}`;
+			}
+			await finish(error ? FAILURE_EXIT_CODE : code, error);
+		};
+
+		stopSignals = watchSignals(signal => {
+			const code = SIGNAL_EXIT_CODES[signal];
+			// A second signal while shutting down: stop waiting for the engine.
+			if (phase) void finish(code, null, true);
+			else void quit('cancel_orders', signal, code);
+		}, options.signals);
+
+		/** The UI could not start or crashed: shut the session down anyway (no orphan orders). */
+		const failBeforeUi = (failure: unknown): void => {
+			phase = {kind: 'stopping', how: 'cancel_orders'};
+			const message = `console failed: ${failure instanceof Error ? failure.message : String(failure)}`;
+			void (async () => {
+				try {
+					await control.shutdown({how: 'cancel_orders', reason: 'ui_error'});
+				} catch {
+					// The UI error is the one to report.
+				}
+				await finish(FAILURE_EXIT_CODE, message);
+			})();
+		};
+
+		try {
+			instance = render(element(), {
+				stdout,
+				stdin,
+				stderr,
+				exitOnCtrlC: false,
+				patchConsole: false,
+				maxFps: options.maxFps ?? 20,
+				// Not incrementalRendering: in Ink 6.8 it drew changed lines one row too low in a real
+				// terminal (tmux) for frames shorter than the screen.
+				...(metrics?.onRender
+					? {
+							onRender: ({renderTime}: {renderTime: number}) => {
+								metrics.onRender?.(renderTime);
+							},
+						}
+					: {}),
+			});
+		} catch (failure) {
+			failBeforeUi(failure);
+			return;
+		}
+		// A crash inside the UI unmounts Ink: still shut the session down (no orphan orders).
+		instance.waitUntilExit().catch((failure: unknown) => {
+			if (finishing) return;
+			instance = null;
+			// Already shutting down: that flow finishes (without Ink); just report the crash.
+			if (phase) {
+				stderr.write(`scalp-tui: console failed: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+				return;
+			}
+			failBeforeUi(failure);
+		});
+	});
+}
