@@ -38,7 +38,7 @@ export async function runRebalanceFromCli(args: readonly string[], flags: CliFla
 	rejectFlags(flags, ['hft', 'hftQty', 'lot', 'exitAfter', 'signal', 'speed', 'json', 'days', 'port', 'strategy'], 'rebalance');
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
-	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
+	if (mode !== 'sim' && flags.data && flags.data.length > 0) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
 	const deps: import('./rebalance.js').RebalanceCommandDeps = {};
 	const abort = new AbortController();
 	const onSignal = () => abort.abort();

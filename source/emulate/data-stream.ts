@@ -220,7 +220,17 @@ export class DataStreamServer {
 	}
 
 	/** Publish an arrival: each client's subscribed trades, then bars, then daily bars. */
+	/** The step's last trades (each bar's close), sent before the step's fills go out. */
+	publishTrades(report: StepReport): void {
+		this.publishChannels(report, true);
+	}
+
+	/** The step's bars and daily bars, after its fills. */
 	publish(report: StepReport): void {
+		this.publishChannels(report, false);
+	}
+
+	private publishChannels(report: StepReport, tradesOnly: boolean): void {
 		if (report.kind !== 'arrival' || this.clients.size === 0) return;
 		const replay = this.options.replay;
 		const trades: Array<{symbol: string; msg: Message}> = [];
@@ -243,9 +253,12 @@ export class DataStreamServer {
 				const set = client.subs.get(channel)!;
 				return set.has(symbol) || set.has('*');
 			};
-			for (const t of trades) if (wants('trades', t.symbol)) out.push(t.msg);
-			for (const b of bars) if (wants('bars', b.symbol)) out.push(b.msg);
-			for (const d of daily) if (wants('dailyBars', d.symbol)) out.push(d.msg);
+			if (tradesOnly) {
+				for (const t of trades) if (wants('trades', t.symbol)) out.push(t.msg);
+			} else {
+				for (const b of bars) if (wants('bars', b.symbol)) out.push(b.msg);
+				for (const d of daily) if (wants('dailyBars', d.symbol)) out.push(d.msg);
+			}
 			if (out.length > 0) this.send(client, out);
 		}
 	}

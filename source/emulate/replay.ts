@@ -62,6 +62,7 @@ export class MarketReplay {
 	private readonly sessions: readonly BarSession[];
 	private readonly bySymbol = new Map<string, readonly Bar[]>();
 	private readonly listeners: StepListener[] = [];
+	private readonly priceListeners = new Set<StepListener>();
 	private readonly day = new Map<string, DayAggregate>();
 	private sessionIndex = 0;
 	private barIndex = 0;
@@ -156,6 +157,12 @@ export class MarketReplay {
 
 	// --- stepping ------------------------------------------------------------------------
 
+	/** Called at each arrival after last prices are set and before resting orders are matched. */
+	onPrices(listener: StepListener): () => void {
+		this.priceListeners.add(listener);
+		return () => this.priceListeners.delete(listener);
+	}
+
 	onStep(listener: StepListener): () => void {
 		this.listeners.push(listener);
 		return () => {
@@ -195,9 +202,19 @@ export class MarketReplay {
 		const exchange = this.exchange;
 		exchange.setTime(arrival);
 		for (const bar of arrived) exchange.setLastPrice(bar.symbol, bar.close);
-		if (exchange.hasOpenOrders()) for (const bar of arrived) exchange.matchBar(bar);
 		for (const bar of arrived) this.addToDay(bar);
-		return this.notify({kind: 'arrival', time: arrival, date: session.date, bars: arrived});
+		// The last trade (the bar's close) goes out before any fill it causes, as in SIM, where
+		// the close is the last price before matching; then fills; then the bars.
+		const report: StepReport = {kind: 'arrival', time: arrival, date: session.date, bars: arrived};
+		for (const listener of [...this.priceListeners]) {
+			try {
+				listener(report);
+			} catch (error) {
+				this.onListenerError(error);
+			}
+		}
+		if (exchange.hasOpenOrders()) for (const bar of arrived) exchange.matchBar(bar);
+		return this.notify(report);
 	}
 
 	private notify(report: StepReport): StepReport {

@@ -142,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	});
 	const shaper = new TradeUpdateShaper<Record<string, unknown>>(faults, data => tradeStream.broadcast(data));
 	venue.onTradeUpdate(data => shaper.push(data));
+	replay.onPrices(report => dataStream.publishTrades(report));
 	replay.onStep(report => dataStream.publish(report));
 	faults.attach({
 		dropTrade: how => tradeStream.drop(how),

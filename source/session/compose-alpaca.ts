@@ -1,9 +1,79 @@
+/**
+ * Composition root for PAPER and LIVE: the Alpaca adapter (SDK v4) behind the engine's ports.
+ * Keys are checked with an account request before anything is written; live needs a typed
+ * confirmation (or --yes-live without a terminal).
+ */
+import type {Io} from '../commands/backtest.js';
 import type {ConsoleConfig} from '../commands/console.js';
 import {UsageError} from '../config.js';
-import type {SessionControl} from '../engine/control.js';
-import type {Io} from '../commands/backtest.js';
+import {Engine} from '../engine/engine.js';
+import {runTagFromTime} from '../engine/order-ids.js';
+import {FileJournal} from '../journal/writer.js';
+import {packageVersion} from '../paths.js';
+import {ImbalanceStrategy} from '../strategies/imbalance.js';
+import {ScalpStrategy} from '../strategies/scalp.js';
+import {confirmLive} from './live-confirm.js';
+import {LiveSession} from './live-session.js';
+import {LogBuffer} from './log-buffer.js';
 
-// Paper/live composition lands with the Alpaca adapter.
-export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Promise<SessionControl> {
-	throw new UsageError(`--mode ${config.mode} is not available in this build yet`);
+export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Promise<LiveSession> {
+	const mode = config.mode === 'live' ? 'live' : 'paper';
+	const alpacaModule = await import('../adapters/alpaca/index.js');
+	let alpacaConfig;
+	try {
+		alpacaConfig = alpacaModule.resolveAlpacaConfig({mode, feed: config.feed, liveConfirmed: mode === 'live'});
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+	if (mode === 'live') await confirmLive({yesLive: config.yesLive, target: alpacaConfig.baseUrl});
+	const log = new LogBuffer();
+	let engine: Engine | null = null;
+	const adapter = alpacaModule.createAlpaca(alpacaConfig, {
+		log: (level, message) => log.push({ms: engine?.now ?? Date.now(), symbol: null, level, text: message}),
+		feed: config.feed,
+	});
+	try {
+		await adapter.checkCredentials();
+	} catch (error) {
+		await adapter.close();
+		throw new UsageError((error as Error).message);
+	}
+	let journal: FileJournal;
+	try {
+		journal = new FileJournal(config.journalPath, {mode: 'sync'});
+	} catch (error) {
+		await adapter.close();
+		throw new UsageError(`cannot open journal ${config.journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	engine = new Engine({mode, broker: adapter.broker, journal, runTag: runTagFromTime(Date.now()), logSink: log.push, risk: config.risk});
+	for (const symbol of config.symbols) {
+		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true}, book(symbol)));
+	}
+	if (config.hft) {
+		const hft = config.hft;
+		engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
+	}
+	const session = new LiveSession({
+		mode,
+		engine,
+		venue: {
+			broker: adapter.broker,
+			marketData: adapter.marketData,
+			clock: () => adapter.rest.clock(),
+			close: () => adapter.close(),
+		},
+		journal,
+		log,
+		version: packageVersion(),
+		scalpSymbols: config.symbols,
+		hftSymbol: config.hft,
+	});
+	try {
+		await session.start();
+	} catch (error) {
+		await adapter.close();
+		journal.close();
+		throw new UsageError(`could not start ${mode} trading: ${(error as Error).message}`);
+	}
+	return session;
 }

@@ -48,6 +48,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	private order: TrackedOrder | null = null;
 	private readonly closes = new RollingSum(SMA_WINDOW);
 	private barsThisSession = 0;
+	private lastBarStart = Number.NEGATIVE_INFINITY;
 	/** This session's bars for a custom signal (only kept when one is configured). */
 	private sessionBars: SignalBar[] = [];
 	/** Set when a market exit waits for a limit order's cancel to be confirmed. */
@@ -77,7 +78,11 @@ export class ScalpStrategy implements SymbolStrategy {
 	 * A bar of today's session from before the start (or missed during a disconnect): it joins
 	 * the history, but no signal is evaluated on it (the original loaded these at start-up).
 	 */
-	warmUp(bar: Bar): void {
+	warmUp(bar: Bar): boolean {
+		// A bar seen twice (warm-up overlapping the stream, a replayed message) or out of order
+		// would distort the SMA: drop it.
+		if (bar.start <= this.lastBarStart) return false;
+		this.lastBarStart = bar.start;
 		this.closes.push(bar.close);
 		this.barsThisSession += 1;
 		if (this.options.signal) this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
@@ -85,11 +90,15 @@ export class ScalpStrategy implements SymbolStrategy {
 			this.chartCloses.push(bar.close / 1e6);
 			this.chartSma.push(this.closes.length >= SMA_WINDOW ? this.closes.sum / SMA_WINDOW / 1e6 : Number.NaN);
 		}
+		return true;
 	}
 
 	/** A minute bar arrived at `nowMs` (its start + 60 s in bar mode). */
 	onBar(bar: Bar, nowMs: number): void {
-		this.warmUp(bar);
+		if (!this.warmUp(bar)) {
+			this.ctx.log(this.symbol, 'warn', `duplicate or out-of-order bar ${new Date(bar.start).toISOString()} dropped`);
+			return;
+		}
 		if (this.barsThisSession < MIN_BARS) return;
 		const session = this.ctx.session();
 		if (session && nowMs >= session.liquidation) return;
@@ -327,6 +336,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	// --- session and rebuild -------------------------------------------------------------
 
 	beginSession(): void {
+		this.lastBarStart = Number.NEGATIVE_INFINITY;
 		this.closes.clear();
 		this.barsThisSession = 0;
 		this.sessionBars = [];

@@ -7,10 +7,9 @@
  * Exit status: 0 after `q`, 130 after Ctrl+C / SIGINT, 143 after SIGTERM, 129 after SIGHUP,
  * 1 when the shutdown or the UI failed.
  */
-import {render, type Instance} from 'ink';
+import type {Instance} from 'ink';
 import type {SessionControl} from '../engine/control.js';
-import {App, type SessionPhase} from './app.js';
-import {createSizeSource} from './hooks/use-terminal-size.js';
+import type {SessionPhase} from './app.js';
 import {colorEnabled} from './hooks/use-theme.js';
 import type {ShutdownHow} from './keymap.js';
 import {createLogFollower, openLogFile} from './log-file.js';
@@ -25,9 +24,9 @@ export interface ConsoleOptions {
 	readonly logFile?: string;
 	/** Colours; default: off with NO_COLOR or FORCE_COLOR=0, else when stdout supports them. */
 	readonly color?: boolean;
-	/** Snapshot publish interval (default 66 ms, 15 frames/s). */
+	/** Snapshot publish interval (default 80 ms: 12.5 frames/s, inside the 10-20 fps band with CPU to spare). */
 	readonly frameMs?: number;
-	/** Ink's write throttle (default 20 frames/s, above the publish rate so key presses are not held back). */
+	/** Ink's write throttle (default 15 frames/s; publishes come slower, so they are never held back). */
 	readonly maxFps?: number;
 	/** Signal source (default `process`). */
 	readonly signals?: SignalSource;
@@ -43,6 +42,33 @@ export interface ConsoleOptions {
 export const QUIT_EXIT_CODE = 0;
 export const FAILURE_EXIT_CODE = 1;
 
+const CI_VARIABLE = /^(CI|CONTINUOUS_INTEGRATION|CI_.*)$/;
+
+/**
+ * Ink (and everything that imports it) is loaded here, not at the top: Ink decides once, when
+ * it is first loaded, whether it runs in CI, and then draws nothing but the last frame at exit.
+ * A console on a real terminal must draw even where CI variables are set (an end-to-end test
+ * in tmux on a CI runner), so they are hidden while Ink loads.
+ */
+type LoadedUi = Awaited<ReturnType<typeof loadUi>>;
+
+async function loadUi(onTerminal: boolean) {
+	const hidden: Array<[string, string | undefined]> = [];
+	if (onTerminal) {
+		for (const key of Object.keys(process.env)) {
+			if (!CI_VARIABLE.test(key)) continue;
+			hidden.push([key, process.env[key]]);
+			delete process.env[key];
+		}
+	}
+	try {
+		const [ink, app, size] = await Promise.all([import('ink'), import('./app.js'), import('./hooks/use-terminal-size.js')]);
+		return {render: ink.render, App: app.App, createSizeSource: size.createSizeSource};
+	} finally {
+		for (const [key, value] of hidden) process.env[key] = value;
+	}
+}
+
 export async function runConsole(control: SessionControl, options: ConsoleOptions = {}): Promise<number> {
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
@@ -57,12 +83,9 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 	stdin.on('error', ignore);
 
 	const store = createSnapshotStore(control, {
-		frameMs: options.frameMs ?? 66,
+		frameMs: options.frameMs ?? 80,
 		...(metrics?.onCommit ? {onPublish: metrics.onCommit} : {}),
 	});
-	// Created before Ink so its resize handler runs first (see use-terminal-size.ts).
-	const sizes = createSizeSource(stdout);
-
 	const file = options.logFile ? openLogFile(options.logFile) : null;
 	const follower = createLogFollower();
 	const writeLog = (): void => {
@@ -73,15 +96,16 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 
 	return new Promise<number>(resolve => {
 		let phase: SessionPhase | null = null;
+		let ui: LoadedUi | null = null;
+		let sizes: ReturnType<LoadedUi['createSizeSource']> | null = null;
 		let instance: Instance | null = null;
 		let finishing = false;
-		let stopSignals = (): void => {};
 
-		const element = () => (
-			<App
+		const element = (loaded: LoadedUi, size: NonNullable<typeof sizes>) => (
+			<loaded.App
 				control={control}
 				store={store}
-				size={sizes}
+				size={size}
 				color={color}
 				phase={phase}
 				onQuit={(how, reason) => {
@@ -95,7 +119,7 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 
 		const setPhase = (next: SessionPhase): void => {
 			phase = next;
-			instance?.rerender(element());
+			if (instance && ui && sizes) instance.rerender(element(ui, sizes));
 		};
 
 		/** `error` is reported on stderr; `forced` means the shutdown was not waited for. */
@@ -117,7 +141,7 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 			}
 			stopLog();
 			store.dispose();
-			sizes.dispose();
+			sizes?.dispose();
 			stdout.off('error', ignore);
 			stdin.off('error', ignore);
 			await file?.close();
@@ -137,15 +161,8 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 			await finish(error ? FAILURE_EXIT_CODE : code, error);
 		};
 
-		stopSignals = watchSignals(signal => {
-			const code = SIGNAL_EXIT_CODES[signal];
-			// A second signal while shutting down: stop waiting for the engine.
-			if (phase) void finish(code, null, true);
-			else void quit('cancel_orders', signal, code);
-		}, options.signals);
-
 		/** The UI could not start or crashed: shut the session down anyway (no orphan orders). */
-		const failBeforeUi = (failure: unknown): void => {
+		const failWithoutUi = (failure: unknown): void => {
 			phase = {kind: 'stopping', how: 'cancel_orders'};
 			const message = `console failed: ${failure instanceof Error ? failure.message : String(failure)}`;
 			void (async () => {
@@ -158,14 +175,28 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 			})();
 		};
 
-		try {
-			instance = render(element(), {
+		// Signals are handled from the start, also while Ink is still loading.
+		const stopSignals = watchSignals(signal => {
+			const code = SIGNAL_EXIT_CODES[signal];
+			// A second signal while shutting down: stop waiting for the engine.
+			if (phase) void finish(code, null, true);
+			else void quit('cancel_orders', signal, code);
+		}, options.signals);
+
+		const start = async (): Promise<void> => {
+			const loaded = await loadUi(stdout.isTTY === true);
+			// A signal during the load: its shutdown is under way, no UI to start.
+			if (phase || finishing) return;
+			ui = loaded;
+			// Created before Ink renders so its resize handler runs first (see use-terminal-size.ts).
+			sizes = loaded.createSizeSource(stdout);
+			instance = loaded.render(element(loaded, sizes), {
 				stdout,
 				stdin,
 				stderr,
 				exitOnCtrlC: false,
 				patchConsole: false,
-				maxFps: options.maxFps ?? 20,
+				maxFps: options.maxFps ?? 15,
 				// Not incrementalRendering: in Ink 6.8 it drew changed lines one row too low in a real
 				// terminal (tmux) for frames shorter than the screen.
 				...(metrics?.onRender
@@ -176,20 +207,18 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 						}
 					: {}),
 			});
-		} catch (failure) {
-			failBeforeUi(failure);
-			return;
-		}
-		// A crash inside the UI unmounts Ink: still shut the session down (no orphan orders).
-		instance.waitUntilExit().catch((failure: unknown) => {
-			if (finishing) return;
-			instance = null;
-			// Already shutting down: that flow finishes (without Ink); just report the crash.
-			if (phase) {
-				stderr.write(`scalp-tui: console failed: ${failure instanceof Error ? failure.message : String(failure)}\n`);
-				return;
-			}
-			failBeforeUi(failure);
-		});
+			// A crash inside the UI unmounts Ink: still shut the session down.
+			instance.waitUntilExit().catch((failure: unknown) => {
+				if (finishing) return;
+				instance = null;
+				// Already shutting down: that flow finishes (without Ink); just report the crash.
+				if (phase) {
+					stderr.write(`scalp-tui: console failed: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+					return;
+				}
+				failWithoutUi(failure);
+			});
+		};
+		start().catch(failWithoutUi);
 	});
 }

@@ -77,12 +77,17 @@ function start(control = createFakeControl(), options: {logFile?: string} = {}) 
 		color: false,
 		...options,
 	});
-	return {control, stdout, stdin, stderr, signals, done};
+	/** Wait for the first frame and the key handler (Ink loads on start). */
+	const ready = async (): Promise<void> => {
+		await waitFor(() => stdout.output.includes('equity'), 'the first frame');
+		await settle();
+	};
+	return {control, stdout, stdin, stderr, signals, done, ready};
 }
 
 test('q with nothing open: shutdown(cancel_orders), exit 0, raw mode off, the last frame says so', async () => {
 	const run = start();
-	await settle();
+	await run.ready();
 	assert.ok(run.stdin.rawModes.includes(true), 'keys are read in raw mode');
 	run.stdin.press('q');
 	assert.equal(await run.done, 0);
@@ -96,7 +101,7 @@ test('q with nothing open: shutdown(cancel_orders), exit 0, raw mode off, the la
 
 test('q with exposure then f flattens; the command goes to shutdown once', async () => {
 	const run = start(createFakeControl(makeSnapshot(), {exposure: true}));
-	await settle();
+	await run.ready();
 	run.stdin.press('q');
 	await settle();
 	run.stdin.press('f');
@@ -106,7 +111,7 @@ test('q with exposure then f flattens; the command goes to shutdown once', async
 
 test('Ctrl+C (a key in raw mode) shuts down with cancel_orders and exits 130', async () => {
 	const run = start(createFakeControl(makeSnapshot(), {exposure: true}));
-	await settle();
+	await run.ready();
 	run.stdin.press('\u0003');
 	assert.equal(await run.done, 130);
 	assert.deepEqual(run.control.commands(), ['shutdown {"how":"cancel_orders","reason":"ctrl_c"}']);
@@ -115,7 +120,7 @@ test('Ctrl+C (a key in raw mode) shuts down with cancel_orders and exits 130', a
 test('SIGTERM shuts down with cancel_orders and exits 143, showing progress while it waits', async () => {
 	const control = createFakeControl(makeSnapshot(), {exposure: true, manualShutdown: true});
 	const run = start(control);
-	await settle();
+	await run.ready();
 	run.signals.emit('SIGTERM');
 	await waitFor(() => run.stdout.output.includes('Shutting down: cancelling open orders (positions are kept)'), 'the progress message');
 	control.finishShutdown();
@@ -127,7 +132,7 @@ test('SIGTERM shuts down with cancel_orders and exits 143, showing progress whil
 test('a second signal while shutting down stops waiting', async () => {
 	const control = createFakeControl(makeSnapshot(), {manualShutdown: true});
 	const run = start(control);
-	await settle();
+	await run.ready();
 	run.signals.emit('SIGINT');
 	await settle();
 	run.signals.emit('SIGINT');
@@ -140,7 +145,7 @@ test('a second signal while shutting down stops waiting', async () => {
 test('a failing shutdown exits 1 and reports on stderr', async () => {
 	const control = createFakeControl(makeSnapshot(), {manualShutdown: true});
 	const run = start(control);
-	await settle();
+	await run.ready();
 	run.stdin.press('q');
 	await settle();
 	control.failShutdown(new Error('journal disk full'));
@@ -148,10 +153,18 @@ test('a failing shutdown exits 1 and reports on stderr', async () => {
 	assert.match(run.stderr.output, /shutdown failed: journal disk full/);
 });
 
+test('a signal while Ink is still loading shuts down without drawing', async () => {
+	const run = start();
+	run.signals.emit('SIGTERM');
+	assert.equal(await run.done, 143);
+	assert.deepEqual(run.control.commands(), ['shutdown {"how":"cancel_orders","reason":"SIGTERM"}']);
+	assert.equal(run.control.listenerCount(), 0);
+});
+
 test('a crash inside the UI still shuts the session down (no orphan orders)', async () => {
 	const control = createFakeControl();
 	const run = start(control);
-	await settle();
+	await run.ready();
 	// A snapshot the UI cannot render.
 	control.push(s => ({...s, symbols: null as unknown as []}));
 	assert.equal(await run.done, 1);
@@ -170,7 +183,7 @@ test('log lines go to the log file, including those written during shutdown', as
 			control.push(s => ({...s, log: [...s.log, makeLog('journal flushed', {symbol: null, ms: T0 + 9000})]}));
 		};
 		const run = start(control, {logFile});
-		await settle();
+		await run.ready();
 		control.push(s => ({...s, log: [...s.log, makeLog('buy 10 @ 187.25', {ms: T0 + 1000})]}));
 		await waitFor(() => run.stdout.output.includes('buy 10 @ 187.25'), 'the new log line on screen');
 		run.stdin.press('q');

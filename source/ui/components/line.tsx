@@ -130,7 +130,9 @@ function placeholder(width: number, height: number): string {
 /** Pre-styled lines (each at most `width` columns) drawn as one fixed-size block. */
 export function RawBlock({lines, width}: {readonly lines: readonly string[]; readonly width: number}) {
 	if (lines.length === 0 || width <= 0) return null;
-	return <Transform transform={(_line, index) => lines[index] ?? ''}>{placeholder(width, lines.length)}</Transform>;
+	// Trailing blanks cost Ink parsing work and look the same as the empty cells it starts from.
+	const trimmed = lines.map(line => line.trimEnd());
+	return <Transform transform={(_line, index) => trimmed[index] ?? ''}>{placeholder(width, lines.length)}</Transform>;
 }
 
 /** Lines of segments drawn as one fixed-size block, styled by the theme. */

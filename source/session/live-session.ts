@@ -1,0 +1,281 @@
+/**
+ * PAPER and LIVE mode: the engine trading through the Alpaca adapter. Bars, quotes and trades
+ * come from one market-data stream; order events from the trade-updates stream. Market time is
+ * the broker's: the latest event time, or the wall clock corrected by the offset measured from
+ * the market clock at start (so a replaying emulator's time is followed too).
+ *
+ * At every bar arrival the checkup runs once all of that minute's bars are in (as in SIM), and
+ * a timer runs it every 30 s of market time besides (CONTRACT §4). After every reconnect the
+ * engine is rebuilt from the broker's open orders and positions.
+ */
+import {nyDate} from '../core/time.js';
+import type {Bar} from '../core/types.js';
+import type {SessionControl} from '../engine/control.js';
+import type {Engine} from '../engine/engine.js';
+import {buildSnapshot} from '../engine/snapshot-builder.js';
+import type {EngineSnapshot} from '../engine/snapshot.js';
+import type {Journal} from '../journal/records.js';
+import type {ConnectionState, MarketData} from '../ports/market-data.js';
+import type {Broker} from '../ports/broker.js';
+import type {ScalpStrategy} from '../strategies/scalp.js';
+import type {LogBuffer} from './log-buffer.js';
+
+export const CHECKUP_MS = 30_000;
+
+export interface LiveVenue {
+	readonly broker: Broker & {start(): Promise<void>; onReconnected(l: () => void): () => void; onConnectionState(l: (s: ConnectionState) => void): () => void};
+	readonly marketData: MarketData & {onReconnected(l: () => void): () => void};
+	clock(): Promise<{ms: number; isOpen: boolean; nextOpenMs: number; nextCloseMs: number}>;
+	close(): Promise<void>;
+}
+
+export interface LiveSessionOptions {
+	readonly mode: 'paper' | 'live';
+	readonly engine: Engine;
+	readonly venue: LiveVenue;
+	readonly journal: Journal;
+	readonly log: LogBuffer;
+	readonly version: string;
+	readonly scalpSymbols: readonly string[];
+	readonly hftSymbol: string | null;
+	readonly wallNow?: () => number;
+	/** How long bars wait for same-minute fills on the other socket (ms, default 25). */
+	readonly barSettleMs?: number;
+}
+
+export class LiveSession implements SessionControl {
+	readonly engine: Engine;
+	private readonly venue: LiveVenue;
+	private readonly wallNow: () => number;
+	private clockOffset = 0;
+	private lastEventMs = 0;
+	private connection: ConnectionState = 'connecting';
+	private checkupTimer: NodeJS.Timeout | null = null;
+	private barTimer: NodeJS.Timeout | null = null;
+	private readonly pendingBars: Bar[] = [];
+	private stopped = false;
+	private readonly listeners = new Set<() => void>();
+	private sessionDate: string | null = null;
+
+	constructor(private readonly options: LiveSessionOptions) {
+		this.engine = options.engine;
+		this.venue = options.venue;
+		this.wallNow = options.wallNow ?? Date.now;
+		this.engine.onChange(() => this.emitChange());
+	}
+
+	/** Market time now (never behind the last event the broker sent). */
+	now(): number {
+		return Math.max(this.lastEventMs, this.wallNow() + this.clockOffset);
+	}
+
+	async start(): Promise<void> {
+		const clock = await this.venue.clock();
+		this.clockOffset = clock.ms - this.wallNow();
+		this.lastEventMs = clock.ms;
+		this.engine.setTime(clock.ms);
+		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])]});
+		this.engine.log(null, 'info', `${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`);
+		this.venue.broker.onConnectionState(state => {
+			this.connection = state;
+			this.emitChange();
+		});
+		await this.venue.broker.start();
+		await this.rebuild(true);
+		await this.warmUp();
+		this.venue.broker.onReconnected(() => void this.rebuild(false));
+		this.venue.marketData.onReconnected(() => void this.rebuild(false));
+		const bars = [...new Set([...this.options.scalpSymbols])];
+		const hft = this.options.hftSymbol ? [this.options.hftSymbol] : [];
+		await this.venue.marketData.start(
+			{bars, quotes: hft, trades: [...new Set([...hft, ...bars])]},
+			{
+				onBar: bar => this.onBar(bar),
+				onQuote: quote => {
+					this.advance(quote.ms);
+					this.engine.setTime(quote.ms, quote.ns);
+					this.engine.onQuote(quote);
+				},
+				onTrade: trade => {
+					this.advance(trade.ms);
+					this.engine.setTime(trade.ms, trade.ns);
+					this.engine.onTrade(trade);
+				},
+			},
+		);
+		this.connection = 'connected';
+		this.scheduleCheckup();
+		this.emitChange();
+	}
+
+	private advance(ms: number): void {
+		if (ms > this.lastEventMs) this.lastEventMs = ms;
+		const date = nyDate(ms);
+		if (this.sessionDate !== null && date !== this.sessionDate) void this.rebuild(true);
+	}
+
+	/** Adopt the broker's truth: on start, a new trading day, and after every reconnect. */
+	private async rebuild(newSession: boolean): Promise<void> {
+		if (this.stopped) return;
+		const state = await this.venue.broker.loadState();
+		const now = this.now();
+		const date = nyDate(now);
+		const isNew = newSession || this.sessionDate !== date;
+		this.sessionDate = date;
+		this.engine.beginSession(date, state, now, {newSession: isNew});
+		if (!newSession) this.engine.log(null, 'info', 'reconnected: orders and positions reconciled with the broker');
+	}
+
+	/** Today's bars so far, so the SMA is ready (the original loaded them at start). */
+	private async warmUp(): Promise<void> {
+		const session = this.engine.session;
+		if (!session) return;
+		const now = this.now();
+		for (const symbol of this.options.scalpSymbols) {
+			let bars: Bar[] = [];
+			try {
+				bars = await this.venue.marketData.loadSessionBars(symbol, session.open, now);
+			} catch (error) {
+				this.engine.log(symbol, 'warn', `warm-up bars unavailable: ${(error as Error).message}`);
+				continue;
+			}
+			const scalper = this.engine.strategiesFor(symbol).find(s => s.kind === 'scalp') as ScalpStrategy | undefined;
+			for (const bar of bars) if (bar.start + 60_000 <= now) scalper?.warmUp(bar);
+			const last = bars.at(-1);
+			if (last && this.engine.lastPrice(symbol) === 0) this.engine.setLastPrice(symbol, last.close);
+			if (bars.length > 0) this.engine.log(symbol, 'info', `warm-up: ${bars.length} bars of today`);
+		}
+	}
+
+	/**
+	 * Bars wait a moment before the strategies see them: fills of the same minute travel on the
+	 * other socket and bar mode delivers fills first (CONTRACT §3), so a sell filled at the
+	 * arrival frees the symbol before its bar is evaluated, as in SIM.
+	 */
+	private onBar(bar: Bar): void {
+		this.advance(bar.start + 60_000);
+		this.pendingBars.push(bar);
+		if (this.barTimer === null) this.barTimer = setTimeout(() => this.flushBars(), this.options.barSettleMs ?? 25);
+	}
+
+	private flushBars(): void {
+		this.barTimer = null;
+		if (this.stopped) return;
+		const bars = this.pendingBars.splice(0).sort((a, b) => a.start - b.start || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+		let arrival = 0;
+		for (const bar of bars) {
+			arrival = bar.start + 60_000;
+			this.engine.setTime(Math.max(this.engine.now, arrival));
+			// The bar's close is the last price when its symbol has no trade stream.
+			if (this.engine.lastPrice(bar.symbol) === 0) this.engine.setLastPrice(bar.symbol, bar.close);
+			this.engine.onBar(bar, arrival);
+		}
+		// One checkup once the minute's bars are in, as bar mode does.
+		if (bars.length > 0) this.engine.checkup(Math.max(arrival, this.engine.now));
+	}
+
+	private scheduleCheckup(): void {
+		if (this.stopped) return;
+		this.checkupTimer = setTimeout(() => {
+			this.engine.setTime(Math.max(this.engine.now, this.now()));
+			this.engine.checkup(this.engine.now);
+			this.scheduleCheckup();
+		}, CHECKUP_MS);
+		this.checkupTimer.unref?.();
+	}
+
+	// --- SessionControl ------------------------------------------------------------------
+
+	snapshot(): EngineSnapshot {
+		return buildSnapshot(this.engine, {
+			mode: this.options.mode,
+			connection: this.connection,
+			speed: null,
+			log: this.options.log.lines(),
+			risk: this.engine.riskView(),
+			finished: false,
+			displayMs: this.now(),
+		});
+	}
+
+	onChange(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private emitChange(): void {
+		for (const listener of this.listeners) listener();
+	}
+
+	pause(symbol: string): void {
+		this.engine.pause(symbol);
+	}
+
+	resume(symbol: string): void {
+		this.engine.resume(symbol);
+	}
+
+	togglePauseAll(): void {
+		const allPaused = this.engine.strategies.every(s => s.paused);
+		for (const symbol of new Set(this.engine.strategies.map(s => s.symbol))) {
+			if (allPaused) this.engine.resume(symbol);
+			else if (!this.engine.strategiesFor(symbol).every(s => s.paused)) this.engine.pause(symbol);
+		}
+	}
+
+	forceSell(symbol: string): void {
+		this.engine.forceSell(symbol);
+	}
+
+	cancel(symbol: string): void {
+		this.engine.cancel(symbol);
+	}
+
+	liquidateAll(): void {
+		this.engine.liquidateAll();
+	}
+
+	killSwitch(): void {
+		this.engine.killSwitch();
+	}
+
+	changeSpeed(): number | null {
+		return null;
+	}
+
+	hasExposure(): boolean {
+		return this.engine.hasExposure();
+	}
+
+	async shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void> {
+		if (this.stopped) return;
+		this.engine.note('quit');
+		if (options.how === 'flatten') {
+			this.engine.liquidateAll();
+			await this.waitUntil(() => !this.engine.hasExposure(), 15_000);
+		}
+		this.engine.halt('shutting down');
+		if (options.how !== 'leave') {
+			this.engine.cancelAll('manual');
+			await this.waitUntil(() => this.engine.openOrderCount() === 0, 10_000);
+		}
+		this.stopped = true;
+		if (this.checkupTimer) clearTimeout(this.checkupTimer);
+		if (this.barTimer) clearTimeout(this.barTimer);
+		const exposure = this.engine.hasExposure();
+		this.engine.log(null, exposure ? 'warn' : 'info', `quit (${options.reason}): ${this.engine.openOrderCount() > 0 ? 'orders still open at the broker' : exposure ? 'positions left open' : 'flat, no open orders'}`);
+		this.options.journal.write({ts: this.now(), type: 'session', event: 'end', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols], how: options.how});
+		this.options.journal.flush();
+		try {
+			await this.venue.close();
+		} finally {
+			this.options.journal.close();
+			this.emitChange();
+		}
+	}
+
+	private async waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (!done() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100));
+	}
+}
