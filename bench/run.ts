@@ -5,7 +5,9 @@
  */
 const suites: Array<[string, () => Promise<string[]>]> = [
 	['bar backtest (scalper)', async () => (await import('./bars.js')).benchBars()],
+	['tick replay (tick-taker)', async () => (await import('./ticks.js')).benchTicks()],
 	['rebalance backtest', async () => (await import('./rebalance.js')).benchRebalance()],
+	['console render load', async () => (await import('./render-load.js')).benchRender()],
 ];
 
 const only = process.argv.slice(2);

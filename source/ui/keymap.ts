@@ -31,12 +31,13 @@ export type Command =
 	| {readonly type: 'force_sell'; readonly symbol: string}
 	| {readonly type: 'cancel'; readonly symbol: string}
 	| {readonly type: 'liquidate_all'}
+	| {readonly type: 'kill_switch'}
 	| {readonly type: 'change_speed'; readonly factor: number}
 	| {readonly type: 'quit'; readonly how: ShutdownHow; readonly reason: string}
 	/** A second Ctrl+C while shutting down: stop waiting. */
 	| {readonly type: 'force_exit'};
 
-export type ConfirmAction = {readonly type: 'force_sell'; readonly symbol: string} | {readonly type: 'liquidate_all'};
+export type ConfirmAction = {readonly type: 'force_sell'; readonly symbol: string} | {readonly type: 'liquidate_all'} | {readonly type: 'kill_switch'};
 
 export type Overlay =
 	| {readonly kind: 'none'}
@@ -185,6 +186,9 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 		case 'L': {
 			return {state: {...cleared, overlay: {kind: 'confirm', action: {type: 'liquidate_all'}}}};
 		}
+		case 'K': {
+			return {state: {...cleared, overlay: {kind: 'confirm', action: {type: 'kill_switch'}}}};
+		}
 		case '+':
 		case '=':
 		case '-':
@@ -208,7 +212,7 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 
 /** One line naming what a confirmation will do, for the dialog. */
 export function describeConfirm(action: ConfirmAction): string {
-	return action.type === 'force_sell'
-		? `Force-sell ${action.symbol}: cancel its orders and market-sell its position?`
-		: 'Liquidate everything: cancel all orders and market-sell every position?';
+	if (action.type === 'force_sell') return `Force-sell ${action.symbol}: cancel its orders and market-sell its position?`;
+	if (action.type === 'kill_switch') return 'Kill switch: cancel every order and stop all strategies (positions stay; s/L still sell)?';
+	return 'Liquidate everything: cancel all orders and market-sell every position?';
 }

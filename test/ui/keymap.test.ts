@@ -171,3 +171,12 @@ test('Ink keys map to key presses', () => {
 	assert.equal(toKeyPress('x', {...none, ctrl: true}), null);
 	assert.equal(toKeyPress('pp', none), null);
 });
+
+test('K asks before the kill switch; y engages it, n does not', () => {
+	const ctx = {symbols: [{symbol: 'TSLA', paused: false}], gridColumns: 1, perPage: 4, mode: 'sim' as const, hasExposure: () => false};
+	const asked = reduceKey(initialUiState, {kind: 'char', char: 'K'}, ctx);
+	assert.equal(asked.command, undefined);
+	assert.deepEqual(asked.state.overlay, {kind: 'confirm', action: {type: 'kill_switch'}});
+	assert.deepEqual(reduceKey(asked.state, {kind: 'char', char: 'y'}, ctx).command, {type: 'kill_switch'});
+	assert.equal(reduceKey(asked.state, {kind: 'char', char: 'n'}, ctx).command, undefined);
+});

@@ -97,7 +97,11 @@ export function riskSegments(data: HeaderData, theme: Theme): Segment[] {
 		return [{text: `RISK KILLED${why}`, bold: true, color: theme.color('red'), inverse: theme.enabled}];
 	}
 	if (risk.tripped.length > 0) return [{text: `risk: ${safeText(risk.tripped.join(', '))}`, color: theme.color('yellow')}];
-	return [];
+	// The guards in force, so the operator knows them before one trips.
+	const loss = risk.dailyLossLimit === null ? 'off' : `-$${Math.round(risk.dailyLossLimit)}`;
+	const rate = risk.maxOrdersPerMinute === null ? 'off' : `${risk.maxOrdersPerMinute}/min`;
+	const cap = risk.maxPositionUsd === null ? 'off' : `$${Math.round(risk.maxPositionUsd)}`;
+	return [{text: `guards: loss ${loss} · orders ${rate} · pos ${cap}`, color: theme.color('gray')}];
 }
 
 function HeaderView({data, width}: {readonly data: HeaderData; readonly width: number}) {

@@ -17,6 +17,7 @@ export function helpEntries(mode: Mode): Array<[string, string]> {
 		['s', 'force-sell the selected symbol (asks y/n)'],
 		['c', "cancel the selected symbol's open orders"],
 		['L', 'liquidate everything (asks y/n)'],
+		['K', 'kill switch: cancel all orders, stop all strategies (asks y/n)'],
 		['+ / -', mode === 'sim' ? 'replay faster / slower' : 'replay speed (SIM only)'],
 		['?', 'this help (any key closes it)'],
 		['q', 'quit (with open positions/orders: f flatten, l leave, Esc stay)'],

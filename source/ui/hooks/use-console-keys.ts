@@ -47,6 +47,11 @@ export function executeCommand(control: SessionControl, command: Command): strin
 			control.liquidateAll();
 			return 'liquidating everything';
 		}
+		case 'kill_switch': {
+			if (!control.killSwitch) return 'no kill switch in this mode';
+			control.killSwitch();
+			return 'KILL SWITCH: strategies stopped, orders cancelled';
+		}
 		case 'change_speed': {
 			const speed = control.changeSpeed(command.factor);
 			return speed === null ? 'speed cannot change in this mode' : `speed ${Number(speed.toFixed(2))}x`;
