@@ -60,7 +60,7 @@ export class SimExchange {
 	constructor(options: SimExchangeOptions) {
 		this.cash = options.cash;
 		this.idPrefix = options.idPrefix ?? 'sim';
-		this.retainClosed = options.retainClosed ?? 10_000;
+		this.retainClosed = options.retainClosed ?? 1_000;
 	}
 
 	onEvent(listener: OrderEventListener): () => void {
