@@ -6,7 +6,8 @@
  */
 import type {orders as sdkOrders, streaming, trading} from '@alpacahq/alpaca-trade-api';
 import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type Micros} from '../../core/money.js';
-import {nyTime} from '../../core/time.js';
+import {nyDate, nyTime} from '../../core/time.js';
+import type {DailyBar} from '../../strategies/rebalance/daily-data.js';
 import type {Bar, Order, OrderRequest, OrderStatus, Position, Quote, Side, TimeInForce, Trade} from '../../core/types.js';
 
 // --- numbers -------------------------------------------------------------------------------
@@ -352,6 +353,19 @@ export function barFromSdk(bar: BarLike, symbol = bar.symbol ?? ''): Mapped<Bar>
 export function barFromRest(symbol: string, raw: {t: unknown; o: unknown; h: unknown; l: unknown; c: unknown; v: unknown}): Mapped<Bar> {
 	const t = raw.t instanceof Date ? raw.t.toISOString() : typeof raw.t === 'string' ? raw.t : undefined;
 	return barFromSdk({symbol, timestampRaw: t, open: Number(raw.o), high: Number(raw.h), low: Number(raw.l), close: Number(raw.c), volume: Number(raw.v)});
+}
+
+/**
+ * A raw REST daily bar (timeframe 1Day) -> the rebalancer's DailyBar: exact micro-dollar prices
+ * and the New York trading date. Alpaca stamps a daily bar at New York midnight of its session
+ * (`2019-03-08T05:00:00Z`, `2019-03-11T04:00:00Z` after the DST change), so the New York date of
+ * `t` is the session's date.
+ */
+export function dailyBarFromRest(symbol: string, raw: {t: unknown; o: unknown; h: unknown; l: unknown; c: unknown; v: unknown}): Mapped<DailyBar> {
+	const mapped = barFromRest(symbol, raw);
+	if (!mapped.ok) return mapped;
+	const {start, open, high, low, close, volume} = mapped.value;
+	return {ok: true, value: {symbol, date: nyDate(start), open, high, low, close, volume}};
 }
 
 export function quoteFromSdk(quote: Pick<streaming.StreamQuote, 'symbol' | 'timestamp' | 'timestampRaw' | 'bidPrice' | 'bidSize' | 'askPrice' | 'askSize'>): Mapped<Quote> {

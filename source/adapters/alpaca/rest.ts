@@ -5,13 +5,16 @@
  * happened) and otherwise left to the broker's reconciliation. Nothing here is on a hot path.
  */
 import type {Alpaca, trading} from '@alpacahq/alpaca-trade-api';
+import {nyMidnight} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
+import type {DailyBar} from '../../strategies/rebalance/daily-data.js';
 import type {Feed} from './config.js';
 import {
 	accountFromAlpaca,
 	barFromRest,
 	calendarDayFromAlpaca,
 	clockFromAlpaca,
+	dailyBarFromRest,
 	type AccountInfo,
 	type AlpacaOrderInput,
 	type CalendarDay,
@@ -26,6 +29,19 @@ export interface AlpacaRestOptions {
 	/** Told about bars dropped for bad numbers. */
 	readonly onDropped?: (reason: string) => void;
 }
+
+/** Options of `AlpacaRest.dailyBars`. */
+export interface DailyBarsOptions {
+	/** Default: the adapter's feed. */
+	readonly feed?: Feed;
+	/** Symbols per request (default 100). */
+	readonly batchSize?: number;
+	/** Corporate-action adjustment (default `split`: a split never looks like a crash). */
+	readonly adjustment?: 'raw' | 'split' | 'dividend' | 'all';
+}
+
+/** Symbols per GET /v2/stocks/bars request of `dailyBars`. */
+export const DAILY_BARS_BATCH = 100;
 
 /** Orders per GET /v2/orders page (Alpaca's maximum). */
 const ORDERS_LIMIT = 500;
@@ -146,6 +162,70 @@ export class AlpacaRest {
 		}
 		out.sort((a, b) => a.start - b.start);
 		return out.filter((bar, i) => i === 0 || bar.start !== out[i - 1]!.start);
+	}
+
+	/**
+	 * Daily bars (timeframe 1Day) of many symbols on the New York dates [startDate, endDate)
+	 * (YYYY-MM-DD; endDate null: up to now, today's bar in progress included), oldest first per
+	 * symbol. `batchSize` symbols go in one request (GET /v2/stocks/bars?symbols=A,B,...), each
+	 * batch following `next_page_token` a page per request (`limit` counts bars across the
+	 * symbols of a page), so 500 symbols x 200 days is about 15 requests. Symbols without bars
+	 * are absent; bars with bad numbers are dropped (and told to `onDropped`).
+	 */
+	async dailyBars(symbols: readonly string[], startDate: string, endDate: string | null, options: DailyBarsOptions = {}): Promise<Map<string, DailyBar[]>> {
+		const batchSize = options.batchSize ?? DAILY_BARS_BATCH;
+		if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`daily bars batch size must be a whole number >= 1, got ${batchSize}`);
+		const startMs = nyMidnight(startDate);
+		const endMs = endDate === null ? null : nyMidnight(endDate);
+		if (endMs !== null && endMs <= startMs) return new Map();
+		const feed = options.feed ?? this.options.feed;
+		const unique = [...new Set(symbols)];
+		const bySymbol = new Map<string, Map<string, DailyBar>>();
+		for (let i = 0; i < unique.length; i += batchSize) {
+			const batch = unique.slice(i, i + batchSize);
+			const tokens = new Set<string>();
+			let pageToken: string | undefined;
+			for (;;) {
+				const request = {
+					symbols: batch.join(','),
+					timeframe: '1Day',
+					start: new Date(startMs),
+					// `end` is inclusive and a daily bar starts at New York midnight: stop a second before endDate's.
+					...(endMs === null ? {} : {end: new Date(endMs - 1000)}),
+					limit: this.options.barsPageLimit ?? 10_000,
+					feed,
+					adjustment: options.adjustment ?? 'split',
+					sort: 'asc' as const,
+					...(pageToken ? {pageToken} : {}),
+				};
+				const page = await this.read('GET /v2/stocks/bars', () => this.sdk.marketData.stocks.stockBars(request));
+				for (const [symbol, list] of Object.entries(page.bars ?? {})) {
+					for (const raw of list ?? []) {
+						const mapped = dailyBarFromRest(symbol, raw as unknown as {t: unknown; o: unknown; h: unknown; l: unknown; c: unknown; v: unknown});
+						if (!mapped.ok) {
+							this.options.onDropped?.(mapped.reason);
+							continue;
+						}
+						const bar = mapped.value;
+						if (bar.date < startDate || (endDate !== null && bar.date >= endDate)) continue;
+						let days = bySymbol.get(symbol);
+						if (!days) {
+							days = new Map();
+							bySymbol.set(symbol, days);
+						}
+						// A bar repeated across pages counts once (the first one wins).
+						if (!days.has(bar.date)) days.set(bar.date, bar);
+					}
+				}
+				const next = page.nextPageToken;
+				if (!next || tokens.has(next)) break;
+				tokens.add(next);
+				pageToken = next;
+			}
+		}
+		const out = new Map<string, DailyBar[]>();
+		for (const [symbol, days] of bySymbol) out.set(symbol, [...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));
+		return out;
 	}
 
 	private read<T>(label: string, call: () => Promise<T>): Promise<T> {
