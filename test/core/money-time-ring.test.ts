@@ -64,3 +64,27 @@ test('durations', () => {
 	assert.ok(Number.isNaN(parseDuration('0s')));
 	assert.ok(Number.isNaN(parseDuration('-2m')));
 });
+
+test('the SMA20 crossover equals a direct computation over random closes (exact)', async () => {
+	const {smaCrossUp} = await import('../../source/strategies/signal.js');
+	const random = seededRandom(7);
+	const sum = new RollingSum(20);
+	const closes: number[] = [];
+	let fired = 0;
+	for (let i = 0; i < 5000; i++) {
+		// Cent prices around 100 with many exact ties between close and mean.
+		const close = (9_990 + Math.floor(random() * 21)) * 10_000;
+		closes.push(close);
+		sum.push(close);
+		let expected = false;
+		if (closes.length >= 21) {
+			const n = closes.length;
+			const window = (end: number) => closes.slice(end - 20, end).reduce((a, b) => a + b, 0);
+			// closes[-2] < mean(closes[-21..-2]) and closes[-1] > mean(closes[-20..-1]), as integers
+			expected = 20 * closes[n - 2]! < window(n - 1) && 20 * closes[n - 1]! > window(n);
+		}
+		assert.equal(smaCrossUp(sum), expected, `at ${i}`);
+		if (expected) fired += 1;
+	}
+	assert.ok(fired > 100);
+});
