@@ -10,10 +10,9 @@ import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, 
 import {loadTicks} from '../adapters/replay/ticks.js';
 import {runHftBacktest} from '../backtest/hft-backtest.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
-import {FileJournal} from '../journal/writer.js';
 import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
+import {DEFAULT_JOURNAL, openJournal, rejectFlags, type Io} from './backtest.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'mode'], 'backtest --strategy hft');
@@ -34,12 +33,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	const scalpSymbols = hftPick.length > 0 ? wanted.filter(s => !hftPick.includes(s)) : [];
 
 	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
-	let journal: FileJournal;
-	try {
-		journal = new FileJournal(journalPath, {mode: 'buffered'});
-	} catch (error) {
-		throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-	}
+	const journal = openJournal(journalPath, 'buffered');
 	const showProgress = Boolean(io.stderr.isTTY);
 	const started = Date.now();
 	let result;

@@ -44,12 +44,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
 
 	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
-	let journal: FileJournal;
-	try {
-		journal = new FileJournal(journalPath, {mode: 'buffered'});
-	} catch (error) {
-		throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-	}
+	const journal = openJournal(journalPath, 'buffered');
 	const sessions = toSessions(data.bars);
 	const totalBars = sessions.reduce((n, s) => n + s.bars.length, 0);
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
@@ -88,6 +83,15 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		);
 	}
 	return 0;
+}
+
+/** Open (append to) the journal, or fail with one line naming it. */
+export function openJournal(path: string, mode: 'sync' | 'buffered'): FileJournal {
+	try {
+		return new FileJournal(path, {mode});
+	} catch (error) {
+		throw new UsageError(`cannot open journal ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
 }
 
 /** Flags that belong to other commands are an error here, not silently ignored. */

@@ -76,5 +76,7 @@ export async function runRebalanceFromCli(args: readonly string[], flags: CliFla
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
+		// The command leaves a venue it was handed open: close its sockets so the process ends.
+		await deps.venue?.close?.();
 	}
 }

@@ -15,6 +15,7 @@ import {ScalpStrategy} from '../strategies/scalp.js';
 import {confirmLive} from './live-confirm.js';
 import {LiveSession} from './live-session.js';
 import {LogBuffer} from './log-buffer.js';
+import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 
 export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Promise<LiveSession> {
 	const mode = config.mode === 'live' ? 'live' : 'paper';
@@ -25,6 +26,8 @@ export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Prom
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}
+	const statePath = operatorStatePath(config.journalPath);
+	const operatorState = readOperatorState(statePath);
 	if (mode === 'live') await confirmLive({yesLive: config.yesLive, target: alpacaConfig.baseUrl});
 	const log = new LogBuffer();
 	let engine: Engine | null = null;
@@ -53,6 +56,7 @@ export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Prom
 		const hft = config.hft;
 		engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
 	}
+	attachOperatorState(engine, statePath, operatorState);
 	const session = new LiveSession({
 		mode,
 		engine,

@@ -16,6 +16,7 @@ import {hashSeed, seededRandom} from '../adapters/sim/synthetic.js';
 import {syntheticTicksForBar} from '../adapters/sim/synthetic-ticks.js';
 import type {TickSource} from '../backtest/bar-runner.js';
 import {LogBuffer} from './log-buffer.js';
+import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 import {loadSimData} from './sim-data.js';
 import {SimSession, type Scheduler} from './sim-session.js';
 
@@ -23,6 +24,8 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	// Load and validate the data before anything is written.
 	const dataSymbols = [...new Set([...config.symbols, ...(config.hft ? [config.hft] : [])])];
 	const data = loadSimData(dataSymbols, deps.dataPaths);
+	const statePath = operatorStatePath(config.journalPath);
+	const operatorState = readOperatorState(statePath);
 	let journal: FileJournal;
 	try {
 		journal = new FileJournal(config.journalPath, {mode: 'sync'});
@@ -59,6 +62,7 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),
 	});
 	engine.setTime(data.sessions.find(s => s.bars.length > 0)?.bars[0]?.start ?? 0);
+	attachOperatorState(engine, statePath, operatorState);
 	if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);
 	if (data.synthetic.length > 0) engine.log(null, 'warn', `no recorded data for ${data.synthetic.join(', ')}: using seeded synthetic bars`);
 	if (config.hft) engine.log(config.hft, 'info', `tick-taker on ${config.hft}: seeded synthetic quotes and trades along its minute bars (recorded ticks: backtest --strategy hft)`);

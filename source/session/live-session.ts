@@ -11,6 +11,7 @@
 import {nyDate} from '../core/time.js';
 import type {Bar} from '../core/types.js';
 import type {SessionControl} from '../engine/control.js';
+import {EngineCommands} from './engine-commands.js';
 import type {Engine} from '../engine/engine.js';
 import {buildSnapshot} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot} from '../engine/snapshot.js';
@@ -43,7 +44,7 @@ export interface LiveSessionOptions {
 	readonly barSettleMs?: number;
 }
 
-export class LiveSession implements SessionControl {
+export class LiveSession extends EngineCommands implements SessionControl {
 	readonly engine: Engine;
 	private readonly venue: LiveVenue;
 	private readonly wallNow: () => number;
@@ -58,6 +59,7 @@ export class LiveSession implements SessionControl {
 	private sessionDate: string | null = null;
 
 	constructor(private readonly options: LiveSessionOptions) {
+		super();
 		this.engine = options.engine;
 		this.venue = options.venue;
 		this.wallNow = options.wallNow ?? Date.now;
@@ -207,44 +209,8 @@ export class LiveSession implements SessionControl {
 		for (const listener of this.listeners) listener();
 	}
 
-	pause(symbol: string): void {
-		this.engine.pause(symbol);
-	}
-
-	resume(symbol: string): void {
-		this.engine.resume(symbol);
-	}
-
-	togglePauseAll(): void {
-		const allPaused = this.engine.strategies.every(s => s.paused);
-		for (const symbol of new Set(this.engine.strategies.map(s => s.symbol))) {
-			if (allPaused) this.engine.resume(symbol);
-			else if (!this.engine.strategiesFor(symbol).every(s => s.paused)) this.engine.pause(symbol);
-		}
-	}
-
-	forceSell(symbol: string): void {
-		this.engine.forceSell(symbol);
-	}
-
-	cancel(symbol: string): void {
-		this.engine.cancel(symbol);
-	}
-
-	liquidateAll(): void {
-		this.engine.liquidateAll();
-	}
-
-	killSwitch(): void {
-		this.engine.killSwitch();
-	}
-
 	changeSpeed(): number | null {
 		return null;
-	}
-
-	hasExposure(): boolean {
-		return this.engine.hasExposure();
 	}
 
 	async shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void> {

@@ -9,6 +9,7 @@ import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import {BarReplay, type TickSource} from '../backtest/bar-runner.js';
 import type {SessionControl} from '../engine/control.js';
+import {EngineCommands} from './engine-commands.js';
 import {Engine} from '../engine/engine.js';
 import {buildSnapshot} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
@@ -47,7 +48,7 @@ export interface SimSessionOptions {
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 3600;
 
-export class SimSession implements SessionControl {
+export class SimSession extends EngineCommands implements SessionControl {
 	readonly engine: Engine;
 	private readonly exchange: SimExchange;
 	private readonly replay: BarReplay;
@@ -62,6 +63,7 @@ export class SimSession implements SessionControl {
 	private readonly listeners = new Set<() => void>();
 
 	constructor(private readonly options: SimSessionOptions) {
+		super();
 		this.engine = options.engine;
 		this.exchange = options.exchange;
 		this.scheduler = options.scheduler ?? realScheduler;
@@ -144,38 +146,6 @@ export class SimSession implements SessionControl {
 		for (const listener of this.listeners) listener();
 	}
 
-	pause(symbol: string): void {
-		this.engine.pause(symbol);
-	}
-
-	resume(symbol: string): void {
-		this.engine.resume(symbol);
-	}
-
-	togglePauseAll(): void {
-		const allPaused = this.engine.strategies.every(s => s.paused);
-		for (const symbol of new Set(this.engine.strategies.map(s => s.symbol))) {
-			if (allPaused) this.engine.resume(symbol);
-			else if (!this.engine.strategiesFor(symbol).every(s => s.paused)) this.engine.pause(symbol);
-		}
-	}
-
-	forceSell(symbol: string): void {
-		this.engine.forceSell(symbol);
-	}
-
-	cancel(symbol: string): void {
-		this.engine.cancel(symbol);
-	}
-
-	liquidateAll(): void {
-		this.engine.liquidateAll();
-	}
-
-	killSwitch(): void {
-		this.engine.killSwitch();
-	}
-
 	changeSpeed(factor: number): number | null {
 		const market = this.marketNow();
 		this.speedValue = clampSpeed(this.speedValue * factor);
@@ -184,10 +154,6 @@ export class SimSession implements SessionControl {
 		this.engine.log(null, 'info', `SIM speed ${this.speedValue}x`);
 		this.emitChange();
 		return this.speedValue;
-	}
-
-	hasExposure(): boolean {
-		return this.engine.hasExposure();
 	}
 
 	async shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void> {

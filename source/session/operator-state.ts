@@ -1,0 +1,104 @@
+/**
+ * What the operator set that must outlive the process: the paused symbols. Kept in a small
+ * JSON file next to the journal (`<journal>.state.json`), rewritten atomically (temp file,
+ * fsync, rename) whenever the set changes, and applied at start before any bar arrives, so
+ * a pause survives a crash, a `kill -9` or a restart. The journal's `command` lines record
+ * the same pauses for the audit trail; this file is what a restart reads.
+ *
+ * Symbols of the file that this run does not trade are kept as they are.
+ */
+import {closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
+import {UsageError} from '../config.js';
+import type {Engine} from '../engine/engine.js';
+
+const SYMBOL = /^[A-Z][A-Z0-9]{0,9}([.\-/][A-Z0-9]{1,4})?$/;
+
+export interface OperatorState {
+	readonly version: 1;
+	/** Paused symbols, sorted. */
+	readonly paused: readonly string[];
+}
+
+export function operatorStatePath(journalPath: string): string {
+	return `${journalPath}.state.json`;
+}
+
+/** Read the file; null when there is none. A file that is there but unreadable is a UsageError. */
+export function readOperatorState(path: string): OperatorState | null {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return null;
+		throw new UsageError(`cannot read operator state ${path}: ${code ?? (error as Error).message}`);
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new UsageError(`operator state ${path} is not valid JSON (fix or delete it; it holds the paused symbols)`);
+	}
+	const paused = (parsed as {paused?: unknown})?.paused;
+	if (typeof parsed !== 'object' || parsed === null || (parsed as {version?: unknown}).version !== 1 || !Array.isArray(paused) || !paused.every(s => typeof s === 'string' && SYMBOL.test(s))) {
+		throw new UsageError(`operator state ${path} is not a version 1 state file with a "paused" list of symbols (fix or delete it)`);
+	}
+	return {version: 1, paused: [...new Set(paused as string[])].sort()};
+}
+
+/** Write the file atomically: a crash leaves the old file or the new one, never half of one. */
+export function writeOperatorState(path: string, state: OperatorState): void {
+	const temp = `${path}.${process.pid}.tmp`;
+	const fd = openSync(temp, 'w');
+	try {
+		const buffer = Buffer.from(`${JSON.stringify({version: 1, paused: [...state.paused].sort()})}\n`, 'utf8');
+		let offset = 0;
+		while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+	renameSync(temp, path);
+}
+
+/** Symbols with any strategy paused. */
+export function pausedSymbols(engine: Engine): string[] {
+	const out = new Set<string>();
+	for (const s of engine.strategies) if (s.paused) out.add(s.symbol);
+	return [...out].sort();
+}
+
+/**
+ * Pause the symbols of a state read at start (`readOperatorState`, before anything was
+ * written) that this run trades, journaled as `command` lines with `restored: true`, and keep
+ * the file up to date from then on. Call once the strategies are added, before the session
+ * starts, so no bar is ever evaluated for a symbol the operator paused.
+ */
+export function attachOperatorState(engine: Engine, path: string, loaded: OperatorState | null): {readonly restored: readonly string[]; detach(): void} {
+	const traded = new Set(engine.strategies.map(s => s.symbol));
+	const others = (loaded?.paused ?? []).filter(symbol => !traded.has(symbol));
+	const restored = (loaded?.paused ?? []).filter(symbol => traded.has(symbol));
+	for (const symbol of restored) {
+		// Before the session starts there is no market time yet: the wall clock stands in.
+		engine.journal.write({ts: engine.now > 0 ? engine.now : Date.now(), type: 'command', command: 'pause', symbol, restored: true});
+		for (const s of engine.strategiesFor(symbol)) s.pause();
+		engine.log(symbol, 'info', `paused (a pause set before the restart, from ${path})`);
+	}
+	let last = pausedSymbols(engine).join(',');
+	let failed = false;
+	const save = (): void => {
+		const now = pausedSymbols(engine);
+		const key = now.join(',');
+		if (key === last) return;
+		try {
+			writeOperatorState(path, {version: 1, paused: [...others, ...now]});
+			last = key;
+			failed = false;
+		} catch (error) {
+			if (!failed) engine.log(null, 'error', `cannot save the paused symbols to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			failed = true;
+		}
+	};
+	const detach = engine.onChange(save);
+	return {restored, detach};
+}
