@@ -56,6 +56,7 @@ export class SimExchange {
 	private readonly idPrefix: string;
 	private readonly retainClosed: number;
 	private readonly closedIds: string[] = [];
+	private closedCount = 0;
 
 	constructor(options: SimExchangeOptions) {
 		this.cash = options.cash;
@@ -348,10 +349,12 @@ export class SimExchange {
 	}
 
 	private forgetLater(clientOrderId: string): void {
-		this.closedIds.push(clientOrderId);
-		if (this.closedIds.length > this.retainClosed * 2) {
-			for (const id of this.closedIds.splice(0, this.closedIds.length - this.retainClosed)) this.byClientId.delete(id);
-		}
+		// A ring of the last `retainClosed` finished ids: the one it pushes out is forgotten.
+		const slot = this.closedCount % this.retainClosed;
+		const oldest = this.closedIds[slot];
+		if (oldest !== undefined) this.byClientId.delete(oldest);
+		this.closedIds[slot] = clientOrderId;
+		this.closedCount += 1;
 	}
 }
 
