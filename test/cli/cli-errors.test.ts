@@ -69,3 +69,11 @@ test('a custom signal module drives entries', () => {
 	const report = JSON.parse(result.stdout);
 	assert.ok(report.total.roundTrips >= 5);
 });
+
+test('rebalance in sim with the bundled data: dry run prints the plan and exits 0 (regression: empty --data list)', () => {
+	const dir = scratchDir();
+	const result = runCli(['rebalance', '--dry-run', '--journal', 'j.jsonl'], {cwd: dir});
+	assert.equal(result.status, 0, result.stderr);
+	assert.match(result.stdout, /ARNC|CHK|candidate/i);
+	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'a dry run writes no done marker');
+});
