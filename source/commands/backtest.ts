@@ -21,6 +21,9 @@ export interface Io {
 export const DEFAULT_JOURNAL = 'scalp-tui-journal.jsonl';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
+		throw new UsageError(`backtest always runs on the simulated exchange: --mode ${flags.mode} does not apply`);
+	}
 	const strategy = (flags.strategy ?? 'scalp').toLowerCase();
 	if (strategy === 'rebalance') {
 		const {runRebalanceBacktestFromCli} = await import('./rebalance-cli.js');

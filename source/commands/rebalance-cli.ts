@@ -13,7 +13,7 @@ function colorOn(io: Io): boolean {
 
 export async function runRebalanceBacktestFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	noSymbols(args, 'backtest --strategy rebalance');
-	rejectFlags(flags, ['hft', 'hftQty', 'lot', 'exitAfter', 'signal', 'speed', 'dryRun', 'port', 'mode'], 'backtest --strategy rebalance');
+	rejectFlags(flags, ['hft', 'hftQty', 'lot', 'exitAfter', 'signal', 'speed', 'dryRun', 'port'], 'backtest --strategy rebalance');
 	const {runRebalanceBacktestCommand} = await import('./rebalance-backtest.js');
 	return runRebalanceBacktestCommand(
 		{

@@ -77,3 +77,7 @@ test('rebalance in sim with the bundled data: dry run prints the plan and exits 
 	assert.match(result.stdout, /ARNC|CHK|candidate/i);
 	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'a dry run writes no done marker');
 });
+test('backtest --mode live is refused (backtests are always simulated)', () => expectUsageError(['backtest', '--mode', 'live'], /always runs on the simulated exchange/));
+test('console --hft-qty below 100', () => expectUsageError(['TSLA', '--hft', 'AAPL', '--hft-qty', '50'], /--hft-qty must be a whole number >= 100/));
+test('console --mode live without keys', () => expectUsageError(['TSLA', '--mode', 'live'], /--mode live needs API keys/));
+test('console with no symbols', () => expectUsageError([], /name at least one symbol/));
