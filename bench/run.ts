@@ -8,6 +8,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
 	['tick replay (tick-taker)', async () => (await import('./ticks.js')).benchTicks()],
 	['rebalance backtest', async () => (await import('./rebalance.js')).benchRebalance()],
 	['console render load', async () => (await import('./render-load.js')).benchRender()],
+	['soak: a full session, 20 symbols + tick-taker, faults every 3 s (about a minute)', async () => (await import('./soak.js')).benchSoak()],
 ];
 
 const only = process.argv.slice(2);

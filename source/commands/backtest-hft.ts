@@ -15,7 +15,7 @@ import {loadSignal} from '../signal-loader.js';
 import {DEFAULT_JOURNAL, openJournal, rejectFlags, type Io} from './backtest.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed'], 'backtest --strategy hft');
+	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');
 	const symbols = parseSymbols(args);
 	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);

@@ -34,7 +34,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		return runHftBacktestCommand(args, flags, io);
 	}
 	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
-	rejectFlags(flags, ['hft', 'hftQty', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed'], 'backtest --strategy scalp');
+	rejectFlags(flags, ['hft', 'hftQty', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy scalp');
 
 	const symbols = parseSymbols(args);
 	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);

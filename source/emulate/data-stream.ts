@@ -76,6 +76,13 @@ export class DataStreamServer {
 		return this.clients.size;
 	}
 
+	/** Authenticated clients subscribed to bars of at least one symbol. */
+	get barSubscriberCount(): number {
+		let count = 0;
+		for (const client of this.clients) if (client.authed && client.subs.get('bars')!.size > 0) count += 1;
+		return count;
+	}
+
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, feed: string): void {
 		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request, feed));
 	}
@@ -261,6 +268,18 @@ export class DataStreamServer {
 			}
 			if (out.length > 0) this.send(client, out);
 		}
+	}
+
+	/** A raw frame to every authenticated client (fault injection): bytes as they are. */
+	inject(frame: unknown): number {
+		let count = 0;
+		for (const client of this.clients) {
+			if (!client.authed || this.silent || client.ws.readyState !== WebSocket.OPEN) continue;
+			const raw = typeof frame === 'string' || Buffer.isBuffer(frame);
+			client.ws.send(raw ? frame : encodeFrame(frame, client.codec), {binary: raw ? typeof frame !== 'string' : client.codec === 'msgpack'});
+			count += 1;
+		}
+		return count;
 	}
 
 	private send(client: DataClient, messages: Message[]): void {

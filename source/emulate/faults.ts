@@ -64,6 +64,14 @@ export interface FaultControls {
 	partialFills(options: PartialFillOptions | null): void;
 	/** Reject the next `count` order submissions. */
 	rejectOrders(count: number, options?: RejectOptions): void;
+	/**
+	 * Send one frame as it is to every authenticated trade-updates client (malformed-message
+	 * tests): a Buffer or string goes out byte for byte, anything else is encoded with the
+	 * client's codec. Returns how many clients got it.
+	 */
+	injectTradeFrame(frame: unknown): number;
+	/** The same on the market-data sockets (msgpack clients get msgpack unless given bytes). */
+	injectDataFrame(frame: unknown): number;
 	/** Every switch off, queues emptied. */
 	reset(): void;
 }
@@ -76,6 +84,8 @@ export interface StreamHooks {
 	setDataSilent(on: boolean): void;
 	/** The delivery settings changed (a held update may need releasing). */
 	deliveryChanged(): void;
+	injectTrade(frame: unknown): number;
+	injectData(frame: unknown): number;
 }
 
 interface CountedRule {
@@ -190,6 +200,14 @@ export class Faults implements FaultControls {
 			message: options.message ?? 'insufficient buying power',
 		};
 		for (let i = 0; i < count; i++) this.rejections.push(rejection);
+	}
+
+	injectTradeFrame(frame: unknown): number {
+		return this.hooks?.injectTrade(frame) ?? 0;
+	}
+
+	injectDataFrame(frame: unknown): number {
+		return this.hooks?.injectData(frame) ?? 0;
 	}
 
 	reset(): void {

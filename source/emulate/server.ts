@@ -74,6 +74,8 @@ export interface EmulatorHandle {
 	readonly sessionDates: readonly string[];
 	readonly symbols: readonly string[];
 	onStep(listener: (report: StepReport) => void): () => void;
+	/** Clients listening to trade updates, and market-data clients subscribed to any bars. */
+	subscribers(): {readonly tradeUpdates: number; readonly bars: number};
 	readonly faults: FaultControls;
 	readonly exchange: SimExchange;
 	close(): Promise<void>;
@@ -150,6 +152,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		setTradeSilent: on => tradeStream.setSilent(on),
 		setDataSilent: on => dataStream.setSilent(on),
 		deliveryChanged: () => shaper.settingsChanged(),
+		injectTrade: frame => tradeStream.inject(frame),
+		injectData: frame => dataStream.inject(frame),
 	});
 
 	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay)];
@@ -270,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		sessionDates: replay.sessionDates,
 		symbols: replay.symbols,
 		onStep: (listener: StepListener) => replay.onStep(listener),
+		subscribers: () => ({tradeUpdates: tradeStream.listenerCount, bars: dataStream.barSubscriberCount}),
 		faults,
 		exchange,
 		close: () => {

@@ -38,6 +38,13 @@ export class TradeStreamServer {
 		return this.clients.size;
 	}
 
+	/** Authenticated clients listening to trade_updates. */
+	get listenerCount(): number {
+		let count = 0;
+		for (const client of this.clients) if (client.authed && client.streams.includes('trade_updates')) count += 1;
+		return count;
+	}
+
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
 		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request));
 	}
@@ -108,6 +115,17 @@ export class TradeStreamServer {
 		for (const client of this.clients) {
 			if (client.authed && client.streams.includes('trade_updates')) this.send(client, {stream: 'trade_updates', data});
 		}
+	}
+
+	/** A raw frame to every authenticated client (fault injection): bytes as they are. */
+	inject(frame: unknown): number {
+		let count = 0;
+		for (const client of this.clients) {
+			if (!client.authed || this.silent || client.ws.readyState !== WebSocket.OPEN) continue;
+			client.ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : encodeFrame(frame, client.codec), {binary: typeof frame !== 'string'});
+			count += 1;
+		}
+		return count;
 	}
 
 	private send(client: TradeClient, frame: unknown): void {

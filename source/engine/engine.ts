@@ -10,6 +10,7 @@ import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReaso
 import {nullJournal, type CommandName, type Journal, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
+import {MarketGuard, tradeProblem} from './market-guard.js';
 import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
 import {Portfolio, type PositionBook} from './portfolio.js';
 import {RiskGuard, type RiskLimits} from './risk.js';
@@ -31,6 +32,10 @@ interface OrderEntry {
 	readonly symbol: string;
 	owner: SymbolStrategy | null;
 	order: Order | null;
+	/** An order this session neither placed nor found at the broker: no strategy hears of it. */
+	foreign?: boolean;
+	/** The position book fills go to, found on the first fill. */
+	book?: PositionBook;
 }
 
 export type StrategyFactory = (ctx: StrategyContext, book: (symbol: string) => PositionBook) => SymbolStrategy;
@@ -63,6 +68,8 @@ export class Engine {
 	private pendingSubmitted: JournalRecord | null = null;
 	readonly risk: RiskGuard | null;
 	private realizedAtSessionStart: Micros = 0;
+	/** Bad market events are dropped here, before any strategy sees them. */
+	readonly marketGuard = new MarketGuard();
 
 	constructor(private readonly options: EngineOptions) {
 		this.journaling = options.journal !== nullJournal;
@@ -144,6 +151,8 @@ export class Engine {
 		for (const [id, entry] of this.orders) if (!open.has(id)) this.orders.delete(id);
 		for (const order of state.openOrders) {
 			this.ids.observe(order.clientOrderId);
+			// The broker lists it: an order kept away from the strategies is adopted now.
+			if (this.orders.get(order.clientOrderId)?.foreign) this.orders.delete(order.clientOrderId);
 			const entry = this.entryFor(order);
 			entry.order = order;
 		}
@@ -196,6 +205,8 @@ export class Engine {
 	onBar(bar: Bar, arrivalMs: number): void {
 		const list = this.bySymbol.get(bar.symbol);
 		if (!list) return;
+		const bad = this.marketGuard.checkBar(bar);
+		if (bad !== null) return this.dropInput(bar.symbol, bad);
 		for (const strategy of list) {
 			const withBars = strategy as SymbolStrategy & {onBar?(bar: Bar, nowMs: number): void};
 			withBars.onBar?.(bar, arrivalMs);
@@ -205,14 +216,26 @@ export class Engine {
 	onQuote(quote: Quote): void {
 		const list = this.bySymbol.get(quote.symbol);
 		if (!list) return;
+		const bad = this.marketGuard.checkQuote(quote);
+		if (bad !== null) return this.dropInput(quote.symbol, bad);
 		for (const strategy of list) (strategy as SymbolStrategy & {onQuote?(q: Quote): void}).onQuote?.(quote);
 	}
 
 	onTrade(trade: Trade): void {
-		this.setLastPrice(trade.symbol, trade.price);
 		const list = this.bySymbol.get(trade.symbol);
-		if (!list) return;
+		if (!list) {
+			if (tradeProblem(trade) === null) this.setLastPrice(trade.symbol, trade.price);
+			return;
+		}
+		const bad = this.marketGuard.checkTrade(trade);
+		if (bad !== null) return this.dropInput(trade.symbol, bad);
+		this.setLastPrice(trade.symbol, trade.price);
 		for (const strategy of list) (strategy as SymbolStrategy & {onTrade?(t: Trade): void}).onTrade?.(trade);
+	}
+
+	/** A bad market event was dropped: report it (an empty line means rate-limited). */
+	private dropInput(symbol: string, line: string): void {
+		if (line !== '') this.error(symbol, line);
 	}
 
 	/** The periodic checkup, for every strategy of the run in symbol order. */
@@ -224,6 +247,7 @@ export class Engine {
 
 	/** Tell listeners (the console's store) that something visible changed. */
 	changed(): void {
+		if (this.changeListeners.size === 0) return;
 		for (const listener of this.changeListeners) listener();
 	}
 
@@ -324,11 +348,11 @@ export class Engine {
 			if (!event.atSubmission) this.options.journal.write(this.pendingSubmitted);
 			this.pendingSubmitted = null;
 		}
-		const entry = this.orders.get(order.clientOrderId) ?? this.entryFor(order);
+		const entry = this.orders.get(order.clientOrderId) ?? this.unknownOrder(event);
 		entry.order = order;
 		if (event.ms > this.nowMs || (event.ms === this.nowMs && event.ns > this.nowNsValue)) this.setTime(event.ms, event.ns);
 		if ((event.event === 'fill' || event.event === 'partial_fill') && event.fillQty > 0) {
-			const book = this.portfolio.book(entry.strategy, order.symbol);
+			const book = entry.book ?? (entry.book = this.portfolio.book(entry.strategy, order.symbol));
 			book.apply(order.side, event.fillQty, event.fillPrice);
 			this.portfolio.cash += (order.side === 'buy' ? -1 : 1) * event.fillQty * event.fillPrice;
 		}
@@ -354,6 +378,28 @@ export class Engine {
 		}
 		entry.owner?.onOrderEvent(event);
 		this.changed();
+	}
+
+	/**
+	 * An event for an order the engine has no entry for. Before the first session began (the
+	 * stream can speak before the broker state is read) and for this run's own ids it is
+	 * adopted as usual; the rebuild from the broker decides. Otherwise (another run's order the
+	 * broker did not list at the last rebuild, another client's, a garbled id) it is journaled
+	 * as an error and kept away from the strategies: its fills go to the `manual` book so the
+	 * positions still add up to the broker's, but no strategy trades on it. The next rebuild
+	 * adopts it if the broker then lists it as open.
+	 */
+	private unknownOrder(event: OrderEvent): OrderEntry {
+		const order = event.order;
+		const parsed = parseClientOrderId(order.clientOrderId);
+		if (this.currentSession === null || parsed?.runTag === this.ids.runTag) return this.entryFor(order);
+		const entry: OrderEntry = {strategy: 'manual', symbol: order.symbol, owner: null, order, foreign: true};
+		this.orders.set(order.clientOrderId, entry);
+		this.error(
+			order.symbol === '' ? null : order.symbol,
+			`${event.event} for unknown order ${JSON.stringify(order.clientOrderId)} (${order.symbol || 'no symbol'} ${order.side} ${order.qty}): not placed by this session nor listed by the broker; no strategy acts on it`,
+		);
+		return entry;
 	}
 
 	private logOrderEvent(event: OrderEvent): void {

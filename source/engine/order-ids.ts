@@ -41,7 +41,11 @@ export function parseClientOrderId(id: string): ParsedClientOrderId | null {
 	return {runTag: m[1]!, strategy, symbol: m[3]!, intent: m[4]!, seq: Number(m[5])};
 }
 
-/** A run tag from the wall clock: base36 seconds, unique per start. */
+/**
+ * A run tag from the wall clock: base36 milliseconds, unique per start. (Seconds were not
+ * enough: a process restarted within the second it crashed in reused its ids, and a resend
+ * refused as a duplicate then "found" the earlier run's order.)
+ */
 export function runTagFromTime(ms: number): string {
-	return Math.floor(ms / 1000).toString(36);
+	return Math.floor(ms).toString(36);
 }

@@ -29,6 +29,28 @@ export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Prom
 	const statePath = operatorStatePath(config.journalPath);
 	const operatorState = readOperatorState(statePath);
 	if (mode === 'live') await confirmLive({yesLive: config.yesLive, target: alpacaConfig.baseUrl});
+	// Start-up waits on back-offs whose timers do not hold the process open (they must not
+	// delay a quit): hold it open until the session runs, or an unreachable host ends the
+	// process silently with status 0 in the middle of the account check.
+	const keepAlive = setInterval(() => {}, 60_000);
+	try {
+		return await composeStarted(config, {mode, alpacaModule, alpacaConfig, statePath, operatorState});
+	} finally {
+		clearInterval(keepAlive);
+	}
+}
+
+async function composeStarted(
+	config: ConsoleConfig,
+	parts: {
+		mode: 'paper' | 'live';
+		alpacaModule: typeof import('../adapters/alpaca/index.js');
+		alpacaConfig: ReturnType<typeof import('../adapters/alpaca/index.js').resolveAlpacaConfig>;
+		statePath: string;
+		operatorState: ReturnType<typeof readOperatorState>;
+	},
+): Promise<LiveSession> {
+	const {mode, alpacaModule, alpacaConfig, statePath, operatorState} = parts;
 	const log = new LogBuffer();
 	let engine: Engine | null = null;
 	const adapter = alpacaModule.createAlpaca(alpacaConfig, {

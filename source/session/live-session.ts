@@ -13,6 +13,7 @@ import type {Bar} from '../core/types.js';
 import type {SessionControl} from '../engine/control.js';
 import {EngineCommands} from './engine-commands.js';
 import type {Engine} from '../engine/engine.js';
+import {barProblem, quoteProblem, tradeProblem} from '../engine/market-guard.js';
 import {buildSnapshot} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
@@ -54,6 +55,8 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	private checkupTimer: NodeJS.Timeout | null = null;
 	private barTimer: NodeJS.Timeout | null = null;
 	private readonly pendingBars: Bar[] = [];
+	/** Time of the last good trade per symbol (is a bar's close the newest price?). */
+	private readonly lastTradeMs = new Map<string, number>();
 	private stopped = false;
 	private readonly listeners = new Set<() => void>();
 	private sessionDate: string | null = null;
@@ -93,14 +96,21 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			{bars, quotes: hft, trades: [...new Set([...hft, ...bars])]},
 			{
 				onBar: bar => this.onBar(bar),
+				// A bad event never moves the clock (a stray time could start a new day or the
+				// end-of-day exits); the engine drops and journals it.
 				onQuote: quote => {
-					this.advance(quote.ms);
-					this.engine.setTime(quote.ms, quote.ns);
+					if (quoteProblem(quote) === null) {
+						this.advance(quote.ms);
+						this.engine.setTime(quote.ms, quote.ns);
+					}
 					this.engine.onQuote(quote);
 				},
 				onTrade: trade => {
-					this.advance(trade.ms);
-					this.engine.setTime(trade.ms, trade.ns);
+					if (tradeProblem(trade) === null) {
+						if (trade.ms > (this.lastTradeMs.get(trade.symbol) ?? -Infinity)) this.lastTradeMs.set(trade.symbol, trade.ms);
+						this.advance(trade.ms);
+						this.engine.setTime(trade.ms, trade.ns);
+					}
 					this.engine.onTrade(trade);
 				},
 			},
@@ -155,6 +165,10 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	 * arrival frees the symbol before its bar is evaluated, as in SIM.
 	 */
 	private onBar(bar: Bar): void {
+		if (barProblem(bar) !== null) {
+			this.engine.onBar(bar, this.engine.now);
+			return;
+		}
 		this.advance(bar.start + 60_000);
 		this.pendingBars.push(bar);
 		if (this.barTimer === null) this.barTimer = setTimeout(() => this.flushBars(), this.options.barSettleMs ?? 25);
@@ -168,8 +182,10 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		for (const bar of bars) {
 			arrival = bar.start + 60_000;
 			this.engine.setTime(Math.max(this.engine.now, arrival));
-			// The bar's close is the last price when its symbol has no trade stream.
-			if (this.engine.lastPrice(bar.symbol) === 0) this.engine.setLastPrice(bar.symbol, bar.close);
+			// The bar's close is the last price (bar mode, step 1) unless a trade after its minute
+			// came already: this also covers symbols without a trade stream, and bars filled from
+			// REST after a reconnect, whose trades were never streamed (a stale price would buy).
+			if ((this.lastTradeMs.get(bar.symbol) ?? -Infinity) < arrival) this.engine.setLastPrice(bar.symbol, bar.close);
 			this.engine.onBar(bar, arrival);
 		}
 		// One checkup once the minute's bars are in, as bar mode does.

@@ -254,3 +254,23 @@ test('drop either websocket; reset turns every switch off', async () => {
 		await h.close();
 	}
 });
+
+test('injected frames: bytes go out as they are, values in the client\'s codec; subscribers are counted', async () => {
+	const h = await startTestEmulator();
+	assert.deepEqual(h.subscribers(), {tradeUpdates: 0, bars: 0});
+	const t = await tradeProbe(h);
+	const d = await dataProbe(h);
+	try {
+		assert.deepEqual(h.subscribers(), {tradeUpdates: 1, bars: 1});
+		t.ws.removeAllListeners('message'); // the probe would choke on what comes next
+		const raw = new Promise<Buffer>(resolve => t.ws.once('message', (data: Buffer) => resolve(data)));
+		assert.equal(h.faults.injectTradeFrame(Buffer.from('{"stream":"trade_updates"')), 1);
+		assert.equal((await raw).toString('utf8'), '{"stream":"trade_updates"', 'byte for byte (the probe could not even parse it)');
+		assert.equal(h.faults.injectDataFrame([{T: 'b', S: 'AAPL', o: 'garbage'}]), 1);
+		assert.deepEqual(await d.waitFor(m => m.o === 'garbage'), {T: 'b', S: 'AAPL', o: 'garbage'}, 'msgpack-encoded for a msgpack client');
+	} finally {
+		t.close();
+		d.close();
+		await h.close();
+	}
+});

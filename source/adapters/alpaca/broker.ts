@@ -24,6 +24,7 @@ import {
 	cumulativeFill,
 	describeError,
 	mapOrderStatus,
+	parseQty,
 	orderFromAlpaca,
 	positionFromAlpaca,
 	toOrderInput,
@@ -130,6 +131,12 @@ export class AlpacaBroker implements Broker {
 	private serverMs = 0;
 	private closed = false;
 	private reconciling: Promise<void> | null = null;
+	/** Trade updates / snapshots dropped as unusable. */
+	malformedCount = 0;
+	/** Placements still running (POST, lookups, resends). */
+	private readonly placements = new Set<Promise<void>>();
+	private placementsStarted = 0;
+	private executionsReported = 0;
 
 	constructor(options: AlpacaBrokerOptions) {
 		this.rest = options.rest;
@@ -176,7 +183,9 @@ export class AlpacaBroker implements Broker {
 			}
 		}
 		const tracked = this.track(conformed, {placing: true});
-		void this.place(tracked, toOrderInput(conformed, limitText));
+		this.placementsStarted += 1;
+		const placing = this.place(tracked, toOrderInput(conformed, limitText)).finally(() => this.placements.delete(placing));
+		this.placements.add(placing);
 	}
 
 	cancelOrder(clientOrderId: string): void {
@@ -209,14 +218,34 @@ export class AlpacaBroker implements Broker {
 	 * is reported as events on the way.
 	 */
 	async loadState(): Promise<BrokerState> {
-		const [account, open, positions] = await Promise.all([this.rest.account(), this.rest.openOrders(), this.rest.positions()]);
-		const openOrders: Order[] = [];
-		for (const snapshot of open) {
-			const tracked = this.absorb(snapshot, null, null, true);
-			if (tracked && !tracked.done) openOrders.push(view(tracked));
+		for (let attempt = 1; ; attempt++) {
+			// Orders being placed are waited for: the snapshot must list them.
+			if (this.placements.size > 0) await Promise.allSettled([...this.placements]);
+			const executionsBefore = this.executionsReported;
+			const [account, open, positions] = await Promise.all([this.rest.account(), this.rest.openOrders(), this.rest.positions()]);
+			// An execution streamed in while reading: the positions may predate it. Read again.
+			const raced = this.executionsReported !== executionsBefore;
+			const placementsBefore = this.placementsStarted;
+			const openOrders: Order[] = [];
+			const listed = new Set<string>();
+			for (const snapshot of open) {
+				if (typeof snapshot.clientOrderId === 'string') listed.add(snapshot.clientOrderId);
+				const tracked = this.absorb(snapshot, null, null, true);
+				if (tracked && !tracked.done) openOrders.push(view(tracked));
+			}
+			// Orders followed but no longer open finished while nobody told us (a socket down, an
+			// update still on its way): report them now, before the positions that include their
+			// fills are adopted, so no fill is booked twice or lost.
+			for (const tracked of [...this.orders.values()]) {
+				if (tracked.done || tracked.placing || tracked.id === '' || listed.has(tracked.request.clientOrderId)) continue;
+				await this.refresh(tracked);
+			}
+			// That news made a strategy place an order the snapshot cannot list: read again.
+			const placed = this.placementsStarted !== placementsBefore;
+			if ((raced || placed) && attempt < 3) continue;
+			const mapped = this.resetPositions(positions);
+			return {cash: account.cash, openOrders: openOrders.filter(o => this.orders.get(o.clientOrderId)?.done === false), positions: mapped};
 		}
-		const mapped = this.resetPositions(positions);
-		return {cash: account.cash, openOrders, positions: mapped};
 	}
 
 	// --- extras --------------------------------------------------------------------------
@@ -357,6 +386,13 @@ export class AlpacaBroker implements Broker {
 			try {
 				const snapshot = await this.rest.orderByClientId(tracked.request.clientOrderId);
 				if (snapshot) {
+					const other = differsFrom(tracked.request, snapshot);
+					if (other !== null) {
+						// Not our attempt: another order already carries this client order id.
+						this.log('error', `${describeRequest(tracked.request)}: the client order id is taken by another order at Alpaca (${other}); not placed`);
+						this.reject(tracked, 'client order id already used by another order', true);
+						return true;
+					}
 					this.absorb(snapshot, null);
 					return true;
 				}
@@ -465,10 +501,22 @@ export class AlpacaBroker implements Broker {
 	 */
 	private absorb(snapshot: AlpacaOrder, execution: UpdateFields | null, stamp: UpdateFields | null = execution, adoptSilently = false): Tracked | null {
 		const clientOrderId = snapshot.clientOrderId;
-		if (!clientOrderId) return null;
+		if (typeof clientOrderId !== 'string' || clientOrderId === '') {
+			this.malformed(`an order without a client order id (${describeSnapshot(snapshot)})`);
+			return null;
+		}
 		if (this.forgotten.has(clientOrderId)) return null;
 		let tracked = this.orders.get(clientOrderId);
-		if (!tracked) tracked = this.track(requestFromSnapshot(snapshot), {placing: false, snapshot, announced: adoptSilently});
+		if (!tracked) {
+			// An order this session never followed: adopt it only when it makes sense as one.
+			const problem = unknownSnapshotProblem(snapshot);
+			if (problem !== null) {
+				this.malformed(`order ${JSON.stringify(clientOrderId)} ${problem} (${describeSnapshot(snapshot)})`);
+				if (problem.startsWith('is already')) this.forget(clientOrderId);
+				return null;
+			}
+			tracked = this.track(requestFromSnapshot(snapshot), {placing: false, snapshot, announced: adoptSilently});
+		}
 		if (tracked.givenUp && snapshot.status !== 'rejected') {
 			// We reported it rejected, but Alpaca has it after all: follow it again from scratch.
 			this.log('error', `${describeRequest(tracked.request)} exists at Alpaca after all (status ${snapshot.status}): following it again`);
@@ -483,7 +531,7 @@ export class AlpacaBroker implements Broker {
 			if (submitted > this.serverMs) this.serverMs = submitted;
 		}
 		const ms = stamp && Number.isFinite(stamp.ms) ? stamp.ms : this.eventTime();
-		if (snapshot.id && tracked.id === '') {
+		if (typeof snapshot.id === 'string' && snapshot.id !== '' && tracked.id === '') {
 			tracked.id = snapshot.id;
 			if (tracked.cancelWanted && !tracked.done) void this.sendCancel(tracked);
 		}
@@ -505,12 +553,17 @@ export class AlpacaBroker implements Broker {
 			const delta = cumulative.qty - tracked.filledQty;
 			const exact = execution !== null && execution.qty !== null && execution.price !== null && execution.qty <= delta ? execution : null;
 			const missed = exact ? delta - exact.qty! : delta;
-			if (missed > 0) {
-				// Executions we never saw (stream down, reordered): price them from the average.
-				const known = exact ? exact.qty! * exact.price! : 0;
-				const price = Math.round((cumulative.notional - tracked.filledNotional - known) / missed);
-				this.execute(tracked, missed, price, null, ms);
+			const known = exact ? exact.qty! * exact.price! : 0;
+			// Executions we never saw (stream down, reordered) are priced from the average.
+			const price = missed > 0 ? Math.round((cumulative.notional - tracked.filledNotional - known) / missed) : 0;
+			if (!Number.isSafeInteger(cumulative.qty) || tracked.filledQty + delta > tracked.request.qty || (missed > 0 && !(Number.isSafeInteger(price) && price > 0))) {
+				// A garbled snapshot (no usable average price, more shares than ordered): never book
+				// it. One from the stream sends us to REST for the order's real state.
+				this.malformed(`order ${clientOrderId} reports ${snapshot.filledQty ?? '?'} filled at ${snapshot.filledAvgPrice ?? '?'}: not booked${stamp !== null ? '; reading the order again' : ''}`);
+				if (stamp !== null) void this.refresh(tracked);
+				return tracked;
 			}
+			if (missed > 0) this.execute(tracked, missed, price, null, ms);
 			if (exact) this.execute(tracked, exact.qty!, exact.price!, exact.positionQty, ms);
 		}
 
@@ -529,6 +582,7 @@ export class AlpacaBroker implements Broker {
 	}
 
 	private execute(tracked: Tracked, qty: number, price: Micros, brokerPosition: number | null, ms: number): void {
+		this.executionsReported += 1;
 		tracked.filledQty += qty;
 		tracked.filledNotional += qty * price;
 		const complete = tracked.filledQty >= tracked.request.qty;
@@ -624,6 +678,19 @@ export class AlpacaBroker implements Broker {
 		return tracked;
 	}
 
+	/** Forget an order id for good: later updates for it are dropped quietly. */
+	private forget(clientOrderId: string): void {
+		this.forgotten.add(clientOrderId);
+		if (this.forgotten.size > 100_000) this.forgotten.clear();
+	}
+
+	/** Report a trade update or snapshot that cannot be used: the first 5, then every 100th. */
+	private malformed(what: string): void {
+		this.malformedCount += 1;
+		const n = this.malformedCount;
+		if (n <= 5 || n % 100 === 0) this.log('warn', `trade update ignored: ${what}${n > 5 ? ` (${n} so far)` : ''}`);
+	}
+
 	private eventTime(): number {
 		return this.serverMs > 0 ? this.serverMs : this.now();
 	}
@@ -678,6 +745,38 @@ function localProblem(request: OrderRequest): string | null {
 	}
 	if (request.clientOrderId === '' || request.clientOrderId.length > 128) return 'client order id must be 1..128 characters';
 	return null;
+}
+
+const FINISHED = new Set<OrderStatus>(['filled', 'canceled', 'expired', 'rejected', 'replaced']);
+
+/**
+ * Why an order snapshot of an order this session does not follow cannot be adopted, or null.
+ * One already finished has nothing left to follow (its fills predate us); one without a
+ * symbol, side or quantity is garbage.
+ */
+function unknownSnapshotProblem(snapshot: AlpacaOrder): string | null {
+	if (typeof snapshot.symbol !== 'string' || snapshot.symbol === '') return 'has no symbol';
+	if (snapshot.side !== 'buy' && snapshot.side !== 'sell') return `has no side (${String(snapshot.side)})`;
+	const qty = parseQty(typeof snapshot.qty === 'string' ? snapshot.qty : null);
+	if (!(Number.isSafeInteger(qty) && qty > 0)) return `has no whole quantity (${String(snapshot.qty)})`;
+	if (typeof snapshot.status !== 'string') return 'has no status';
+	const status = mapOrderStatus(snapshot.status);
+	if (FINISHED.has(status)) return `is already ${status} and unknown here: nothing to follow`;
+	return null;
+}
+
+/** How an order found by client order id differs from the one we tried to place, or null. */
+function differsFrom(request: OrderRequest, snapshot: AlpacaOrder): string | null {
+	const found = orderFromAlpaca(snapshot);
+	if (found.symbol !== request.symbol || found.side !== request.side || found.qty !== request.qty || found.type !== request.type) {
+		return `${found.symbol} ${found.side} ${found.qty} ${found.type}`;
+	}
+	return null;
+}
+
+function describeSnapshot(snapshot: AlpacaOrder): string {
+	const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '?');
+	return `${text(snapshot.symbol)} ${text(snapshot.side)} ${text(snapshot.qty)} ${text(snapshot.status)}`.slice(0, 120);
 }
 
 function requestFromSnapshot(snapshot: AlpacaOrder): OrderRequest {

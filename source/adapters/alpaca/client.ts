@@ -58,6 +58,8 @@ export interface StreamOptions {
 	readonly reconnectMaxMs?: number;
 	/** Keepalive ping interval; 0 disables. Default 10 s (the SDK's). */
 	readonly pingIntervalMs?: number;
+	/** A socket whose pong is this late is treated as dead and replaced. Default 5 s (the SDK's). */
+	readonly pongWaitMs?: number;
 }
 
 function socketOptions(options: StreamOptions): {
@@ -65,12 +67,14 @@ function socketOptions(options: StreamOptions): {
 	initialReconnectMs: number;
 	maxReconnectMs: number;
 	pingIntervalMs: number;
+	pongWaitMs: number;
 } {
 	return {
 		maxReconnectAttempts: -1, // UNLIMITED_RECONNECT_ATTEMPTS: a trading console keeps trying
 		initialReconnectMs: options.reconnectInitialMs ?? 1000,
 		maxReconnectMs: options.reconnectMaxMs ?? 30_000,
 		pingIntervalMs: options.pingIntervalMs ?? 10_000,
+		pongWaitMs: options.pongWaitMs ?? 5_000,
 	};
 }
 

@@ -89,7 +89,15 @@ export function createAlpaca(config: AlpacaConfig, options: CreateAlpacaOptions)
 	const hours = new MarketHours(rest, options.watchdog?.now);
 	const startTimeout = options.startTimeoutMs === undefined ? {} : {startTimeoutMs: options.startTimeoutMs};
 
-	const tradeStream = new TradeStream(createTradingStream(sdk, config, options.streams), {log, url: config.streamUrl, ...startTimeout});
+	const tradeStream = new TradeStream(createTradingStream(sdk, config, options.streams), {
+		log,
+		url: config.streamUrl,
+		...startTimeout,
+		// The data watchdog's patience also bounds a trade-updates handshake that never completes.
+		...(options.watchdog?.silenceMs === undefined ? {} : {stuckMs: options.watchdog.silenceMs}),
+		...(options.watchdog?.checkEveryMs === undefined ? {} : {checkEveryMs: options.watchdog.checkEveryMs}),
+		...(options.watchdog?.now === undefined ? {} : {now: options.watchdog.now}),
+	});
 	const broker = new AlpacaBroker({...options.broker, rest, stream: tradeStream, log});
 
 	const dataUrl = config.dataStreamUrl(feed);

@@ -343,7 +343,7 @@ export function barFromSdk(bar: BarLike, symbol = bar.symbol ?? ''): Mapped<Bar>
 	const low = numberToMicros(bar.low);
 	const close = numberToMicros(bar.close);
 	const volume = Number(bar.volume);
-	if (!symbol) return {ok: false, reason: 'bar without a symbol'};
+	if (typeof symbol !== 'string' || symbol === '') return {ok: false, reason: 'bar without a symbol'};
 	if (!Number.isFinite(ms)) return {ok: false, reason: `${symbol} bar without a valid time`};
 	if (![open, high, low, close].every(validPrice) || !validSize(volume)) return {ok: false, reason: `${symbol} bar with a bad price or volume`};
 	return {ok: true, value: {symbol, start: ms, open, high, low, close, volume}};
@@ -369,6 +369,7 @@ export function dailyBarFromRest(symbol: string, raw: {t: unknown; o: unknown; h
 }
 
 export function quoteFromSdk(quote: Pick<streaming.StreamQuote, 'symbol' | 'timestamp' | 'timestampRaw' | 'bidPrice' | 'bidSize' | 'askPrice' | 'askSize'>): Mapped<Quote> {
+	if (typeof quote.symbol !== 'string' || quote.symbol === '') return {ok: false, reason: 'quote without a symbol'};
 	const {ms, ns} = parseTimestamp(quote.timestampRaw, quote.timestamp);
 	const bidPrice = numberToMicros(quote.bidPrice);
 	const askPrice = numberToMicros(quote.askPrice);
@@ -384,6 +385,7 @@ export function quoteFromSdk(quote: Pick<streaming.StreamQuote, 'symbol' | 'time
 }
 
 export function tradeFromSdk(trade: Pick<streaming.StreamTrade, 'symbol' | 'timestamp' | 'timestampRaw' | 'price' | 'size'>): Mapped<Trade> {
+	if (typeof trade.symbol !== 'string' || trade.symbol === '') return {ok: false, reason: 'trade without a symbol'};
 	const {ms, ns} = parseTimestamp(trade.timestampRaw, trade.timestamp);
 	const price = numberToMicros(trade.price);
 	const size = Number(trade.size);

@@ -8,6 +8,7 @@
  */
 import type {streaming} from '@alpacahq/alpaca-trade-api';
 import type {Micros} from '../../core/money.js';
+import {barProblem} from '../../core/market-checks.js';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import type {ConnectionState, MarketData, MarketDataHandlers, Subscription} from '../../ports/market-data.js';
@@ -126,7 +127,10 @@ export class AlpacaMarketData implements MarketData {
 	private deliverBar(bar: Bar): void {
 		const last = this.lastBarStart.get(bar.symbol);
 		if (last !== undefined && bar.start <= last) return; // a duplicate or a late repeat
-		this.lastBarStart.set(bar.symbol, bar.start);
+		// Garbled or extended-hours bars go on to the engine, which drops them, but never move the
+		// mark: a bad bar must not hide the real bar of its minute, nor a stray 16:05 bar make
+		// every later bar of the day look like a repeat.
+		if (barProblem(bar) === null) this.lastBarStart.set(bar.symbol, bar.start);
 		if (!this.subscription?.trades.includes(bar.symbol)) this.lastPrices.set(bar.symbol, bar.close);
 		this.handlers?.onBar(bar);
 	}

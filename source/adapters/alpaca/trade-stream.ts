@@ -29,6 +29,15 @@ export interface TradeStreamOptions {
 	readonly url: string;
 	/** Give up waiting for the first subscription after this long. Default 30 s. */
 	readonly startTimeoutMs?: number;
+	/**
+	 * A socket not subscribed this long after it (re)connected is treated as dead and replaced:
+	 * an authentication whose answer was lost leaves the SDK waiting forever. Default 60 s.
+	 */
+	readonly stuckMs?: number;
+	/** How often to look. Default 5 s; 0 disables the check. */
+	readonly checkEveryMs?: number;
+	/** Wall clock (injectable). */
+	readonly now?: () => number;
 }
 
 export class TradeStream implements TradeUpdateSource {
@@ -40,6 +49,13 @@ export class TradeStream implements TradeUpdateSource {
 	private awaitingResubscribe = false;
 	private ready: {resolve: () => void; reject: (error: Error) => void} | null = null;
 	private subscribed = false;
+	private readonly now: () => number;
+	/** When the stream last became connected, or started (re)connecting. */
+	private stateSince: number;
+	private watchdog: NodeJS.Timeout | null = null;
+	private started = false;
+	/** Sockets replaced because they never got subscribed (tests, status). */
+	restarts = 0;
 
 	constructor(
 		private readonly socket: streaming.TradingStream,
@@ -49,8 +65,11 @@ export class TradeStream implements TradeUpdateSource {
 			for (const listener of this.updateListeners) listener(update);
 		});
 		socket.on('subscription', (streams: unknown) => this.onSubscription(streams));
+		this.now = options.now ?? Date.now;
+		this.stateSince = this.now();
 		this.lifecycle = new StreamLifecycle(socket, {
 			onState: state => {
+				this.stateSince = this.now();
 				for (const listener of this.stateListeners) listener(state);
 			},
 			onAuthenticated: first => {
@@ -96,14 +115,43 @@ export class TradeStream implements TradeUpdateSource {
 			};
 			// Before connect: the SDK sends it once, after authentication.
 			this.socket.subscribeTradeUpdates();
+			this.started = true;
 			this.lifecycle.start();
+			this.startWatchdog();
 		});
 	}
 
 	stop(): void {
+		this.started = false;
+		if (this.watchdog) clearInterval(this.watchdog);
+		this.watchdog = null;
 		this.ready?.reject(new Error('trade-updates stream stopped'));
 		this.ready = null;
 		this.lifecycle.stop();
+	}
+
+	/**
+	 * Run one handshake check now (the interval calls this): a socket still not subscribed
+	 * `stuckMs` after it started (re)connecting is dropped and a new one opened. Ping/pong
+	 * catches a dead link; this catches a live one whose authentication answer never came.
+	 */
+	checkHandshake(): boolean {
+		const state = this.lifecycle.state;
+		if (!this.started || (state !== 'connecting' && state !== 'reconnecting')) return false;
+		const stuck = this.now() - this.stateSince;
+		if (stuck < (this.options.stuckMs ?? 60_000)) return false;
+		this.restarts += 1;
+		this.options.log('warn', `trade-updates stream not connected after ${Math.round(stuck / 1000)} s: opening a new socket`);
+		this.stateSince = this.now();
+		this.lifecycle.restart();
+		return true;
+	}
+
+	private startWatchdog(): void {
+		const every = this.options.checkEveryMs ?? 5_000;
+		if (this.watchdog || every <= 0) return;
+		this.watchdog = setInterval(() => this.checkHandshake(), every);
+		this.watchdog.unref();
 	}
 
 	private onSubscription(streams: unknown): void {

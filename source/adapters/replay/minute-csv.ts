@@ -105,8 +105,12 @@ export function loadMinuteData(paths: readonly string[], symbols?: readonly stri
 		duplicates += parsed.duplicates;
 	}
 	if (wanted) {
-		const missing = [...wanted].filter(s => !bars.has(s));
-		if (missing.length > 0) throw new DataError(`no minute data for ${missing.join(', ')} in ${paths.join(', ')}`);
+		// A file whose rows all lie outside the regular session (or a header alone) is no data.
+		const missing = [...wanted].filter(s => (bars.get(s)?.length ?? 0) === 0);
+		if (missing.length > 0) {
+			const note = dropped > 0 ? ` (${dropped} row${dropped === 1 ? '' : 's'} outside the regular session 09:30-16:00 New York dropped)` : '';
+			throw new DataError(`no minute data for ${missing.join(', ')} in ${paths.join(', ')}${note}`);
+		}
 	}
 	return {bars, files, droppedOutOfSession: dropped, duplicates};
 }
