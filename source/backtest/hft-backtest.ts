@@ -15,6 +15,7 @@ import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {ScalpBacktestResult, SymbolResult} from './scalp-backtest.js';
 import {statsKey, TickReplay} from './tick-runner.js';
+import {backtestTotals} from './totals.js';
 
 /** Cash for a run "without a cash limit" ($1 billion: no order of the tick-taker comes near it). */
 export const UNLIMITED_CASH: Micros = 1_000_000_000 * 1_000_000;
@@ -114,39 +115,10 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 			hft: hft ? {...hft.stats, maxQty: hftQty, pendingBuy: hft.pending.buy, pendingSell: hft.pending.sell} : null,
 		};
 	});
-	let realized = 0;
-	let unrealized = 0;
-	let held = 0;
-	for (const s of engine.strategies) {
-		const book = engine.portfolio.book(s.kind, s.symbol);
-		const last = engine.lastPrice(s.symbol);
-		realized += book.realized;
-		unrealized += book.unrealized(last);
-		held += book.qty * last;
-	}
-	const sum = (f: (r: HftSymbolResult) => number) => symbols.reduce((acc, r) => acc + f(r), 0);
-	const roundTrips = sum(r => r.roundTrips);
-	const wins = sum(r => r.wins);
-	const minutes = sum(r => r.bars);
 	return {
 		symbols,
-		total: {
-			roundTrips,
-			wins,
-			winRate: roundTrips > 0 ? wins / roundTrips : null,
-			realizedPnl: realized / 1e6,
-			unrealizedPnl: unrealized / 1e6,
-			maxDrawdown: replay.equity.maxDrawdown / 1e6,
-			maxDrawdownPct: replay.equity.maxDrawdownPct,
-			timeInMarket: minutes > 0 ? sum(r => r.timeInMarket * r.bars) / minutes : 0,
-			startCash: cash / 1e6,
-			finalCash: engine.portfolio.cash / 1e6,
-			finalEquity: (engine.portfolio.cash + held) / 1e6,
-			// Minutes of market time observed (one sample per minute, like a bar).
-			bars: replay.minutesObserved,
-			sessions: replay.sessionsProcessed,
-		},
-		equity: {times: replay.equity.times, values: replay.equity.values.map(v => v / 1e6)},
+		// Minutes of market time observed (one sample per minute, like a bar).
+		...backtestTotals(engine, symbols, {equity: replay.equity, startCash: cash, bars: replay.minutesObserved, sessions: replay.sessionsProcessed}),
 		ticks: {quotes: replay.quoteCount, trades: replay.tradeCount, events: replay.eventsProcessed, barsBuilt: replay.barsDelivered},
 	};
 }

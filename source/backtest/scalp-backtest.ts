@@ -11,6 +11,7 @@ import type {Journal} from '../journal/records.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {BarReplay} from './bar-runner.js';
+import {backtestTotals} from './totals.js';
 
 export interface ScalpBacktestConfig {
 	readonly sessions: Iterable<BarSession>;
@@ -96,29 +97,5 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 			finalPosition: book.qty,
 		};
 	});
-	const sum = (f: (r: SymbolResult) => number) => symbols.reduce((acc, r) => acc + f(r), 0);
-	const roundTrips = sum(r => r.roundTrips);
-	const wins = sum(r => r.wins);
-	const bars = sum(r => r.bars);
-	const realizedMicros = scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).realized, 0);
-	const unrealizedMicros = scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).unrealized(engine.lastPrice(s.symbol)), 0);
-	return {
-		symbols,
-		total: {
-			roundTrips,
-			wins,
-			winRate: roundTrips > 0 ? wins / roundTrips : null,
-			realizedPnl: realizedMicros / 1e6,
-			unrealizedPnl: unrealizedMicros / 1e6,
-			maxDrawdown: replay.equity.maxDrawdown / 1e6,
-			maxDrawdownPct: replay.equity.maxDrawdownPct,
-			timeInMarket: bars > 0 ? sum(r => r.timeInMarket * r.bars) / bars : 0,
-			startCash: config.cash / 1e6,
-			finalCash: engine.portfolio.cash / 1e6,
-			finalEquity: (engine.portfolio.cash + scalpers.reduce((acc, s) => acc + engine.portfolio.book('scalp', s.symbol).qty * engine.lastPrice(s.symbol), 0)) / 1e6,
-			bars: replay.barsProcessed,
-			sessions: replay.sessionsProcessed,
-		},
-		equity: {times: replay.equity.times, values: replay.equity.values.map(v => v / 1e6)},
-	};
+	return {symbols, ...backtestTotals(engine, symbols, {equity: replay.equity, startCash: config.cash, bars: replay.barsProcessed, sessions: replay.sessionsProcessed})};
 }

@@ -17,7 +17,8 @@ export function barProblem(bar: Bar): string | null {
 		return 'a price is not a positive whole number of micro-dollars';
 	}
 	if (bar.high < bar.low) return 'high below low';
-	if (bar.open > bar.high || bar.open < bar.low || bar.close > bar.high || bar.close < bar.low) return 'open or close outside high..low';
+	// A close or open a little outside high..low occurs in published data; the originals used
+	// such bars as they were, so that alone is no reason to drop one.
 	if (!isSize(bar.volume)) return 'negative or non-numeric volume';
 	if (!isRegularSessionStart(bar.start)) return 'outside the regular session (09:30-16:00 New York)';
 	return null;
@@ -30,7 +31,8 @@ export function quoteProblem(quote: Quote): string | null {
 	if (!okPrice(quote.bidPrice) || !okPrice(quote.askPrice)) return 'a price is not a whole number of micro-dollars >= 0';
 	if (quote.bidPrice === 0 && quote.askPrice === 0) return 'neither a bid nor an ask';
 	if (!isSize(quote.bidSize) || !isSize(quote.askSize)) return 'negative or non-numeric size';
-	if (quote.askPrice > 0 && quote.bidPrice > quote.askPrice) return 'crossed book (bid above ask)';
+	// A crossed or locked consolidated book happens in real data (the originals traded on it):
+	// it is not a reason to drop the quote.
 	return null;
 }
 

@@ -28,8 +28,6 @@ test('bar checks: prices, range, volume, session window, time', () => {
 		[{low: -$(1)}, /positive whole number/],
 		[{high: $(101) + 0.5}, /positive whole number/],
 		[{high: $(98)}, /high below low/],
-		[{close: $(102)}, /outside high\.\.low/],
-		[{open: $(98)}, /outside high\.\.low/],
 		[{volume: -1}, /volume/],
 		[{volume: Number.NaN}, /volume/],
 		[{start: nyTime(DATE, 9, 29)}, /outside the regular session/],
@@ -46,7 +44,8 @@ test('quote and trade checks: crossed, one-sided, NaN, negative, zero', () => {
 	assert.equal(quoteProblem(quote()), null);
 	assert.equal(quoteProblem(quote({bidPrice: 0})), null, 'a one-sided book is legal');
 	assert.equal(quoteProblem(quote({askPrice: $(100)})), null, 'a locked book is legal');
-	assert.match(quoteProblem(quote({bidPrice: $(100.02)}))!, /crossed/);
+	assert.equal(quoteProblem(quote({bidPrice: $(100.02)})), null, 'a crossed consolidated book is kept (the originals traded on it)');
+	assert.equal(barProblem({...good, close: $(102)}), null, 'a close above the high is kept, as the originals did');
 	assert.match(quoteProblem(quote({bidPrice: 0, askPrice: 0}))!, /neither/);
 	assert.match(quoteProblem(quote({askPrice: Number.NaN}))!, /micro-dollars/);
 	assert.match(quoteProblem(quote({bidPrice: -5}))!, /micro-dollars/);
@@ -104,7 +103,7 @@ test('bad bars in the middle of a crossover are dropped and journaled; the scalp
 	// Garbage that would cross the SMA if it were believed (a huge close), then the real jump.
 	const garbage: Bar[] = [
 		{...jump, close: Number.NaN},
-		{...jump, close: $(500), high: $(400)},
+		{...jump, close: $(500), high: $(400), low: $(450)},
 		{...jump, open: -$(1)},
 		{...jump, start: nyTime(DATE, 9, 15), close: $(500), high: $(500)},
 		{...jump, start: nyTime(DATE, 16, 30), close: $(500), high: $(500)},
@@ -122,7 +121,7 @@ test('bad bars in the middle of a crossover are dropped and journaled; the scalp
 	for (const record of h.journal.records) assert.deepEqual(validateRecord(JSON.parse(serializeRecord(record))), []);
 });
 
-test('bad trades never move the last price; crossed or garbage quotes never reach the tick-taker', () => {
+test('bad trades never move the last price; garbage quotes never reach the tick-taker', () => {
 	const journal = new MemoryJournal();
 	const broker = new EventBroker();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'hyg'});
@@ -134,7 +133,7 @@ test('bad trades never move the last price; crossed or garbage quotes never reac
 	engine.onTrade(trade({size: -100}));
 	assert.equal(engine.lastPrice('TSLA'), $(100));
 	const before = JSON.stringify(hft.view());
-	engine.onQuote(quote({bidPrice: $(101), askPrice: $(100.01)}));
+	engine.onQuote(quote({bidPrice: 0, askPrice: 0}));
 	engine.onQuote(quote({bidPrice: Number.NaN}));
 	engine.onQuote(quote({askSize: -1}));
 	assert.equal(JSON.stringify(hft.view()), before, 'the tick-taker saw none of them');
@@ -145,7 +144,7 @@ test('bad trades never move the last price; crossed or garbage quotes never reac
 			'bad trade dropped: price is not a positive whole number of micro-dollars',
 			'bad trade dropped: price is not a positive whole number of micro-dollars',
 			'bad trade dropped: size is not a number > 0',
-			'bad quote dropped: crossed book (bid above ask)',
+			'bad quote dropped: neither a bid nor an ask',
 			'bad quote dropped: a price is not a whole number of micro-dollars >= 0',
 		],
 	);

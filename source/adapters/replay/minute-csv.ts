@@ -50,7 +50,6 @@ export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFi
 			if (!(value > 0)) throw new DataError(`${where}: bad ${name} price "${cells[['open', 'high', 'low', 'close'].indexOf(name) + 1]}"`);
 		}
 		if (!Number.isFinite(volume) || volume < 0 || cells[5]!.trim() === '') throw new DataError(`${where}: bad volume "${cells[5]}"`);
-		if (high < low) throw new DataError(`${where}: high ${cells[2]} is below low ${cells[3]}`);
 		if (!isRegularSessionStart(start)) {
 			dropped += 1;
 			continue;

@@ -1,0 +1,44 @@
+/** The "TOTAL" line of a backtest report, shared by the minute-bar and the tick backtests. */
+import type {Micros} from '../core/money.js';
+import type {Engine} from '../engine/engine.js';
+import type {EquityCurve} from './metrics.js';
+import type {ScalpBacktestResult, SymbolResult} from './scalp-backtest.js';
+
+export function backtestTotals(
+	engine: Engine,
+	symbols: readonly SymbolResult[],
+	run: {readonly equity: EquityCurve; readonly startCash: Micros; readonly bars: number; readonly sessions: number},
+): Pick<ScalpBacktestResult, 'total' | 'equity'> {
+	let realized = 0;
+	let unrealized = 0;
+	let held = 0;
+	for (const s of engine.strategies) {
+		const book = engine.portfolio.book(s.kind, s.symbol);
+		const last = engine.lastPrice(s.symbol);
+		realized += book.realized;
+		unrealized += book.unrealized(last);
+		held += book.qty * last;
+	}
+	const sum = (f: (r: SymbolResult) => number) => symbols.reduce((acc, r) => acc + f(r), 0);
+	const roundTrips = sum(r => r.roundTrips);
+	const wins = sum(r => r.wins);
+	const symbolBars = sum(r => r.bars);
+	return {
+		total: {
+			roundTrips,
+			wins,
+			winRate: roundTrips > 0 ? wins / roundTrips : null,
+			realizedPnl: realized / 1e6,
+			unrealizedPnl: unrealized / 1e6,
+			maxDrawdown: run.equity.maxDrawdown / 1e6,
+			maxDrawdownPct: run.equity.maxDrawdownPct,
+			timeInMarket: symbolBars > 0 ? sum(r => r.timeInMarket * r.bars) / symbolBars : 0,
+			startCash: run.startCash / 1e6,
+			finalCash: engine.portfolio.cash / 1e6,
+			finalEquity: (engine.portfolio.cash + held) / 1e6,
+			bars: run.bars,
+			sessions: run.sessions,
+		},
+		equity: {times: run.equity.times, values: run.equity.values.map(v => v / 1e6)},
+	};
+}
