@@ -15,21 +15,12 @@ import {formatTextReport} from '../source/backtest/rebalance/report-text.js';
 import {runRebalanceBacktest} from '../source/backtest/rebalance/runner.js';
 import {parseMicros} from '../source/core/money.js';
 import type {DailyDataSet} from '../source/strategies/rebalance/daily-data.js';
+import {seededRandom} from '../source/adapters/sim/synthetic.js';
 
 const SYMBOLS = 500;
 const DAYS = 1259;
 
-/** mulberry32: a small seeded generator, so every run measures the same data. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const rng = seededRandom;
 
 function tradingDays(start: string, n: number): string[] {
 	const out: string[] = [];

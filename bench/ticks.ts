@@ -21,22 +21,13 @@ import type {LogLine} from '../source/engine/snapshot.js';
 import {nullJournal, type Journal} from '../source/journal/records.js';
 import {serializeRecord} from '../source/journal/writer.js';
 import {ImbalanceStrategy} from '../source/strategies/imbalance.js';
+import {seededRandom} from '../source/adapters/sim/synthetic.js';
 
 const SYMBOLS = ['SYNA', 'SYNB', 'SYNC', 'SYND'];
 const DATES = ['2012-06-18', '2012-06-19', '2012-06-20'];
 const EVENTS_PER_SESSION = 100_000;
 
-/** Small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const random = seededRandom;
 
 /**
  * One symbol's session: 65% quotes (a third of them move the level by a cent, 90% of levels

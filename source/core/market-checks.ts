@@ -9,6 +9,7 @@ import type {Bar, Quote, Trade} from './types.js';
 const isPrice = (p: number): boolean => Number.isSafeInteger(p) && p > 0;
 const isSize = (s: number): boolean => typeof s === 'number' && Number.isFinite(s) && s >= 0;
 const isTime = (ms: number): boolean => typeof ms === 'number' && Number.isFinite(ms);
+const isQuotePrice = (p: number): boolean => Number.isSafeInteger(p) && p >= 0;
 
 /** Why a bar must not be used (duplicates aside), or null when it is fine. */
 export function barProblem(bar: Bar): string | null {
@@ -27,8 +28,7 @@ export function barProblem(bar: Bar): string | null {
 /** Why a quote must not be used, or null. A one-sided book (one price 0) is legal. */
 export function quoteProblem(quote: Quote): string | null {
 	if (!isTime(quote.ms)) return 'no valid time';
-	const okPrice = (p: number): boolean => Number.isSafeInteger(p) && p >= 0;
-	if (!okPrice(quote.bidPrice) || !okPrice(quote.askPrice)) return 'a price is not a whole number of micro-dollars >= 0';
+	if (!isQuotePrice(quote.bidPrice) || !isQuotePrice(quote.askPrice)) return 'a price is not a whole number of micro-dollars >= 0';
 	if (quote.bidPrice === 0 && quote.askPrice === 0) return 'neither a bid nor an ask';
 	if (!isSize(quote.bidSize) || !isSize(quote.askSize)) return 'negative or non-numeric size';
 	// A crossed or locked consolidated book happens in real data (the originals traded on it):
