@@ -8,8 +8,16 @@ const suites: Array<[string, () => Promise<string[]>]> = [
 	['tick replay (tick-taker)', async () => (await import('./ticks.js')).benchTicks()],
 	['rebalance backtest', async () => (await import('./rebalance.js')).benchRebalance()],
 	['console render load', async () => (await import('./render-load.js')).benchRender()],
-	['soak: a full session, 20 symbols + tick-taker, faults every 3 s (about a minute)', async () => (await import('./soak.js')).benchSoak()],
+	// In its own process: its RSS must not include what the other benchmarks left behind.
+	['soak: a full session, 20 symbols + tick-taker, faults every 3 s (about a minute)', async () => ownProcess('bench/soak.ts')],
 ];
+
+async function ownProcess(script: string): Promise<string[]> {
+	const {spawnSync} = await import('node:child_process');
+	const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], {encoding: 'utf8'});
+	if (result.status !== 0) throw new Error(`${script} exited ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
+	return result.stdout.trimEnd().split('\n');
+}
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {
