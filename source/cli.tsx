@@ -112,6 +112,8 @@ async function main(): Promise<number> {
 		throw new UsageError(`unknown flag ${name.length === 1 ? '-' : '--'}${name} (see scalp-tui --help)`);
 	}
 	const flags = cli.flags as CliFlags;
+	// meow gives an empty list for a multiple flag that was not passed: make that "not given".
+	if (flags.data && flags.data.length === 0) delete (flags as {data?: string[]}).data;
 	const [first, ...rest] = cli.input;
 	const io = {stdout: process.stdout, stderr: process.stderr};
 	switch (first) {

@@ -12,7 +12,8 @@ import {runHftBacktest} from '../backtest/hft-backtest.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
-import {DEFAULT_JOURNAL, openJournal, rejectFlags, type Io} from './backtest.js';
+import {openJournal} from '../journal/open.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');
@@ -21,7 +22,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
 	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
-	const dataPaths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledTickData()];
+	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledTickData()];
 	const signal = flags.signal ? await loadSignal(flags.signal) : null;
 	const hftPick = flags.hft ? parseSymbols([flags.hft]) : [];
 	const wanted = [...new Set([...symbols, ...hftPick])];

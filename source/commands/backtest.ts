@@ -8,7 +8,7 @@ import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError} 
 import {loadMinuteData, toSessions} from '../adapters/replay/minute-csv.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {runScalpBacktest} from '../backtest/scalp-backtest.js';
-import {FileJournal} from '../journal/writer.js';
+import {openJournal} from '../journal/open.js';
 import {bundledMinuteData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
@@ -40,7 +40,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
-	const dataPaths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledMinuteData()];
+	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledMinuteData()];
 	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
 	const data = loadMinuteData(dataPaths, symbols);
 	const runSymbols = symbols.length > 0 ? symbols : [...data.bars.keys()].sort();
@@ -86,15 +86,6 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		);
 	}
 	return 0;
-}
-
-/** Open (append to) the journal, or fail with one line naming it. */
-export function openJournal(path: string, mode: 'sync' | 'buffered'): FileJournal {
-	try {
-		return new FileJournal(path, {mode});
-	} catch (error) {
-		throw new UsageError(`cannot open journal ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-	}
 }
 
 /** Flags that belong to other commands are an error here, not silently ignored. */

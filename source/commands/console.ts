@@ -54,7 +54,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 	const mode = modeFlag(flags.mode, keysPresent());
 	const feed = (flags.feed ?? 'iex').toLowerCase();
 	if (feed !== 'iex' && feed !== 'sip') throw new UsageError(`--feed must be iex or sip, got "${flags.feed}"`);
-	if (mode !== 'sim' && flags.data && flags.data.length > 0) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
+	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
 	if (mode !== 'sim' && flags.speed !== undefined) throw new UsageError(`--speed applies to sim mode only (mode is ${mode})`);
 	const config: ConsoleConfig = {
 		mode,
@@ -66,7 +66,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		speed: flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed),
 		exitAfterMs: flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter),
 		signal: flags.signal ? await loadSignal(flags.signal) : null,
-		dataPaths: flags.data && flags.data.length > 0 ? existingPaths(flags.data) : null,
+		dataPaths: flags.data ? existingPaths(flags.data) : null,
 		journalPath: flags.journal ?? DEFAULT_JOURNAL,
 		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
 		feed,

@@ -10,7 +10,7 @@ export async function runEmulateFromCli(args: readonly string[], flags: CliFlags
 	if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
 	const speed = flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed);
 	const cash = flags.cash === undefined ? 100_000 : positiveDollars('cash', flags.cash) / 1e6;
-	const dataPaths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : null;
+	const dataPaths = flags.data ? existingPaths(flags.data) : null;
 	const {runEmulate} = await import('./emulate.js');
 	return runEmulate({port, dataPaths, speed, cash}, io);
 }

@@ -17,7 +17,7 @@ export async function runRebalanceBacktestFromCli(args: readonly string[], flags
 	const {runRebalanceBacktestCommand} = await import('./rebalance-backtest.js');
 	return runRebalanceBacktestCommand(
 		{
-			...(flags.data && flags.data.length > 0 ? {data: flags.data} : {}),
+			...(flags.data ? {data: flags.data} : {}),
 			...(flags.days !== undefined ? {days: flags.days} : {}),
 			...(flags.cash !== undefined ? {cash: flags.cash} : {}),
 			...(flags.positionSize !== undefined ? {positionSize: flags.positionSize} : {}),
@@ -38,7 +38,7 @@ export async function runRebalanceFromCli(args: readonly string[], flags: CliFla
 	rejectFlags(flags, ['hft', 'hftQty', 'lot', 'exitAfter', 'signal', 'speed', 'json', 'days', 'port', 'strategy', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'rebalance');
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
-	if (mode !== 'sim' && flags.data && flags.data.length > 0) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
+	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
 	const deps: import('./rebalance.js').RebalanceCommandDeps = {};
 	const abort = new AbortController();
 	const onSignal = () => abort.abort();
@@ -65,7 +65,7 @@ export async function runRebalanceFromCli(args: readonly string[], flags: CliFla
 				...(flags.positionSize !== undefined ? {positionSize: flags.positionSize} : {}),
 				...(flags.maxPositions !== undefined ? {maxPositions: flags.maxPositions} : {}),
 				...(flags.bench !== undefined ? {bench: flags.bench} : {}),
-				...(flags.data && flags.data.length > 0 ? {data: flags.data} : {}),
+				...(flags.data ? {data: flags.data} : {}),
 				...(flags.cash !== undefined ? {cash: flags.cash} : {}),
 				journal: flags.journal ?? DEFAULT_JOURNAL,
 				view: Boolean(io.stdout.isTTY),

@@ -8,13 +8,13 @@ import type {ConsoleConfig} from '../commands/console.js';
 import {UsageError} from '../config.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
-import {FileJournal} from '../journal/writer.js';
+import type {FileJournal} from '../journal/writer.js';
+import {openJournal} from '../journal/open.js';
 import {packageVersion} from '../paths.js';
-import {ImbalanceStrategy} from '../strategies/imbalance.js';
-import {ScalpStrategy} from '../strategies/scalp.js';
 import {confirmLive} from './live-confirm.js';
 import {LiveSession} from './live-session.js';
 import {LogBuffer} from './log-buffer.js';
+import {addConsoleStrategies} from './strategies.js';
 import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 
 export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Promise<LiveSession> {
@@ -65,19 +65,13 @@ async function composeStarted(
 	}
 	let journal: FileJournal;
 	try {
-		journal = new FileJournal(config.journalPath, {mode: 'sync'});
+		journal = openJournal(config.journalPath, 'sync');
 	} catch (error) {
 		await adapter.close();
-		throw new UsageError(`cannot open journal ${config.journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw error;
 	}
 	engine = new Engine({mode, broker: adapter.broker, journal, runTag: runTagFromTime(Date.now()), logSink: log.push, risk: config.risk});
-	for (const symbol of config.symbols) {
-		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true}, book(symbol)));
-	}
-	if (config.hft) {
-		const hft = config.hft;
-		engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
-	}
+	addConsoleStrategies(engine, config);
 	attachOperatorState(engine, statePath, operatorState);
 	const session = new LiveSession({
 		mode,

@@ -5,17 +5,15 @@
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import type {ConsoleConfig} from '../commands/console.js';
-import {UsageError} from '../config.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
-import {FileJournal} from '../journal/writer.js';
+import {openJournal} from '../journal/open.js';
 import {packageVersion} from '../paths.js';
-import {ScalpStrategy} from '../strategies/scalp.js';
-import {ImbalanceStrategy} from '../strategies/imbalance.js';
 import {hashSeed, seededRandom} from '../adapters/sim/synthetic.js';
 import {syntheticTicksForBar} from '../adapters/sim/synthetic-ticks.js';
 import type {TickSource} from '../backtest/bar-runner.js';
 import {LogBuffer} from './log-buffer.js';
+import {addConsoleStrategies} from './strategies.js';
 import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 import {loadSimData} from './sim-data.js';
 import {SimSession, type Scheduler} from './sim-session.js';
@@ -26,22 +24,14 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	const data = loadSimData(dataSymbols, deps.dataPaths);
 	const statePath = operatorStatePath(config.journalPath);
 	const operatorState = readOperatorState(statePath);
-	let journal: FileJournal;
-	try {
-		journal = new FileJournal(config.journalPath, {mode: 'sync'});
-	} catch (error) {
-		throw new UsageError(`cannot open journal ${config.journalPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-	}
+	const journal = openJournal(config.journalPath, 'sync');
 	const log = new LogBuffer();
 	const exchange = new SimExchange({cash: config.cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: runTagFromTime(Date.now()), logSink: log.push, risk: config.risk});
-	for (const symbol of config.symbols) {
-		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true}, book(symbol)));
-	}
+	addConsoleStrategies(engine, config);
 	let ticks: TickSource | undefined;
 	if (config.hft) {
 		const hft = config.hft;
-		engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
 		const random = seededRandom(hashSeed(hft, 3));
 		ticks = {
 			sessionTicks: session => session.bars.filter(b => b.symbol === hft).flatMap(b => syntheticTicksForBar(b, random)),

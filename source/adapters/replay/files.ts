@@ -1,4 +1,4 @@
-import {readdirSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {DataError} from './data-error.js';
 
@@ -31,4 +31,13 @@ export function symbolFromFileName(path: string): string {
 	const name = basename(path);
 	const cut = name.search(/[_.]/);
 	return (cut < 0 ? name : name.slice(0, cut)).toUpperCase();
+}
+
+/** A data file's text, or a DataError naming the file. */
+export function readDataFile(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+	}
 }

@@ -9,10 +9,10 @@
  * events (09:30 <= t < 16:00 New York) are used. Quote rows before the open still set the
  * book the first regular-session quote starts from.
  */
-import {readFileSync} from 'node:fs';
 import {basename} from 'node:path';
 import {nyMidnight, REGULAR_CLOSE_MS, REGULAR_OPEN_MS} from '../../core/time.js';
 import {DataError} from './data-error.js';
+import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
 
 const PRICE_UNIT = 100;
@@ -164,17 +164,9 @@ export function parseLeanTicks(tradeText: string, quoteText: string, input: Lean
 	};
 }
 
-function readText(file: string): string {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch (error) {
-		throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-	}
-}
-
 /** Read a Lean tick pair from disk; symbol and date come from the trade file's name. */
 export function readLeanTickPair(tradeFile: string, quoteFile: string): SymbolTicks {
 	const name = parseLeanTickName(tradeFile);
 	if (!name || name.part !== 'trade') throw new DataError(`${tradeFile}: not a Lean trade tick file name (YYYYMMDD_sym_Trade_Tick.csv)`);
-	return parseLeanTicks(readText(tradeFile), readText(quoteFile), {symbol: name.symbol, date: name.date, tradeFile, quoteFile});
+	return parseLeanTicks(readDataFile(tradeFile), readDataFile(quoteFile), {symbol: name.symbol, date: name.date, tradeFile, quoteFile});
 }

@@ -7,10 +7,10 @@
  * Prices are dollars x 10000; times are seconds after New York midnight of the file's date
  * with up to nanosecond decimals, kept whole (epoch ms + ns inside the ms).
  */
-import {readFileSync} from 'node:fs';
 import {basename} from 'node:path';
 import {nyMidnight} from '../../core/time.js';
 import {DataError} from './data-error.js';
+import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
 
 /** One ten-thousandth of a dollar in micro-dollars. */
@@ -146,19 +146,11 @@ export function parseLobster(messageText: string, orderbookText: string, input: 
 	};
 }
 
-function readText(file: string): string {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch (error) {
-		throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-	}
-}
-
 /** Read a LOBSTER pair from disk; symbol, date and levels come from the message file's name. */
 export function readLobsterPair(messageFile: string, orderbookFile: string): SymbolTicks {
 	const name = parseLobsterName(messageFile);
 	if (!name || name.part !== 'message') throw new DataError(`${messageFile}: not a LOBSTER message file name (TICKER_YYYY-MM-DD_START_END_message_L.csv)`);
-	return parseLobster(readText(messageFile), readText(orderbookFile), {
+	return parseLobster(readDataFile(messageFile), readDataFile(orderbookFile), {
 		symbol: name.symbol,
 		date: name.date,
 		levels: name.levels,

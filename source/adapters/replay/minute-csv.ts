@@ -4,12 +4,11 @@
  * bars are kept; a duplicate (symbol, start) keeps the first row. Malformed rows are errors
  * naming the file and line.
  */
-import {readFileSync} from 'node:fs';
 import {parseMicros} from '../../core/money.js';
 import {isRegularSessionStart, nyDate} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import {DataError} from './data-error.js';
-import {expandDataPaths, symbolFromFileName} from './files.js';
+import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
 
 export const MINUTE_HEADER = 'timestamp,open,high,low,close,volume';
 
@@ -80,12 +79,7 @@ export function loadMinuteData(paths: readonly string[], symbols?: readonly stri
 	for (const file of files) {
 		const symbol = symbolFromFileName(file);
 		if (wanted && !wanted.has(symbol)) continue;
-		let text: string;
-		try {
-			text = readFileSync(file, 'utf8');
-		} catch (error) {
-			throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-		}
+		const text = readDataFile(file);
 		const parsed = parseMinuteCsv(text, file, symbol);
 		dropped += parsed.dropped;
 		const existing = bars.get(symbol);

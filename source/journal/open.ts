@@ -1,0 +1,11 @@
+import {UsageError} from '../config.js';
+import {FileJournal} from './writer.js';
+
+/** Open (append to) a journal, or fail with one line naming it (exit 2 before any trading). */
+export function openJournal(path: string, mode: 'sync' | 'buffered'): FileJournal {
+	try {
+		return new FileJournal(path, {mode});
+	} catch (error) {
+		throw new UsageError(`cannot open journal ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+}

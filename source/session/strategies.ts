@@ -1,0 +1,13 @@
+/** The console's strategies for a configuration: a scalper per symbol, the tick-taker if asked. */
+import type {ConsoleConfig} from '../commands/console.js';
+import type {Engine} from '../engine/engine.js';
+import {ImbalanceStrategy} from '../strategies/imbalance.js';
+import {ScalpStrategy} from '../strategies/scalp.js';
+
+export function addConsoleStrategies(engine: Engine, config: ConsoleConfig): void {
+	for (const symbol of config.symbols) {
+		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true}, book(symbol)));
+	}
+	const hft = config.hft;
+	if (hft) engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty}, book(hft)));
+}
