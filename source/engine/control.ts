@@ -21,7 +21,10 @@ export interface SessionControl {
 	liquidateAll(): void;
 	/** Kill switch: strategies may send no more orders; open orders are canceled. */
 	killSwitch?(): void;
-	/** Sim only: change replay speed by a factor (e.g. 2 or 0.5); returns the new speed. */
+	/**
+	 * Sim only: step the replay speed to the next fixed speed up (`factor` > 1) or down
+	 * (`factor` < 1); returns the new speed.
+	 */
 	changeSpeed(factor: number): number | null;
 	/** True when any position or open order exists (quit asks before leaving them). */
 	hasExposure(): boolean;

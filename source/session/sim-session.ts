@@ -47,6 +47,14 @@ export interface SimSessionOptions {
 
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 3600;
+/** The speeds `+` and `-` step through: round figures, so a speed once left is found again. */
+export const SPEED_STEPS: readonly number[] = [1, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
+/** The next fixed speed above (`up`) or below the current one; the ends stay where they are. */
+export function stepSpeed(current: number, up: boolean): number {
+	if (up) return SPEED_STEPS.find(step => step > current) ?? SPEED_STEPS[SPEED_STEPS.length - 1]!;
+	return [...SPEED_STEPS].reverse().find(step => step < current) ?? SPEED_STEPS[0]!;
+}
 
 export class SimSession extends EngineCommands implements SessionControl {
 	readonly engine: Engine;
@@ -146,9 +154,11 @@ export class SimSession extends EngineCommands implements SessionControl {
 		for (const listener of this.listeners) listener();
 	}
 
+	/** Steps through SPEED_STEPS: up when `factor` > 1, down when < 1. */
 	changeSpeed(factor: number): number | null {
+		if (!(factor > 0) || factor === 1) return this.speedValue;
 		const market = this.marketNow();
-		this.speedValue = clampSpeed(this.speedValue * factor);
+		this.speedValue = stepSpeed(this.speedValue, factor > 1);
 		this.anchorMarket = market;
 		this.anchorWall = this.scheduler.now();
 		this.engine.log(null, 'info', `SIM speed ${this.speedValue}x`);

@@ -1,9 +1,10 @@
 /**
  * Pure screen layout: how many panels per row and per page, how tall they are and how many
- * log lines fit, from the terminal size and the number of symbols.
+ * log lines fit, from the terminal size and the number of symbols. The panels and the log
+ * share every line of the terminal: a bigger window gets taller charts and a longer log.
  *
- * The frame is kept at least one line shorter than the terminal: Ink clears the whole screen
- * on every frame once the output is as tall as the terminal.
+ * The frame is kept exactly one line shorter than the terminal: Ink clears the whole screen
+ * on every frame once the output is as tall as the terminal (flicker).
  */
 
 /** Lines of the header (no border). */
@@ -15,11 +16,15 @@ export const LOG_TITLE_LINES = 1;
 export const MIN_LOG_LINES = 2;
 /** Log lines kept free when choosing panel sizes, if the screen allows. */
 export const PREFERRED_LOG_LINES = 5;
-export const MAX_LOG_LINES = 10;
+/** Share of the free lines the log gets before the charts take the rest (then the log grows again). */
+const LOG_SHARE = 0.25;
 /** Border (2) + title line + three info lines: a panel without any chart. */
 export const PANEL_BASE_LINES = 6;
-/** Chart lines: 0 (none), 1 (sparkline) or 3..MAX (asciichart of height lines - 1). */
-export const MAX_CHART_LINES = 10;
+/**
+ * Chart lines: 0 (none), 1 (sparkline) or 3..MAX (asciichart of height lines - 1). Past this
+ * a chart gains nothing (240 closes at most); the log takes the remaining lines.
+ */
+export const MAX_CHART_LINES = 40;
 /** Chart height above which a taller chart no longer beats one more panel per row. */
 const PREFERRED_CHART_LINES = 8;
 export const MIN_PANEL_WIDTH = 36;
@@ -107,18 +112,23 @@ export function computeLayout(columnsIn: number, rowsIn: number, symbolCount: nu
 	}
 	const count = Math.max(1, Math.floor(symbolCount));
 	const maxColumns = Math.max(1, Math.min(count, Math.floor(columns / MIN_PANEL_WIDTH)));
-	// Lines left for panels once header, help, the log pane and the spare line are out. Keep a
-	// comfortable log when everything still fits with it, else shrink the log to its minimum.
+	// Lines left for panels and log lines once header, help, the log title and the spare line are
+	// out. The log keeps a share of them (at least a comfortable few) when everything still fits
+	// with it, else it shrinks to its minimum; the charts take the rest.
 	const fixed = rows - 1 - HEADER_LINES - HELP_LINES - LOG_TITLE_LINES;
-	const best = bestGrid(count, maxColumns, fixed - PREFERRED_LOG_LINES) ?? bestGrid(count, maxColumns, fixed - MIN_LOG_LINES);
-	const available = fixed - MIN_LOG_LINES;
+	const logTarget = Math.max(PREFERRED_LOG_LINES, Math.floor(fixed * LOG_SHARE));
+	const roomy = bestGrid(count, maxColumns, fixed - logTarget);
+	const best = roomy ?? bestGrid(count, maxColumns, fixed - MIN_LOG_LINES);
+	const available = fixed - (roomy ? logTarget : MIN_LOG_LINES);
 
 	let gridColumns: number;
 	let gridRows: number;
 	let chartLines: number;
 	let pages: number;
 	if (best) {
-		({gridColumns, gridRows, chartLines} = best);
+		({gridColumns, gridRows} = best);
+		// The chosen grid's charts grow into every line the log does not keep.
+		chartLines = chartLinesFor(Math.floor(available / gridRows));
 		pages = 1;
 	} else {
 		// Not all panels fit even without charts: page them, as many per page as fit.
@@ -129,8 +139,8 @@ export function computeLayout(columnsIn: number, rowsIn: number, symbolCount: nu
 	}
 	const panelHeight = PANEL_BASE_LINES + chartLines;
 	const gridHeight = gridRows * panelHeight;
-	const spare = rows - 1 - HEADER_LINES - HELP_LINES - LOG_TITLE_LINES - gridHeight;
-	const logLines = Math.max(MIN_LOG_LINES, Math.min(MAX_LOG_LINES, spare));
+	// Whatever the panels leave goes to the log: the frame is always rows - 1 tall.
+	const logLines = Math.max(MIN_LOG_LINES, fixed - gridHeight);
 	const frameHeight = HEADER_LINES + gridHeight + LOG_TITLE_LINES + logLines + HELP_LINES;
 	return {
 		kind: 'grid',

@@ -66,3 +66,30 @@ test('unknown sizes fall back to 80x24; zero symbols still lay out', () => {
 	assert.equal(layout.columns, 80);
 	assert.equal(layout.rows, 24);
 });
+
+test('panels and log fill the terminal: the frame is exactly one line shorter (no blank rows)', () => {
+	for (const [columns, rows, count] of [
+		[160, 50, 1],
+		[200, 60, 2],
+		[80, 24, 2],
+		[120, 40, 6],
+		[160, 50, 20],
+		[80, 24, 20],
+	] as const) {
+		const layout = grid(columns, rows, count);
+		assert.equal(layout.frameHeight, rows - 1, `${columns}x${rows}/${count}: frame ${layout.frameHeight}`);
+	}
+});
+
+test('a bigger window gets taller charts and a longer log', () => {
+	const small = grid(160, 30, 1);
+	const big = grid(160, 50, 1);
+	assert.ok(big.chartLines > small.chartLines + 8, `chart ${small.chartLines} -> ${big.chartLines}`);
+	assert.ok(big.logLines > small.logLines, `log ${small.logLines} -> ${big.logLines}`);
+	assert.ok(big.logLines >= 10, `log ${big.logLines}`);
+	// 200x60 with two symbols side by side: tall charts, a log of a quarter of the lines.
+	const wide = grid(200, 60, 2);
+	assert.equal(wide.gridColumns, 2);
+	assert.ok(wide.chartLines >= 30, `chart ${wide.chartLines}`);
+	assert.ok(wide.logLines >= 12, `log ${wide.logLines}`);
+});
