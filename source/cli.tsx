@@ -8,7 +8,7 @@
 process.env.NODE_ENV ??= 'production';
 
 import meow from 'meow';
-import {UsageError} from './config.js';
+import {UserError, UsageError} from './core/errors.js';
 
 const help = `
   Usage
@@ -141,9 +141,9 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		if (error instanceof UsageError || (error instanceof Error && (error.name === 'DataError' || error.name === 'ConfigError'))) {
+		if (error instanceof UserError) {
 			process.stderr.write(`scalp-tui: ${error.message}\n`);
-			process.exitCode = 2;
+			process.exitCode = error.exitCode;
 			return;
 		}
 		// Anything else is a bug: still one line for the user, the detail only on request.

@@ -3,22 +3,20 @@
  * prints that line and exits with status 2 (CONTRACT §1).
  */
 import {existsSync} from 'node:fs';
-import {dollarsToMicros, type Micros} from './core/money.js';
+import {dollarsToMicros, parseMicros, type Micros} from './core/money.js';
 import {parseDuration} from './core/time.js';
 import type {Mode} from './core/types.js';
+import {UsageError} from './core/errors.js';
+import {isSymbol} from './core/symbol.js';
 
-export class UsageError extends Error {
-	override readonly name = 'UsageError';
-}
-
-const SYMBOL_PATTERN = /^[A-Z][A-Z0-9]{0,9}([.\-/][A-Z0-9]{1,4})?$/;
+export {UsageError} from './core/errors.js';
 
 /** Upper-case and validate symbols ("brk.b" -> "BRK.B"); duplicates collapse. */
 export function parseSymbols(inputs: readonly string[]): string[] {
 	const out: string[] = [];
 	for (const raw of inputs) {
 		const symbol = String(raw).trim().toUpperCase();
-		if (!SYMBOL_PATTERN.test(symbol)) throw new UsageError(`not a stock symbol: "${raw}"`);
+		if (!isSymbol(symbol)) throw new UsageError(`not a stock symbol: "${raw}"`);
 		if (!out.includes(symbol)) out.push(symbol);
 	}
 	return out;
@@ -30,12 +28,20 @@ function numberFlag(name: string, value: unknown): number {
 	return n;
 }
 
-/** A dollar amount that must be > 0 (e.g. --lot, --cash). */
+/** A dollar amount that must be > 0 (e.g. --lot, --cash); exact when written as a decimal. */
 export function positiveDollars(name: string, value: unknown): Micros {
-	const n = numberFlag(name, value);
+	const n = numberFlag(name, typeof value === 'string' ? value.trim().replace(/^\$/, '') : value);
 	if (n <= 0) throw new UsageError(`--${name} must be greater than 0, got ${String(value)}`);
 	if (n > 1e9) throw new UsageError(`--${name} is too large: ${String(value)}`);
-	return dollarsToMicros(n);
+	const exact = typeof value === 'string' ? parseMicros(value.trim().replace(/^\$/, '')) : Number.NaN;
+	return Number.isNaN(exact) ? dollarsToMicros(n) : exact;
+}
+
+/** One symbol flag (e.g. --bench), upper-cased. */
+export function symbolFlag(name: string, value: unknown): string {
+	const symbol = String(value).trim().toUpperCase();
+	if (!isSymbol(symbol)) throw new UsageError(`--${name} must be a symbol, got "${String(value)}"`);
+	return symbol;
 }
 
 export function positiveNumber(name: string, value: unknown): number {

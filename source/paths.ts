@@ -1,11 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
-/** The package root: one level above this module (source/ under tsx, dist/ when built). */
-export function packageRoot(): string {
-	return fileURLToPath(new URL('..', import.meta.url));
-}
-
+/** Bundled data lives in data/ at the package root, one level above this module (source/ or dist/). */
 export function bundledMinuteData(): string {
 	return fileURLToPath(new URL('../data/minute', import.meta.url));
 }
@@ -16,6 +12,11 @@ export function bundledTickData(): string {
 
 export function bundledDailyData(): string {
 	return fileURLToPath(new URL('../data/daily', import.meta.url));
+}
+
+/** The S&P 500 tickers the rebalancer ranks by default. */
+export function bundledUniverse(): string {
+	return fileURLToPath(new URL('../data/universe/sp500.csv', import.meta.url));
 }
 
 let cachedVersion: string | null = null;

@@ -13,7 +13,7 @@ import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');

@@ -11,14 +11,8 @@ import {runScalpBacktest} from '../backtest/scalp-backtest.js';
 import {openJournal} from '../journal/open.js';
 import {bundledMinuteData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
-
-export interface Io {
-	readonly stdout: NodeJS.WritableStream & {isTTY?: boolean};
-	readonly stderr: NodeJS.WritableStream & {isTTY?: boolean};
-}
-
-export const DEFAULT_JOURNAL = 'scalp-tui-journal.jsonl';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
@@ -86,14 +80,4 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		);
 	}
 	return 0;
-}
-
-/** Flags that belong to other commands are an error here, not silently ignored. */
-export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {
-	for (const name of names) {
-		if (flags[name] !== undefined) {
-			const flag = name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
-			throw new UsageError(`--${flag} does not apply to ${where}`);
-		}
-	}
 }

@@ -11,7 +11,7 @@ import {bundledMinuteData} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {RiskLimits} from '../engine/risk.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 
 export interface ConsoleConfig {
 	readonly mode: Mode;

@@ -1,7 +1,7 @@
 /** Maps CLI flags onto `scalp-tui emulate` (the local Alpaca-compatible exchange). */
 import type {CliFlags} from '../cli.js';
 import {existingPaths, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
-import {rejectFlags, type Io} from './backtest.js';
+import {rejectFlags, type Io} from './shared.js';
 
 export async function runEmulateFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (args.length > 0) throw new UsageError(`emulate takes no symbols (got ${args.join(' ')}); it serves every symbol in --data`);

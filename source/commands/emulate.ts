@@ -3,7 +3,7 @@
  * Alpaca-compatible exchange until SIGINT/SIGTERM. Prints where it listens and the two
  * variables a client needs; never prints a secret. Bad input: one line on stderr, status 2.
  */
-import {DataError} from '../adapters/replay/data-error.js';
+import {DataError} from '../core/errors.js';
 import {keysFromEnv} from '../emulate/auth.js';
 import {startEmulator, type EmulatorHandle} from '../emulate/server.js';
 

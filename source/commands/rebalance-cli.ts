@@ -1,7 +1,7 @@
 /** Maps CLI flags onto the rebalancer's commands (`rebalance`, `backtest --strategy rebalance`). */
 import type {CliFlags} from '../cli.js';
 import {keysPresent, loadDotEnv, modeFlag, UsageError} from '../config.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './backtest.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 
 function noSymbols(args: readonly string[], where: string): void {
 	if (args.length > 0) throw new UsageError(`${where} takes no symbols (got ${args.join(' ')}); use --universe FILE`);

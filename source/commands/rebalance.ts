@@ -6,8 +6,8 @@
  * file so a restart never trades twice in a day (the tutorial's own TODO).
  *
  * Wiring (source/cli.tsx): `runRebalanceCommand(options, {stdout, stderr}, deps)` resolves to the
- * exit status: 0 ok, 2 bad input (one line on stderr, nothing sent, no journal), 1 a failure
- * while running (one line on stderr). For paper/live the composition root passes the Alpaca
+ * exit status: 0 ok, 1 a failure while running (one line on stderr); bad input throws a UserError
+ * before anything is sent or journaled (the CLI prints its line and exits 2). For paper/live the composition root passes the Alpaca
  * implementation of RebalanceVenue as `deps.venue`; `--mode live` confirmation (prompt or
  * --yes-live) is the CLI's job before calling this.
  *
@@ -49,31 +49,23 @@ import type {Micros} from '../core/money.js';
 import {formatMicros, microsToNumber, roundCentHalfUp} from '../core/money.js';
 import {isoMs, nyClockText, nyDate} from '../core/time.js';
 import type {BrokerState, Mode, OrderEvent, Side} from '../core/types.js';
-import {DailyDataError, readDailyData} from '../adapters/replay/daily-csv.js';
+import {UsageError, oneLine} from '../core/errors.js';
+import {readDailyData} from '../adapters/replay/daily-csv.js';
+import {readUniverseFile} from '../adapters/replay/universe-file.js';
 import {createSimDailyVenue} from '../backtest/rebalance/sim-venue.js';
 import type {Journal} from '../journal/records.js';
 import {nullJournal} from '../journal/records.js';
-import {FileJournal} from '../journal/writer.js';
+import {openJournal} from '../journal/open.js';
 import {decideRebalance} from '../strategies/rebalance/decide.js';
 import type {RebalanceDecision} from '../strategies/rebalance/decide.js';
 import type {Holding, PlannedOrder} from '../strategies/rebalance/plan.js';
 import {emptySnapshot} from '../strategies/rebalance/snapshot.js';
 import type {OrderRow, OrderRowStatus, RebalancePhase, RebalanceSnapshot} from '../strategies/rebalance/snapshot.js';
 import type {MarketClockState, RebalanceVenue} from '../strategies/rebalance/venue.js';
-import type {CommandIo} from './rebalance-backtest.js';
-import {
-	BUNDLED_DAILY_DATA,
-	BUNDLED_UNIVERSE,
-	UsageError,
-	oneLine,
-	packageVersion,
-	parseBenchOption,
-	parseCountOption,
-	parseDollarsOption,
-	readUniverseFile,
-} from './rebalance-backtest.js';
-
-export type {CommandIo, TextSink} from './rebalance-backtest.js';
+import {positiveDollars, wholeNumber} from '../config.js';
+import {bundledDailyData, bundledUniverse, packageVersion} from '../paths.js';
+import {benchOption} from './rebalance-backtest.js';
+import type {TextIo} from './shared.js';
 
 export interface RebalanceCommandOptions {
 	mode?: Mode;
@@ -248,7 +240,7 @@ class RebalanceSession {
 	constructor(
 		private readonly venue: RebalanceVenue,
 		private readonly config: RunConfig,
-		private readonly io: CommandIo,
+		private readonly io: TextIo,
 		private readonly journal: Journal,
 		private readonly deps: RebalanceCommandDeps,
 		private state: RebalanceStateFile,
@@ -621,7 +613,7 @@ class RebalanceSession {
 	}
 }
 
-async function startInkView(io: CommandIo): Promise<ViewHandle | null> {
+async function startInkView(io: TextIo): Promise<ViewHandle | null> {
 	const stdout = io.stdout as unknown as NodeJS.WriteStream;
 	if (stdout.isTTY !== true) return null;
 	const [{render}, React, {RebalanceView}] = await Promise.all([import('ink'), import('react'), import('../ui/components/rebalance-view.js')]);
@@ -640,8 +632,8 @@ async function startInkView(io: CommandIo): Promise<ViewHandle | null> {
 	};
 }
 
-/** Run `scalp-tui rebalance`; resolves to the exit status (0 ok, 1 failure, 2 bad input). */
-export async function runRebalanceCommand(options: RebalanceCommandOptions, io: CommandIo, deps: RebalanceCommandDeps = {}): Promise<number> {
+/** Run `scalp-tui rebalance`; resolves to 0 ok or 1 a failure while running; bad input throws a UserError. */
+export async function runRebalanceCommand(options: RebalanceCommandOptions, io: TextIo, deps: RebalanceCommandDeps = {}): Promise<number> {
 	let journal: Journal = nullJournal;
 	let venue: RebalanceVenue | null = null;
 	let view: ViewHandle | null = null;
@@ -650,9 +642,9 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		const mode = options.mode ?? 'sim';
 		if (mode !== 'sim' && mode !== 'paper' && mode !== 'live') throw new UsageError(`--mode must be sim, paper or live, got "${String(mode)}"`);
 		const dryRun = options.dryRun === true;
-		const positionSize = parseDollarsOption('position-size', options.positionSize ?? REBALANCE_DEFAULTS.positionSize);
-		const maxPositions = parseCountOption('max-positions', options.maxPositions ?? REBALANCE_DEFAULTS.maxPositions);
-		const bench = parseBenchOption(options.bench, REBALANCE_DEFAULTS.bench);
+		const positionSize = positiveDollars('position-size', options.positionSize ?? REBALANCE_DEFAULTS.positionSize);
+		const maxPositions = wholeNumber('max-positions', options.maxPositions ?? REBALANCE_DEFAULTS.maxPositions, 1);
+		const bench = benchOption(options.bench, REBALANCE_DEFAULTS.bench);
 		const fillTimeoutSeconds = options.fillTimeout === undefined ? REBALANCE_DEFAULTS.fillTimeoutSeconds : Number(options.fillTimeout);
 		if (!Number.isFinite(fillTimeoutSeconds) || fillTimeoutSeconds < 0) throw new UsageError(`--fill-timeout must be a number of seconds >= 0, got "${String(options.fillTimeout)}"`);
 		const pollSeconds = options.pollSeconds ?? REBALANCE_DEFAULTS.pollSeconds;
@@ -664,28 +656,22 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		if (deps.venue) {
 			venue = deps.venue;
 		} else if (mode === 'sim') {
-			const data = readDailyData(options.data === undefined ? BUNDLED_DAILY_DATA : options.data);
+			const data = readDailyData(options.data === undefined ? bundledDailyData() : options.data);
 			const date = options.date ?? data.dates.at(-1)!;
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD, got "${date}"`);
 			if (!data.dates.includes(date)) throw new UsageError(`--date ${date} is not a trading day of the data (${data.dates[0]} .. ${data.dates.at(-1)})`);
-			const cash = parseDollarsOption('cash', options.cash ?? REBALANCE_DEFAULTS.simCash);
+			const cash = positiveDollars('cash', options.cash ?? REBALANCE_DEFAULTS.simCash);
 			venue = createSimDailyVenue({data, date, cash});
 			universe ??= data.symbols.filter(s => s !== bench);
 			if (options.lookbackDays === undefined) lookbackDays = Number.POSITIVE_INFINITY;
 		} else {
 			throw new UsageError(`--mode ${mode} needs the Alpaca rebalance venue, which this build does not provide`);
 		}
-		universe ??= readUniverseFile(BUNDLED_UNIVERSE);
+		universe ??= readUniverseFile(bundledUniverse());
 		if (bench) universe = universe.filter(s => s !== bench);
 		if (!(lookbackDays > 10)) throw new UsageError(`lookback must be more than 10 days, got ${String(lookbackDays)}`);
 		const state = readRebalanceState(statePath);
-		if (options.journal) {
-			try {
-				journal = new FileJournal(options.journal, {mode: 'sync'});
-			} catch (error) {
-				throw new UsageError(`cannot open journal ${options.journal}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-			}
-		}
+		if (options.journal) journal = openJournal(options.journal, 'sync');
 		stage = 'run';
 		const session = new RebalanceSession(
 			venue,
@@ -714,10 +700,8 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		const status = await session.run();
 		return status;
 	} catch (error) {
-		if (stage === 'input' && (error instanceof UsageError || error instanceof DailyDataError)) {
-			io.stderr.write(`scalp-tui rebalance: ${oneLine(error)}\n`);
-			return 2;
-		}
+		// Bad input goes to the CLI (one line, exit 2); a failure while trading is reported here.
+		if (stage === 'input') throw error;
 		io.stderr.write(`scalp-tui rebalance: ${oneLine(error)}\n`);
 		return 1;
 	} finally {

@@ -15,7 +15,7 @@
  */
 import type {SimExchange} from '../adapters/sim/exchange.js';
 import {toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
-import {DataError} from '../adapters/replay/data-error.js';
+import {DataError} from '../core/errors.js';
 import type {Micros} from '../core/money.js';
 import {DAY_MS, HOUR_MS, MINUTE_MS, nyDate, nyMidnight, sessionTimes} from '../core/time.js';
 import type {Bar} from '../core/types.js';

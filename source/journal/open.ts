@@ -1,4 +1,4 @@
-import {UsageError} from '../config.js';
+import {UsageError} from '../core/errors.js';
 import {FileJournal} from './writer.js';
 
 /** Open (append to) a journal, or fail with one line naming it (exit 2 before any trading). */

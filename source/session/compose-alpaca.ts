@@ -3,7 +3,7 @@
  * Keys are checked with an account request before anything is written; live needs a typed
  * confirmation (or --yes-live without a terminal).
  */
-import type {Io} from '../commands/backtest.js';
+import type {Io} from '../commands/shared.js';
 import type {ConsoleConfig} from '../commands/console.js';
 import {UsageError} from '../config.js';
 import {Engine} from '../engine/engine.js';

@@ -8,10 +8,9 @@
  * Symbols of the file that this run does not trade are kept as they are.
  */
 import {closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
-import {UsageError} from '../config.js';
+import {UsageError} from '../core/errors.js';
+import {isSymbol} from '../core/symbol.js';
 import type {Engine} from '../engine/engine.js';
-
-const SYMBOL = /^[A-Z][A-Z0-9]{0,9}([.\-/][A-Z0-9]{1,4})?$/;
 
 export interface OperatorState {
 	readonly version: 1;
@@ -40,7 +39,7 @@ export function readOperatorState(path: string): OperatorState | null {
 		throw new UsageError(`operator state ${path} is not valid JSON (fix or delete it; it holds the paused symbols)`);
 	}
 	const paused = (parsed as {paused?: unknown})?.paused;
-	if (typeof parsed !== 'object' || parsed === null || (parsed as {version?: unknown}).version !== 1 || !Array.isArray(paused) || !paused.every(s => typeof s === 'string' && SYMBOL.test(s))) {
+	if (typeof parsed !== 'object' || parsed === null || (parsed as {version?: unknown}).version !== 1 || !Array.isArray(paused) || !paused.every(s => typeof s === 'string' && isSymbol(s))) {
 		throw new UsageError(`operator state ${path} is not a version 1 state file with a "paused" list of symbols (fix or delete it)`);
 	}
 	return {version: 1, paused: [...new Set(paused as string[])].sort()};

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {DataError} from '../../source/adapters/replay/data-error.js';
+import {DataError} from '../../source/core/errors.js';
 import {parseLeanTicks} from '../../source/adapters/replay/lean-ticks.js';
 import {parseLobster, readLobsterPair} from '../../source/adapters/replay/lobster.js';
 import {mergeTapes, QUOTE_EVENT, TRADE_EVENT, type TickTape} from '../../source/adapters/replay/tick-tape.js';

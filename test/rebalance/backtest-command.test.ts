@@ -4,7 +4,10 @@ import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {readDailyData} from '../../source/adapters/replay/daily-csv.js';
-import {runRebalanceBacktestCommand, BUNDLED_UNIVERSE, readUniverseFile} from '../../source/commands/rebalance-backtest.js';
+import {runRebalanceBacktestCommand} from '../../source/commands/rebalance-backtest.js';
+import {readUniverseFile} from '../../source/adapters/replay/universe-file.js';
+import {UserError} from '../../source/core/errors.js';
+import {bundledUniverse} from '../../source/paths.js';
 import {formatTextReport} from '../../source/backtest/rebalance/report-text.js';
 import {runRebalanceBacktest} from '../../source/backtest/rebalance/runner.js';
 import {lineChart, stretch, downsample, fillGaps} from '../../source/backtest/rebalance/chart.js';
@@ -54,28 +57,29 @@ test('--json prints the report as JSON, and a benchmark present in the data is u
 	assert.equal(report.summary.bench_return, Number((139 / 134 - 1).toFixed(9)));
 });
 
-test('bad input: one line on stderr, exit 2, no journal written', async () => {
+test('bad input: a one-line UserError (exit 2), nothing printed, no journal written', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'rb-bad-'));
 	const journal = join(dir, 'j.jsonl');
 	const cases: Array<[Parameters<typeof runRebalanceBacktestCommand>[0], RegExp]> = [
 		[{data: join(dir, 'missing')}, /data path does not exist/],
 		[{days: 0}, /--days must be a whole number >= 1/],
-		[{cash: '-5'}, /--cash must be a positive dollar amount/],
-		[{positionSize: 'lots'}, /--position-size must be a positive dollar amount/],
+		[{cash: '-5'}, /--cash must be greater than 0/],
+		[{positionSize: 'lots'}, /--position-size needs a number/],
 		[{maxPositions: 2.5}, /--max-positions must be a whole number/],
-		[{universe: join(dir, 'nope.csv')}, /cannot read universe file/],
+		[{universe: join(dir, 'nope.csv')}, /nope\.csv: cannot read \(ENOENT\)/],
 	];
 	writeFileSync(join(dir, 'bad.csv'), 'date,open,high,low,close,volume\n2018-01-02,1,1,1,x,1\n');
 	cases.push([{data: join(dir, 'bad.csv')}, /bad\.csv:2: malformed close "x"/]);
 	for (const [options, message] of cases) {
 		const out = io();
-		const code = await runRebalanceBacktestCommand({...options, journal}, out);
-		assert.equal(code, 2, JSON.stringify(options));
-		assert.equal(out.stdout.text(), '');
-		const lines = out.stderr.lines();
-		assert.equal(lines.length, 1);
-		assert.match(lines[0]!, message);
-		assert.ok(!/\n\s+at /.test(out.stderr.text()));
+		await assert.rejects(runRebalanceBacktestCommand({...options, journal}, out), error => {
+			assert.ok(error instanceof UserError, JSON.stringify(options));
+			assert.equal(error.exitCode, 2);
+			assert.match(error.message, message);
+			assert.ok(!error.message.includes('\n'));
+			return true;
+		});
+		assert.equal(out.stdout.text() + out.stderr.text(), '');
 	}
 	assert.ok(!existsSync(journal));
 });
@@ -94,7 +98,7 @@ test('--journal writes session start, orders and fills, session end', async () =
 });
 
 test('the bundled universe is the 505 tickers of all_stocks_5yr', () => {
-	const symbols = readUniverseFile(BUNDLED_UNIVERSE);
+	const symbols = readUniverseFile(bundledUniverse());
 	assert.equal(symbols.length, 505);
 	assert.ok(symbols.includes('AAPL') && symbols.includes('BRK.B') && symbols.includes('ZTS'));
 	const sample = readDailyData(SAMPLE);

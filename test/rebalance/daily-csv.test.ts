@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {DailyDataError, parseDailyCsv, parseDecimalMicros, readDailyData, symbolFromFileName} from '../../source/adapters/replay/daily-csv.js';
+import {DataError} from '../../source/core/errors.js';
+import {parseDailyCsv, parseDecimalMicros, readDailyData, symbolFromFileName} from '../../source/adapters/replay/daily-csv.js';
 import {barIndexOnDay, barsBeforeDay} from '../../source/strategies/rebalance/daily-data.js';
 import {SAMPLE} from './helpers.js';
 
@@ -59,7 +60,7 @@ test('a malformed number is an error naming the file and line, in one line', () 
 	assert.throws(
 		() => parseDailyCsv(bad, 'prices.csv'),
 		(error: unknown) => {
-			assert.ok(error instanceof DailyDataError);
+			assert.ok(error instanceof DataError);
 			assert.equal(error.message, 'prices.csv:3: malformed close "1.2.3"');
 			return true;
 		},

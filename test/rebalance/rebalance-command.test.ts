@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {readDailyData} from '../../source/adapters/replay/daily-csv.js';
 import {createSimDailyVenue} from '../../source/backtest/rebalance/sim-venue.js';
 import {runRebalanceCommand, readRebalanceState, writeRebalanceState, isDoneFor} from '../../source/commands/rebalance.js';
+import {UserError} from '../../source/core/errors.js';
 import {parseMicros} from '../../source/core/money.js';
 import {nyTime} from '../../source/core/time.js';
 import type {OrderEvent} from '../../source/core/types.js';
@@ -189,7 +190,7 @@ test('before the open it waits on the market clock, then trades once the market 
 	assert.ok(submitted.every(r => Date.parse(String(r.ts)) >= nyTime(LAST, 9, 30)));
 });
 
-test('bad input: one line on stderr and exit 2', async () => {
+test('bad input: a one-line UserError (exit 2), nothing printed or written', async () => {
 	const dir = tmp();
 	const corrupt = join(dir, 'bad.json');
 	writeFileSync(corrupt, '{not json');
@@ -203,10 +204,13 @@ test('bad input: one line on stderr and exit 2', async () => {
 	];
 	for (const [options, message] of cases) {
 		const out = io();
-		const code = await runRebalanceCommand({state: join(dir, 'ok.json'), ...options}, out);
-		assert.equal(code, 2, JSON.stringify(options));
-		assert.equal(out.stderr.lines().length, 1);
-		assert.match(out.stderr.text(), message);
+		await assert.rejects(runRebalanceCommand({state: join(dir, 'ok.json'), ...options}, out), error => {
+			assert.ok(error instanceof UserError, JSON.stringify(options));
+			assert.equal(error.exitCode, 2);
+			assert.match(error.message, message);
+			return true;
+		});
+		assert.equal(out.stdout.text() + out.stderr.text(), '');
 	}
 	assert.ok(!existsSync(join(dir, 'ok.json')));
 });

@@ -8,6 +8,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {resolve as resolvePath} from 'node:path';
 import {inspect, parseEnv} from 'node:util';
+import {UserError} from '../../core/errors.js';
 
 export type AlpacaMode = 'paper' | 'live';
 export type Feed = 'iex' | 'sip';
@@ -18,7 +19,7 @@ export const DATA_URL = 'https://data.alpaca.markets';
 export const DATA_STREAM_HOST = 'wss://stream.data.alpaca.markets';
 
 /** A bad setting, described in one line that is safe to print (never the secret). */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
 	override name = 'ConfigError';
 }
 

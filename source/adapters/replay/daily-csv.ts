@@ -3,54 +3,29 @@
  * (many symbols in one file) and per-symbol files `date,open,high,low,close,volume`, whose symbol
  * is the file name up to the first `_` or `.`. `--data` names files or folders (their top-level
  * CSVs). Rows with an empty field are skipped and counted; a malformed number or date throws a
- * DailyDataError whose one-line message names the file and line. A repeated (symbol, date) keeps
+ * DataError whose one-line message names the file and line. A repeated (symbol, date) keeps
  * the first row. Prices become exact micro-dollars without going through floating point.
  *
  * Built for the full 5-year, 500-symbol file: one pass over the text with indexOf, no regular
  * expressions or splits per row, typed arrays at the end.
  */
-import {readFileSync, readdirSync, statSync} from 'node:fs';
-import {basename, join} from 'node:path';
+import {DataError} from '../../core/errors.js';
+import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
 import type {DailyDataSet, DailySeries} from '../../strategies/rebalance/daily-data.js';
-
-/** A data file or folder that cannot be used; the message is one line meant for the user. */
-export class DailyDataError extends Error {
-	override readonly name = 'DailyDataError';
-}
 
 const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 
-/** Symbol of a per-symbol file: its name up to the first `_` or `.`, upper-cased. */
-export function symbolFromFileName(path: string): string {
-	const name = basename(path);
-	const cut = name.search(/[_.]/);
-	return (cut === -1 ? name : name.slice(0, cut)).toUpperCase();
-}
+export {symbolFromFileName};
 
 /** The CSV files a `--data` argument stands for (folders: top-level `*.csv`, sorted). */
 export function listDailyFiles(paths: string | readonly string[]): string[] {
-	const list = typeof paths === 'string' ? [paths] : paths;
 	const files: string[] = [];
-	for (const path of list) {
-		let isDir: boolean;
-		try {
-			isDir = statSync(path).isDirectory();
-		} catch {
-			throw new DailyDataError(`data path does not exist: ${path}`);
-		}
-		if (!isDir) {
-			files.push(path);
-			continue;
-		}
-		const found = readdirSync(path)
-			.filter(name => /\.csv$/i.test(name))
-			.sort()
-			.map(name => join(path, name))
-			.filter(file => statSync(file).isFile());
-		if (found.length === 0) throw new DailyDataError(`no CSV files in data folder: ${path}`);
+	for (const path of typeof paths === 'string' ? [paths] : paths) {
+		const found = expandDataPaths([path], name => /\.csv$/i.test(name));
+		if (found.length === 0) throw new DataError(`no CSV files in data folder: ${path}`);
 		files.push(...found);
 	}
-	if (files.length === 0) throw new DailyDataError('no data files given');
+	if (files.length === 0) throw new DataError('no data files given');
 	return files;
 }
 
@@ -77,13 +52,7 @@ export class DailyDataBuilder {
 	}
 
 	addFile(path: string): void {
-		let text: string;
-		try {
-			text = readFileSync(path, 'utf8');
-		} catch (error) {
-			throw new DailyDataError(`cannot read data file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-		}
-		this.addText(text, path);
+		this.addText(readDataFile(path), path);
 	}
 
 	/** @internal */
@@ -162,12 +131,12 @@ export class DailyDataBuilder {
 	}
 }
 
-/** Read daily data from files and/or folders. Throws DailyDataError with a one-line message. */
+/** Read daily data from files and/or folders. Throws DataError with a one-line message. */
 export function readDailyData(paths: string | readonly string[]): DailyDataSet {
 	const builder = new DailyDataBuilder();
 	for (const file of listDailyFiles(paths)) builder.addFile(file);
 	const data = builder.build();
-	if (data.dates.length === 0) throw new DailyDataError(`no usable daily bars in ${typeof paths === 'string' ? paths : paths.join(', ')}`);
+	if (data.dates.length === 0) throw new DataError(`no usable daily bars in ${typeof paths === 'string' ? paths : paths.join(', ')}`);
 	return data;
 }
 
@@ -186,7 +155,7 @@ function keyToDate(key: number): string {
 }
 
 function fail(file: string, line: number, message: string): never {
-	throw new DailyDataError(`${file}:${line}: ${message}`);
+	throw new DataError(`${file}:${line}: ${message}`);
 }
 
 function shown(text: string): string {

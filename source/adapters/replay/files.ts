@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 
 /** Expand `--data` paths (files or folders, top level only) into sorted file paths. */
 export function expandDataPaths(paths: readonly string[], accept: (name: string) => boolean): string[] {

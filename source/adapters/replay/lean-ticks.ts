@@ -11,7 +11,7 @@
  */
 import {basename} from 'node:path';
 import {nyMidnight, REGULAR_CLOSE_MS, REGULAR_OPEN_MS} from '../../core/time.js';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
 

@@ -9,7 +9,7 @@
  */
 import {basename} from 'node:path';
 import {nyMidnight} from '../../core/time.js';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
 

@@ -7,7 +7,7 @@
 import {parseMicros} from '../../core/money.js';
 import {isRegularSessionStart, nyDate} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
 
 export const MINUTE_HEADER = 'timestamp,open,high,low,close,volume';

@@ -6,7 +6,7 @@
  * are large, headerless and purely numeric, so they are scanned in place, not split.
  */
 import type {Micros} from '../../core/money.js';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 
 export const QUOTE_EVENT = 0;
 export const TRADE_EVENT = 1;

@@ -4,7 +4,7 @@
  * symbol's stream into one time-ordered tape.
  */
 import {basename, dirname} from 'node:path';
-import {DataError} from './data-error.js';
+import {DataError} from '../../core/errors.js';
 import {expandDataPaths} from './files.js';
 import {parseLeanTickName, readLeanTickPair} from './lean-ticks.js';
 import {parseLobsterName, readLobsterPair} from './lobster.js';

@@ -4,14 +4,13 @@
  * column is the symbol, and a first line whose first column is `symbol` or `ticker` is a header.
  * Parsing only; reading the file is the caller's business.
  */
+import {isSymbol} from '../../core/symbol.js';
 
 export interface Universe {
 	readonly symbols: readonly string[];
 	/** `# key: value` comment lines (e.g. as-of, source). */
 	readonly meta: Readonly<Record<string, string>>;
 }
-
-const SYMBOL = /^[A-Z][A-Z0-9.\-/]{0,14}$/;
 
 /** Parse a universe list; throws an Error naming `source` and the line of a bad entry. */
 export function parseUniverse(text: string, source: string): Universe {
@@ -35,7 +34,7 @@ export function parseUniverse(text: string, source: string): Universe {
 		}
 		sawData = true;
 		const symbol = first.toUpperCase();
-		if (!SYMBOL.test(symbol)) throw new Error(`${source}:${i + 1}: not a symbol: "${first}"`);
+		if (!isSymbol(symbol)) throw new Error(`${source}:${i + 1}: not a symbol: "${first}"`);
 		if (seen.has(symbol)) continue;
 		seen.add(symbol);
 		symbols.push(symbol);

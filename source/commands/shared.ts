@@ -1,0 +1,34 @@
+/** What every command shares: where it writes, the default journal, the check for foreign flags. */
+import type {CliFlags} from '../cli.js';
+import {UsageError} from '../core/errors.js';
+
+/** Something a command writes text to (process.stdout, a test buffer). */
+export interface TextSink {
+	write(text: string): unknown;
+	readonly isTTY?: boolean;
+	readonly columns?: number;
+}
+
+/** Output of a command that only writes text (reports, progress lines). */
+export interface TextIo {
+	readonly stdout: TextSink;
+	readonly stderr: TextSink;
+}
+
+/** The process streams, for commands that draw a console or follow stream events. */
+export interface Io extends TextIo {
+	readonly stdout: NodeJS.WritableStream & TextSink;
+	readonly stderr: NodeJS.WritableStream & TextSink;
+}
+
+export const DEFAULT_JOURNAL = 'scalp-tui-journal.jsonl';
+
+/** Flags that belong to other commands are an error here, not silently ignored. */
+export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {
+	for (const name of names) {
+		if (flags[name] !== undefined) {
+			const flag = name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+			throw new UsageError(`--${flag} does not apply to ${where}`);
+		}
+	}
+}
