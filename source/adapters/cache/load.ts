@@ -1,0 +1,182 @@
+/**
+ * `loadBars`: minute bars of many symbols over New York dates from the cache, as the backtest
+ * runner (and the SIM console, emulate, sweeps) consume them: sessions of bars in arrival order
+ * (start, then symbol). Every file is verified (store.ts). Dates the cache does not cover are
+ * an error naming the exact `data fetch` command that gets them; holes are counted, not filled.
+ *
+ * Sessions are built without sorting: symbols are walked in name order and each day's bars are
+ * placed by a counting pass over their minute of the day, O(bars).
+ */
+import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
+import {MINUTE_MS, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
+import type {Bar} from '../../core/types.js';
+import type {DataSummary} from '../../backtest/data-summary.js';
+import type {BarSession} from '../replay/minute-csv.js';
+import {DataError} from '../replay/data-error.js';
+import {defaultCacheDir} from './cache-dir.js';
+import {columnsToBars, type BarColumns} from './columns.js';
+import {DEFAULT_KIND, periodBounds, type CacheAdjustment, type CacheFeed, type CacheTimeframe, type SeriesKey} from './key.js';
+import {covers, formatRanges, subtract} from './ranges.js';
+import {readManifest, readPeriod} from './store.js';
+
+export interface LoadBarsRequest {
+	readonly symbols: readonly string[];
+	/** New York dates, inclusive (YYYY-MM-DD). */
+	readonly from: string;
+	readonly to: string;
+	readonly timeframe?: CacheTimeframe;
+	readonly feed?: CacheFeed;
+	readonly adjustment?: CacheAdjustment;
+	/** Default: defaultCacheDir(). */
+	readonly cacheDir?: string;
+	/** True when cacheDir came from a flag: the fetch hint then repeats it. */
+	readonly cacheDirExplicit?: boolean;
+}
+
+export interface LoadedBars {
+	/** Sessions in date order, bars by (start, symbol): what runScalpBacktest takes. */
+	readonly sessions: BarSession[];
+	/** Per symbol, ascending. */
+	readonly bars: Map<string, Bar[]>;
+	readonly summary: DataSummary;
+}
+
+/** The command that fetches what a request lacks. */
+export function fetchCommand(symbols: readonly string[], request: LoadBarsRequest): string {
+	const parts = ['scalp-tui data fetch', ...symbols, '--from', request.from, '--to', request.to];
+	const kind = {...DEFAULT_KIND, ...definedKind(request)};
+	if (kind.timeframe !== DEFAULT_KIND.timeframe) parts.push('--timeframe', kind.timeframe);
+	if (kind.feed !== DEFAULT_KIND.feed) parts.push('--feed', kind.feed);
+	if (kind.adjustment !== DEFAULT_KIND.adjustment) parts.push('--adjustment', kind.adjustment);
+	if (request.cacheDirExplicit && request.cacheDir) parts.push('--cache-dir', request.cacheDir);
+	return parts.join(' ');
+}
+
+function definedKind(r: LoadBarsRequest): Partial<typeof DEFAULT_KIND> {
+	return {...(r.timeframe ? {timeframe: r.timeframe} : {}), ...(r.feed ? {feed: r.feed} : {}), ...(r.adjustment ? {adjustment: r.adjustment} : {})};
+}
+
+/** Binary search: first index with t >= minute. */
+function lowerBound(t: Int32Array, minute: number): number {
+	let lo = 0;
+	let hi = t.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (t[mid]! < minute) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+export function loadBars(request: LoadBarsRequest): LoadedBars {
+	const kind = {...DEFAULT_KIND, ...definedKind(request)};
+	const cacheDir = request.cacheDir ?? defaultCacheDir();
+	const {from, to} = request;
+	if (from > to) throw new DataError(`--from ${from} is after --to ${to}`);
+	const symbols = [...new Set(request.symbols)].sort();
+	if (symbols.length === 0) throw new DataError('no symbols to load from the cache');
+
+	// Every symbol must be covered before anything is read: one message lists them all.
+	const manifests = symbols.map(symbol => ({key: {symbol, ...kind} as SeriesKey, manifest: readManifest(cacheDir, {symbol, ...kind})}));
+	const lacking = manifests.filter(m => !m.manifest || !covers(m.manifest.covered, [from, to]));
+	if (lacking.length > 0) {
+		const detail = lacking.length === 1 && lacking[0]!.manifest && lacking[0]!.manifest.covered.length > 0 ? ` (missing ${formatRanges(subtract([from, to], lacking[0]!.manifest.covered))})` : '';
+		const names = lacking.map(m => m.key.symbol);
+		throw new DataError(`no cached ${kind.timeframe} ${kind.feed} ${kind.adjustment} bars for ${names.join(', ')} on ${from === to ? from : `${from}..${to}`}${detail}: run \`${fetchCommand(names, {...request, cacheDir})}\``);
+	}
+
+	// Day boundaries of the range (DST days are 23 or 25 hours long).
+	const days: string[] = [];
+	for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+	const bounds = new Float64Array(days.length + 1);
+	for (let i = 0; i <= days.length; i++) bounds[i] = nyMidnight(i < days.length ? days[i]! : addDays(to, 1));
+	const trading = days.map(isTradingDay);
+	const expected = days.map(d => (closeTimeOfDayMs(d) - REGULAR_OPEN_MS) / MINUTE_MS);
+	const perDay: Bar[][][] = days.map(() => []);
+	const bySymbol = new Map<string, Bar[]>();
+	const holes = {missingMinutes: 0, daysWithHoles: 0, missingDays: 0, missingDayList: [] as string[]};
+	let total = 0;
+	const fromMinute = bounds[0]! / MINUTE_MS;
+	const toMinute = bounds[days.length]! / MINUTE_MS;
+
+	for (const {key, manifest} of manifests) {
+		const periods = Object.keys(manifest!.files)
+			.filter(p => {
+				const b = periodBounds(p);
+				return b.to >= from && b.from <= to;
+			})
+			.sort();
+		const bars: Bar[] = [];
+		for (const period of periods) {
+			const cols: BarColumns = readPeriod(cacheDir, key, manifest!.files[period]!);
+			const lo = lowerBound(cols.t, fromMinute);
+			const hi = lowerBound(cols.t, toMinute);
+			const slice = columnsToBars(key.symbol, cols, lo, hi);
+			for (let i = 0; i < slice.length; i++) bars.push(slice[i]!);
+		}
+		bySymbol.set(key.symbol, bars);
+		total += bars.length;
+		// Split into days and count holes on the way.
+		let i = 0;
+		for (let d = 0; d < days.length; d++) {
+			const begin = i;
+			const end = bounds[d + 1]!;
+			while (i < bars.length && bars[i]!.start < end) i++;
+			const count = i - begin;
+			if (count > 0) perDay[d]!.push(begin === 0 && i === bars.length ? bars : bars.slice(begin, i));
+			if (!trading[d]) continue;
+			if (count === 0) {
+				holes.missingDays += 1;
+				if (holes.missingDayList.length < 5) holes.missingDayList.push(`${key.symbol} ${days[d]}`);
+			} else if (kind.timeframe === '1Min' && count < expected[d]!) {
+				holes.missingMinutes += expected[d]! - count;
+				holes.daysWithHoles += 1;
+			}
+		}
+	}
+
+	const sessions: BarSession[] = [];
+	const slots = new Int32Array(1501);
+	for (let d = 0; d < days.length; d++) {
+		const lists = perDay[d]!;
+		if (lists.length === 0) continue;
+		sessions.push({date: days[d]!, bars: lists.length === 1 ? lists[0]! : mergeByMinute(lists, bounds[d]!, slots)});
+	}
+	const summary: DataSummary = {
+		source: 'cache',
+		location: cacheDir,
+		timeframe: kind.timeframe,
+		feed: kind.feed,
+		adjustment: kind.adjustment,
+		from,
+		to,
+		bars: total,
+		sessions: sessions.length,
+		holes,
+	};
+	return {sessions, bars: bySymbol, summary};
+}
+
+/**
+ * One day's bars of several symbols (lists in symbol order, each ascending) in arrival order:
+ * a counting sort on the minute of the day keeps symbol order inside a minute.
+ */
+function mergeByMinute(lists: readonly Bar[][], midnight: number, slots: Int32Array): Bar[] {
+	slots.fill(0);
+	let n = 0;
+	for (const list of lists) {
+		for (let i = 0; i < list.length; i++) slots[(list[i]!.start - midnight) / MINUTE_MS + 1]! += 1;
+		n += list.length;
+	}
+	for (let s = 1; s < slots.length; s++) slots[s]! += slots[s - 1]!;
+	const out: Bar[] = new Array(n);
+	for (const list of lists) {
+		for (let i = 0; i < list.length; i++) {
+			const bar = list[i]!;
+			const slot = (bar.start - midnight) / MINUTE_MS;
+			out[slots[slot]!++] = bar;
+		}
+	}
+	return out;
+}
+

@@ -1,0 +1,54 @@
+/**
+ * What a backtest ran on, for its report: where the bars came from (the cache or CSV files),
+ * the feed and adjustment, the date range, how many bars, and the holes found (never filled).
+ */
+export interface DataHoles {
+	readonly missingMinutes: number;
+	readonly daysWithHoles: number;
+	/** Trading days in the range without a bar (null when not judged, e.g. CSV files). */
+	readonly missingDays: number | null;
+	readonly missingDayList: readonly string[];
+}
+
+export interface DataSummary {
+	readonly source: 'cache' | 'csv';
+	/** Cache folder or the CSV paths. */
+	readonly location: string;
+	readonly timeframe: string;
+	readonly feed: string | null;
+	readonly adjustment: string | null;
+	readonly from: string | null;
+	readonly to: string | null;
+	readonly bars: number;
+	readonly sessions: number;
+	readonly holes: DataHoles;
+}
+
+function holesText(h: DataHoles): string {
+	const minutes = h.missingMinutes === 0 ? 'no missing minutes' : `${h.missingMinutes.toLocaleString('en-US')} missing minutes in ${h.daysWithHoles} symbol-session${h.daysWithHoles === 1 ? '' : 's'}`;
+	if (h.missingDays === null) return minutes;
+	const days = h.missingDays === 0 ? 'no missing days' : `${h.missingDays} symbol-day${h.missingDays === 1 ? '' : 's'} without bars (${h.missingDayList.join(', ')}${h.missingDays > h.missingDayList.length ? ', ...' : ''})`;
+	return `${minutes}, ${days}`;
+}
+
+/** One report line: "data cache ~/.cache/scalp-tui: 1Min iex raw, 2024-03-04..2024-03-08, 7,800 bars in 5 sessions; holes: ..." */
+export function formatDataSummary(d: DataSummary): string {
+	const kind = [d.timeframe, d.feed ?? 'feed n/a', d.adjustment ?? 'adjustment n/a'].join(' ');
+	const range = d.from === null ? 'no dates' : d.from === d.to ? d.from : `${d.from}..${d.to}`;
+	return `data ${d.source} ${d.location}: ${kind}, ${range}, ${d.bars.toLocaleString('en-US')} bars in ${d.sessions} session${d.sessions === 1 ? '' : 's'}; holes: ${holesText(d.holes)}`;
+}
+
+export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
+	return {
+		source: d.source,
+		location: d.location,
+		timeframe: d.timeframe,
+		feed: d.feed,
+		adjustment: d.adjustment,
+		from: d.from,
+		to: d.to,
+		bars: d.bars,
+		sessions: d.sessions,
+		holes: {missing_minutes: d.holes.missingMinutes, sessions_with_holes: d.holes.daysWithHoles, missing_days: d.holes.missingDays, first_missing_days: d.holes.missingDayList},
+	};
+}
