@@ -85,7 +85,7 @@ test('a damaged cache file is refused with one line, never read', () => {
 	const file = readdirSync(dir).find(n => n.endsWith('.arrow'))!;
 	const bytes = readFileSync(join(dir, file));
 	// Flip one byte inside the data (a close price): same size, so only the checksum can tell.
-	bytes[bytes.length - 200] ^= 0x01;
+	bytes[bytes.length - 200] = bytes[bytes.length - 200]! ^ 0x01;
 	writeFileSync(join(dir, file), bytes);
 	assert.throws(() => loadBars({symbols: ['AAPL'], from: '2024-03-04', to: '2024-03-04', cacheDir: cache}), (e: Error) => e.name === 'DataError' && /damaged \(checksum mismatch\)/.test(e.message) && !e.message.includes('\n'));
 	writeFileSync(join(dir, 'manifest.json'), '{"format":');

@@ -12,7 +12,7 @@ import {MINUTE_MS, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import type {DataSummary} from '../../backtest/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
-import {DataError} from '../replay/data-error.js';
+import {DataError} from '../../core/errors.js';
 import {defaultCacheDir} from './cache-dir.js';
 import {columnsToBars, type BarColumns} from './columns.js';
 import {DEFAULT_KIND, periodBounds, type CacheAdjustment, type CacheFeed, type CacheTimeframe, type SeriesKey} from './key.js';

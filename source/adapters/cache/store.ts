@@ -12,7 +12,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, st
 import {join} from 'node:path';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import {DataError} from '../replay/data-error.js';
+import {DataError} from '../../core/errors.js';
 import {crc32} from './checksum.js';
 import {barsToColumns, decodeColumns, encodeColumns, type BarColumns} from './columns.js';
 import {ADJUSTMENTS, barsRoot, decodeSymbol, describeKey, FEEDS, periodBounds, seriesDir, TIMEFRAMES, type SeriesKey} from './key.js';
