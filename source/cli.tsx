@@ -22,7 +22,13 @@ const help = `
     --lot USD               dollars per scalp entry (default 2000)
     --hft SYMBOL            also run the order-book-imbalance tick-taker on SYMBOL
     --hft-qty N             most shares the tick-taker may hold, >= 100 (default 500)
+    --hft-ratio X           size imbalance that triggers the tick-taker (default 1.8)
+    --hft-size N            shares per tick-taker order (default 100)
     --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
+    --sma N                 scalper SMA window in bars (default 20)
+    --take-profit USD       take-profit above the average cost (default 0.01)
+    --stale-buy DURATION    cancel a scalp buy still open after this (default 120s)
+    --eod HH:MM             New York time of the end-of-day exit (default 15:55)
     --signal MODULE         JS/TS module exporting a custom scalp buy signal
     --journal PATH          JSONL journal of every event (default scalp-tui-journal.jsonl)
     --log-file PATH         console log lines (default scalp-tui.log)
@@ -88,6 +94,12 @@ const flagSpec = {
 	maxOrdersPerMinute: {type: 'string'},
 	maxPositionUsd: {type: 'string'},
 	flattenOnLoss: {type: 'boolean'},
+	sma: {type: 'string'},
+	takeProfit: {type: 'string'},
+	staleBuy: {type: 'string'},
+	eod: {type: 'string'},
+	hftRatio: {type: 'string'},
+	hftSize: {type: 'string'},
 } as const;
 
 export type CliFlags = {

@@ -13,6 +13,7 @@ import type {Journal} from '../journal/records.js';
 import {DEFAULT_HFT_QTY, ImbalanceStrategy, type ImbalanceStats} from '../strategies/imbalance.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
+import type {HftParams, ScalpParams} from '../strategies/params.js';
 import type {ScalpBacktestResult, SymbolResult} from './scalp-backtest.js';
 import {statsKey, TickReplay} from './tick-runner.js';
 import {backtestTotals} from './totals.js';
@@ -35,6 +36,9 @@ export interface HftBacktestConfig {
 	readonly lot?: Micros;
 	readonly exitAfterMs?: number | null;
 	readonly signal?: CustomSignal | null;
+	/** --sma, --take-profit, ... for the scalpers; --hft-ratio, --hft-size for the tick-taker. */
+	readonly scalpParams?: ScalpParams;
+	readonly hftParams?: HftParams;
 	readonly journal: Journal;
 	readonly version?: string;
 	/** Checkup period in market time (default 30 s). */
@@ -73,13 +77,13 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 				new ScalpStrategy(
 					symbol,
 					ctx,
-					{lot: config.lot ?? 2000 * 1_000_000, exitAfterMs: config.exitAfterMs ?? null, signal: config.signal ?? null, keepHistory: false},
+					{lot: config.lot ?? 2000 * 1_000_000, exitAfterMs: config.exitAfterMs ?? null, signal: config.signal ?? null, keepHistory: false, ...(config.scalpParams ? {params: config.scalpParams} : {})},
 					engine.portfolio.book('scalp', symbol),
 				),
 		);
 	}
 	for (const symbol of hftSymbols) {
-		engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0}, book(symbol)));
+		engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)));
 	}
 	const progress = config.onProgress;
 	const replay = new TickReplay(tape, engine, exchange, {

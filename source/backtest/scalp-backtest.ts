@@ -10,6 +10,7 @@ import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
+import type {ScalpParams} from '../strategies/params.js';
 import {BarReplay} from './bar-runner.js';
 import {backtestTotals} from './totals.js';
 
@@ -20,6 +21,8 @@ export interface ScalpBacktestConfig {
 	readonly cash: Micros;
 	readonly exitAfterMs: number | null;
 	readonly signal: CustomSignal | null;
+	/** --sma, --take-profit, --stale-buy, --eod; the originals' when absent. */
+	readonly params?: ScalpParams;
 	readonly journal: Journal;
 	readonly version?: string;
 	/** Called every few thousand steps with bars done so far (progress line). */
@@ -64,7 +67,7 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 	const exchange = new SimExchange({cash: config.cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	const scalpers = config.symbols.map(symbol =>
-		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false}, engine.portfolio.book('scalp', symbol))),
+		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false, ...(config.params ? {params: config.params} : {})}, engine.portfolio.book('scalp', symbol))),
 	) as ScalpStrategy[];
 	const firstTs = {value: 0};
 	let steps = 0;

@@ -14,6 +14,8 @@ import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
+import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');
@@ -22,6 +24,9 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
 	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
+	const scalpParams = scalpParamsFromFlags(flags);
+	const hftParams = hftParamsFromFlags(flags);
+	checkHftQty(hftQty, hftParams);
 	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledTickData()];
 	const signal = flags.signal ? await loadSignal(flags.signal) : null;
 	const hftPick = flags.hft ? parseSymbols([flags.hft]) : [];
@@ -48,6 +53,8 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 			lot,
 			exitAfterMs,
 			signal,
+			scalpParams,
+			hftParams,
 			journal,
 			version: packageVersion(),
 			onProgress: showProgress ? (done, total) => io.stderr.write(`\rbacktest: ${((100 * done) / total).toFixed(0)}% of ${total} events`) : undefined,
@@ -58,7 +65,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	if (showProgress) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
 	if (flags.json) {
-		io.stdout.write(backtestReportJson(result, {strategy: 'hft', data: dataPaths, hft_qty: hftQty, cash: cash / 1e6, journal: journalPath, ticks: result.ticks}));
+		io.stdout.write(backtestReportJson(result, {strategy: 'hft', data: dataPaths, hft_qty: hftQty, cash: cash / 1e6, params: {hft_ratio: hftParams.ratio, hft_size: hftParams.size, ...(scalpSymbols.length > 0 ? {...scalpParamsJson(scalpParams), lot: lot / 1e6} : {})}, journal: journalPath, ticks: result.ticks}));
 		return 0;
 	}
 	io.stdout.write(
@@ -66,6 +73,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 			title: `scalp-tui backtest: order-book-imbalance tick-taker on ${hftSymbols.join(', ')}${scalpSymbols.length ? `, scalping ${scalpSymbols.join(', ')}` : ''}`,
 			lines: [
 				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${cash / 1e6}`,
+				`params ${describeHftParams(hftParams)}${scalpSymbols.length > 0 ? ` · ${describeScalpParams(scalpParams, lot)}` : ''}`,
 				...data.notes,
 				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath}`,
 			],

@@ -13,6 +13,8 @@ import {bundledMinuteData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
+import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
+import {scalpParamsFromFlags} from '../strategy-flags.js';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
@@ -28,10 +30,11 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		return runHftBacktestCommand(args, flags, io);
 	}
 	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
-	rejectFlags(flags, ['hft', 'hftQty', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy scalp');
+	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy scalp');
 
 	const symbols = parseSymbols(args);
 	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
+	const params = scalpParamsFromFlags(flags);
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledMinuteData()];
@@ -55,6 +58,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 			cash,
 			exitAfterMs,
 			signal,
+			params,
 			journal,
 			version: packageVersion(),
 			onProgress: showProgress
@@ -67,13 +71,14 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	if (showProgress) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
 	if (flags.json) {
-		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: dataPaths, lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, journal: journalPath}));
+		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: dataPaths, lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, params: {...scalpParamsJson(params), lot: lot / 1e6}, journal: journalPath}));
 	} else {
 		io.stdout.write(
 			formatBacktestReport(result, {
-				title: `scalp-tui backtest: SMA20 scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
+				title: `scalp-tui backtest: SMA${params.smaWindow} scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
 				lines: [
-					`data ${dataPaths.join(', ')}; lot $${lot / 1e6}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+					`data ${dataPaths.join(', ')}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+					`params ${describeScalpParams(params, lot)}`,
 					`journal ${journalPath}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
 				],
 			}),

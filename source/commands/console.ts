@@ -12,6 +12,8 @@ import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {RiskLimits} from '../engine/risk.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
+import type {HftParams, ScalpParams} from '../strategies/params.js';
 
 export interface ConsoleConfig {
 	readonly mode: Mode;
@@ -29,7 +31,12 @@ export interface ConsoleConfig {
 	readonly feed: 'iex' | 'sip';
 	readonly yesLive: boolean;
 	readonly risk: RiskLimits;
+	/** --sma, --take-profit, --stale-buy, --eod (the originals' values by default). */
+	readonly scalpParams: ScalpParams;
+	/** --hft-ratio, --hft-size. */
+	readonly hftParams: HftParams;
 }
+
 
 export const DEFAULT_LOG_FILE = 'scalp-tui.log';
 
@@ -50,6 +57,11 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 	if (symbols.length === 0 && hft === null) throw new UsageError('name at least one symbol, e.g. scalp-tui TSLA AAPL');
 	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
 	if (flags.hftQty !== undefined && hft === null) throw new UsageError('--hft-qty needs --hft SYMBOL');
+	if (flags.hftRatio !== undefined && hft === null) throw new UsageError('--hft-ratio needs --hft SYMBOL');
+	if (flags.hftSize !== undefined && hft === null) throw new UsageError('--hft-size needs --hft SYMBOL');
+	const scalpParams = scalpParamsFromFlags(flags);
+	const hftParams = hftParamsFromFlags(flags);
+	checkHftQty(hftQty, hftParams);
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
 	const feed = (flags.feed ?? 'iex').toLowerCase();
@@ -72,6 +84,8 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		feed,
 		yesLive: flags.yesLive === true,
 		risk: riskLimits(flags, flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash)),
+		scalpParams,
+		hftParams,
 	};
 	if (config.speed > 3600) throw new UsageError(`--speed must be at most 3600, got ${flags.speed}`);
 	return config;

@@ -13,6 +13,17 @@ export interface SnapshotExtras {
 	readonly finished: boolean;
 	/** Market time to show (the sim clock runs smoothly between bar arrivals). */
 	readonly displayMs?: number;
+	/** Strategy parameters: the header line and the end-of-day exit time (`--eod`). */
+	readonly params?: SessionParams;
+}
+
+export interface SessionParams {
+	/** One line in flag names ("sma 20 · take-profit 0.01 · ..."). */
+	readonly text: string;
+	/** New York time of day of the end-of-day exit, ms after midnight. */
+	readonly eodMs: number;
+	/** The same values as JSON (journaled with the session's start). */
+	readonly json: Record<string, unknown>;
 }
 
 export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSnapshot {
@@ -66,7 +77,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 		nowMs: now,
 		sessionDate: session?.date ?? null,
 		sessionState,
-		liquidationMs: session?.liquidation ?? null,
+		liquidationMs: session ? (extras.params ? session.midnight + extras.params.eodMs : session.liquidation) : null,
 		speed: extras.speed,
 		equity: (cash + positionValue) / 1e6,
 		cash: cash / 1e6,
@@ -77,5 +88,6 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 		log: extras.log,
 		risk: extras.risk,
 		finished: extras.finished,
+		...(extras.params ? {params: extras.params.text} : {}),
 	};
 }

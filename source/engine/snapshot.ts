@@ -95,4 +95,6 @@ export interface EngineSnapshot {
 	readonly risk: RiskView | null;
 	/** True once the replay or session has ended (nothing more will happen). */
 	readonly finished: boolean;
+	/** The strategy parameters in force, one line in flag names (header). */
+	readonly params?: string;
 }

@@ -5,6 +5,7 @@
  */
 import type {Io} from '../commands/shared.js';
 import type {ConsoleConfig} from '../commands/console.js';
+import {sessionParams} from './session-params.js';
 import {UsageError} from '../config.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
@@ -86,6 +87,7 @@ async function composeStarted(
 		log,
 		version: packageVersion(),
 		scalpSymbols: config.symbols,
+		params: sessionParams(config),
 		hftSymbol: config.hft,
 	});
 	try {

@@ -5,6 +5,7 @@
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import type {ConsoleConfig} from '../commands/console.js';
+import {sessionParams} from './session-params.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
 import {openJournal} from '../journal/open.js';
@@ -49,6 +50,7 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		version: packageVersion(),
 		symbols,
 		risk: () => engine.riskView(),
+		params: sessionParams(config),
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),
 	});
 	engine.setTime(data.sessions.find(s => s.bars.length > 0)?.bars[0]?.start ?? 0);

@@ -14,7 +14,7 @@ import type {SessionControl} from '../engine/control.js';
 import {EngineCommands} from './engine-commands.js';
 import type {Engine} from '../engine/engine.js';
 import {barProblem, quoteProblem, tradeProblem} from '../engine/market-guard.js';
-import {buildSnapshot} from '../engine/snapshot-builder.js';
+import {buildSnapshot, type SessionParams} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
 import type {ConnectionState, MarketData} from '../ports/market-data.js';
@@ -43,6 +43,8 @@ export interface LiveSessionOptions {
 	readonly wallNow?: () => number;
 	/** How long bars wait for same-minute fills on the other socket (ms, default 25). */
 	readonly barSettleMs?: number;
+	/** Strategy parameters for the header and the journal's session start. */
+	readonly params?: SessionParams;
 }
 
 export class LiveSession extends EngineCommands implements SessionControl {
@@ -79,7 +81,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		this.clockOffset = clock.ms - this.wallNow();
 		this.lastEventMs = clock.ms;
 		this.engine.setTime(clock.ms);
-		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])]});
+		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])], ...(this.options.params ? {params: this.options.params.json} : {})});
 		this.engine.log(null, 'info', `${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`);
 		this.venue.broker.onConnectionState(state => {
 			this.connection = state;
@@ -213,6 +215,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			risk: this.engine.riskView(),
 			finished: false,
 			displayMs: this.now(),
+			...(this.options.params ? {params: this.options.params} : {}),
 		});
 	}
 

@@ -11,7 +11,7 @@ import {BarReplay, type TickSource} from '../backtest/bar-runner.js';
 import type {SessionControl} from '../engine/control.js';
 import {EngineCommands} from './engine-commands.js';
 import {Engine} from '../engine/engine.js';
-import {buildSnapshot} from '../engine/snapshot-builder.js';
+import {buildSnapshot, type SessionParams} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
 import type {LogBuffer} from './log-buffer.js';
@@ -43,6 +43,8 @@ export interface SimSessionOptions {
 	readonly risk?: () => RiskView | null;
 	/** Quotes and trades for the tick-taker between bar arrivals. */
 	readonly ticks?: TickSource;
+	/** Strategy parameters for the header and the journal's session start. */
+	readonly params?: SessionParams;
 }
 
 export const MIN_SPEED = 1;
@@ -83,7 +85,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 
 	/** Begin pacing the replay; the first session opens at once. */
 	start(): void {
-		this.options.journal.write({ts: (this.replay.peekNextArrival() ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols]});
+		this.options.journal.write({ts: (this.replay.peekNextArrival() ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols], ...(this.options.params ? {params: this.options.params.json} : {})});
 		const first = this.replay.peekNextArrival();
 		this.anchorMarket = first === null ? 0 : first - 60_000;
 		this.anchorWall = this.scheduler.now();
@@ -142,6 +144,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 			risk: this.options.risk?.() ?? null,
 			finished: this.replay.finished,
 			displayMs: display,
+			...(this.options.params ? {params: this.options.params} : {}),
 		});
 	}
 

@@ -18,19 +18,20 @@
  *   counted a partial fill again in the final fill).
  *
  * Pure: everything goes through the StrategyContext. Exact integer arithmetic throughout:
- * `size > 1.8 x other` is `5 x size > 9 x other`.
+ * `size > 1.8 x other` is `1000 x size > 1800 x other`.
  */
 import {CENT, formatMicros, type Micros} from '../core/money.js';
 import type {Order, OrderEvent, OrderType, Quote, Side, Trade} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyOrderView, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {ImbalanceView} from '../engine/snapshot.js';
+import {DEFAULT_HFT_PARAMS, ratioMilli, type HftParams} from './params.js';
 
-/** Shares per order (the original's fixed 100). */
-export const HFT_ORDER_QTY = 100;
+/** Shares per order (the original's fixed 100; `--hft-size`). */
+export const HFT_ORDER_QTY = DEFAULT_HFT_PARAMS.size;
 /** Smallest print the tick-taker follows. */
 export const MIN_FOLLOW_SIZE = 100;
-/** A side dominates when its size is above this many times the other's (9/5, exactly). */
-export const IMBALANCE_THRESHOLD = 1.8;
+/** A side dominates when its size is above this many times the other's (exactly; `--hft-ratio`). */
+export const IMBALANCE_THRESHOLD = DEFAULT_HFT_PARAMS.ratio;
 /** Prints at or within this long after a level change are ignored (ms + ns resolution). */
 export const LEVEL_GUARD_MS = 50;
 export const DEFAULT_HFT_QTY = 500;
@@ -44,6 +45,8 @@ export interface ImbalanceOptions {
 	readonly maxQty: number;
 	/** How many recent actions `view()` lists (default 6). */
 	readonly actionsKept?: number;
+	/** Imbalance ratio and shares per order; the original's 1.8 and 100 when absent. */
+	readonly params?: HftParams;
 }
 
 /** Counters for reports and invariant checks (never reset within a run). */
@@ -134,6 +137,10 @@ export class ImbalanceStrategy implements SymbolStrategy {
 	private realizedAtEntry: Micros = 0;
 	private readonly actions: string[] = [];
 	private readonly actionsKept: number;
+	/** Shares per order and the ratio in thousandths (`1000 x size > ratioMilli x other`). */
+	private readonly orderQty: number;
+	private readonly ratioMilli: number;
+	private readonly ratio: number;
 
 	constructor(
 		readonly symbol: string,
@@ -142,8 +149,13 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
 		private readonly book: PositionState & {readonly realized: Micros},
 	) {
-		if (!Number.isInteger(options.maxQty) || options.maxQty < HFT_ORDER_QTY) {
-			throw new RangeError(`hft max qty must be an integer >= ${HFT_ORDER_QTY}, got ${options.maxQty}`);
+		const params = options.params ?? DEFAULT_HFT_PARAMS;
+		this.orderQty = params.size;
+		this.ratio = params.ratio;
+		this.ratioMilli = ratioMilli(params.ratio);
+		if (!Number.isInteger(this.orderQty) || this.orderQty < 1) throw new RangeError(`hft order size must be a whole number >= 1, got ${this.orderQty}`);
+		if (!Number.isInteger(options.maxQty) || options.maxQty < this.orderQty) {
+			throw new RangeError(`hft max qty must be an integer >= ${this.orderQty}, got ${options.maxQty}`);
 		}
 		this.actionsKept = options.actionsKept ?? ACTIONS_KEPT;
 	}
@@ -197,10 +209,11 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		const dms = trade.ms - this.levelMs;
 		if (dms < LEVEL_GUARD_MS || (dms === LEVEL_GUARD_MS && trade.ns <= this.levelNs)) return;
 		if (trade.size < MIN_FOLLOW_SIZE) return;
-		if (trade.price === this.ask && 5 * this.bidSize > 9 * this.askSize) {
-			if (this.book.qty + this.pendingBuy + HFT_ORDER_QTY <= this.options.maxQty) this.take('buy', trade);
-		} else if (trade.price === this.bid && 5 * this.askSize > 9 * this.bidSize) {
-			if (this.book.qty - this.pendingSell >= HFT_ORDER_QTY) this.take('sell', trade);
+		const r = this.ratioMilli;
+		if (trade.price === this.ask && 1000 * this.bidSize > r * this.askSize) {
+			if (this.book.qty + this.pendingBuy + this.orderQty <= this.options.maxQty) this.take('buy', trade);
+		} else if (trade.price === this.bid && 1000 * this.askSize > r * this.bidSize) {
+			if (this.book.qty - this.pendingSell >= this.orderQty) this.take('sell', trade);
 		}
 	}
 
@@ -218,11 +231,11 @@ export class ImbalanceStrategy implements SymbolStrategy {
 			bid_size: this.bidSize,
 			ask_size: this.askSize,
 		});
-		if (this.actionsKept > 0) this.action(`${side} ${HFT_ORDER_QTY} @ ${fmt(price)} (bid ${this.bidSize} x ask ${this.askSize})`);
-		let result = this.send(side, 'limit', HFT_ORDER_QTY, price, 'imbalance');
+		if (this.actionsKept > 0) this.action(`${side} ${this.orderQty} @ ${fmt(price)} (bid ${this.bidSize} x ask ${this.askSize})`);
+		let result = this.send(side, 'limit', this.orderQty, price, 'imbalance');
 		if (!result.accepted && !this.dayAndCancel && refusesIoc(result.message)) {
 			this.fallBackToDayOrders(result.message);
-			result = this.send(side, 'limit', HFT_ORDER_QTY, price, 'imbalance');
+			result = this.send(side, 'limit', this.orderQty, price, 'imbalance');
 		}
 		if (!result.accepted) {
 			// The original's except branch: print the error and stay armed.
@@ -484,7 +497,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 			askPrice: this.bookAsk / 1e6,
 			askSize: this.askSize,
 			spread: this.bookAsk > 0 && this.bookBid > 0 ? (this.bookAsk - this.bookBid) / 1e6 : 0,
-			threshold: IMBALANCE_THRESHOLD,
+			threshold: this.ratio,
 			armed: this.armed,
 			pendingBuy: this.pendingBuy,
 			pendingSell: this.pendingSell,

@@ -3,15 +3,16 @@
  * example-scalping (CONTRACT §4). One instance per symbol; the engine feeds it bars, order
  * events and a periodic checkup. Pure: everything it does goes through its StrategyContext.
  */
-import {CENT, floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';
+import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';
 import {NumberRing, RollingSum} from '../core/ring.js';
 import type {Bar, CancelReason, Order, OrderEvent, OrderReason} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {ScalpState} from '../engine/snapshot.js';
-import {MIN_BARS, SMA_WINDOW, microsToSignalBar, smaCrossUp, type CustomSignal, type SignalBar} from './signal.js';
+import {microsToSignalBar, smaCrossUp, type CustomSignal, type SignalBar} from './signal.js';
+import {DEFAULT_SCALP_PARAMS, type ScalpParams} from './params.js';
 
-/** A buy order still open after this long is canceled at the next checkup (strictly older). */
-export const STALE_BUY_MS = 120_000;
+/** A buy order still open after this long is canceled at the next checkup (strictly older); the default of `--stale-buy`. */
+export const STALE_BUY_MS = DEFAULT_SCALP_PARAMS.staleBuyMs;
 /** Closes kept for the console's chart. */
 export const HISTORY_POINTS = 240;
 
@@ -22,6 +23,8 @@ export interface ScalpOptions {
 	readonly signal: CustomSignal | null;
 	/** Keep chart history (console); backtests skip it. */
 	readonly keepHistory: boolean;
+	/** SMA window, take-profit, stale-buy and end-of-day time; the originals' when absent. */
+	readonly params?: ScalpParams;
 }
 
 type ExitReason = Extract<OrderReason, 'eod' | 'exit_after' | 'manual'>;
@@ -46,7 +49,16 @@ export class ScalpStrategy implements SymbolStrategy {
 	wins = 0;
 
 	private order: TrackedOrder | null = null;
-	private readonly closes = new RollingSum(SMA_WINDOW);
+	private readonly closes: RollingSum;
+	/** The parameters, copied into fields: read on every bar or checkup. */
+	private readonly smaWindow: number;
+	private readonly minBars: number;
+	private readonly takeProfit: Micros;
+	private readonly staleBuyMs: number;
+	private readonly eodMs: number;
+	/** The session the end-of-day instant was computed for (it moves with DST). */
+	private eodSession: object | null = null;
+	private eodAt = 0;
 	private barsThisSession = 0;
 	private lastBarStart = Number.NEGATIVE_INFINITY;
 	/** This session's bars for a custom signal (only kept when one is configured). */
@@ -68,6 +80,13 @@ export class ScalpStrategy implements SymbolStrategy {
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
 		private readonly book: PositionState & {readonly realized: Micros},
 	) {
+		const params = options.params ?? DEFAULT_SCALP_PARAMS;
+		this.smaWindow = params.smaWindow;
+		this.minBars = params.smaWindow + 1;
+		this.takeProfit = params.takeProfit;
+		this.staleBuyMs = params.staleBuyMs;
+		this.eodMs = params.eodMs;
+		this.closes = new RollingSum(params.smaWindow);
 		this.chartCloses = options.keepHistory ? new NumberRing(HISTORY_POINTS) : null;
 		this.chartSma = options.keepHistory ? new NumberRing(HISTORY_POINTS) : null;
 	}
@@ -88,7 +107,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		if (this.options.signal) this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
 		if (this.chartCloses && this.chartSma) {
 			this.chartCloses.push(bar.close / 1e6);
-			this.chartSma.push(this.closes.length >= SMA_WINDOW ? this.closes.sum / SMA_WINDOW / 1e6 : Number.NaN);
+			this.chartSma.push(this.closes.length >= this.smaWindow ? this.closes.sum / this.smaWindow / 1e6 : Number.NaN);
 		}
 		return true;
 	}
@@ -99,9 +118,8 @@ export class ScalpStrategy implements SymbolStrategy {
 			this.ctx.log(this.symbol, 'warn', `duplicate or out-of-order bar ${new Date(bar.start).toISOString()} dropped`);
 			return;
 		}
-		if (this.barsThisSession < MIN_BARS) return;
-		const session = this.ctx.session();
-		if (session && nowMs >= session.liquidation) return;
+		if (this.barsThisSession < this.minBars) return;
+		if (nowMs >= this.endOfDay()) return;
 		if (this.state !== 'TO_BUY' || this.paused) return;
 		if (this.evaluateSignal()) this.submitBuy();
 	}
@@ -120,11 +138,11 @@ export class ScalpStrategy implements SymbolStrategy {
 		}
 		if (!smaCrossUp(this.closes)) return false;
 		this.ctx.signal(this.symbol, {
-			signal: 'sma20_cross',
+			signal: `sma${this.smaWindow}_cross`,
 			close: this.closes.back(0) / 1e6,
-			sma: this.closes.sum / SMA_WINDOW / 1e6,
+			sma: this.closes.sum / this.smaWindow / 1e6,
 			prev_close: this.closes.back(1) / 1e6,
-			prev_sma: this.closes.previousSum / SMA_WINDOW / 1e6,
+			prev_sma: this.closes.previousSum / this.smaWindow / 1e6,
 		});
 		return true;
 	}
@@ -156,7 +174,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		this.transition('BUY_SUBMITTED');
 	}
 
-	/** Take-profit limit sell of the whole position at max(average + 0.01, last), cent-rounded. */
+	/** Take-profit limit sell of the whole position at max(average + take-profit, last), cent-rounded. */
 	private submitTakeProfit(): void {
 		const {qty, costBasis} = this.book;
 		if (qty <= 0) {
@@ -164,8 +182,9 @@ export class ScalpStrategy implements SymbolStrategy {
 			return;
 		}
 		const last = this.ctx.lastPrice(this.symbol);
-		// Compare last against average + 1 cent without dividing: last*qty vs cost + cent*qty.
-		const limit = last * qty > costBasis + CENT * qty ? roundCentHalfUp(last) : roundRatioCentHalfUp(costBasis, qty, CENT);
+		// Compare last against average + take-profit without dividing: last*qty vs cost + tp*qty.
+		const tp = this.takeProfit;
+		const limit = last * qty > costBasis + tp * qty ? roundCentHalfUp(last) : roundRatioCentHalfUp(costBasis, qty, tp);
 		this.submitSell(qty, 'limit', limit, 'take_profit');
 	}
 
@@ -298,12 +317,11 @@ export class ScalpStrategy implements SymbolStrategy {
 
 	checkup(nowMs: number): void {
 		const order = this.order;
-		if (order && order.side === 'buy' && nowMs - order.submittedMs > STALE_BUY_MS) {
+		if (order && order.side === 'buy' && nowMs - order.submittedMs > this.staleBuyMs) {
 			this.cancelOpen('stale_buy');
 		}
 		if (this.book.qty <= 0) return;
-		const session = this.ctx.session();
-		if (session && nowMs >= session.liquidation) {
+		if (nowMs >= this.endOfDay()) {
 			this.exitAtMarket('eod');
 			return;
 		}
@@ -331,6 +349,17 @@ export class ScalpStrategy implements SymbolStrategy {
 		if (order.cancelRequested) return; // already being canceled: its event triggers the exit
 		order.cancelRequested = true;
 		this.ctx.cancel(order.clientOrderId, this.symbol, reason === 'manual' ? 'manual' : reason);
+	}
+
+	/** Today's end-of-day instant (`--eod`, New York), Infinity outside a session. */
+	private endOfDay(): number {
+		const session = this.ctx.session();
+		if (!session) return Number.POSITIVE_INFINITY;
+		if (session !== this.eodSession) {
+			this.eodSession = session;
+			this.eodAt = session.midnight + this.eodMs;
+		}
+		return this.eodAt;
 	}
 
 	// --- session and rebuild -------------------------------------------------------------

@@ -5,19 +5,21 @@
 import type {Micros} from '../core/money.js';
 import type {RollingSum} from '../core/ring.js';
 
+/** The original's window (the default of `--sma`). */
 export const SMA_WINDOW = 20;
-/** Bars a session needs before the signal is evaluated (CONTRACT §4). */
+/** Bars a session needs before the signal is evaluated with the default window (CONTRACT §4). */
 export const MIN_BARS = SMA_WINDOW + 1;
 
 /**
- * closes[-2] < sma20[-2] and closes[-1] > sma20[-1], as `20 x close` against the sum of the
- * 20 closes, so no rounding can decide a tie.
+ * closes[-2] < sma[-2] and closes[-1] > sma[-1], as `n x close` against the sum of the n
+ * closes (n = the rolling sum's window, `--sma`), so no rounding can decide a tie.
  */
 export function smaCrossUp(closes: RollingSum): boolean {
-	if (closes.length < MIN_BARS) return false;
+	const n = closes.window;
+	if (closes.length < n + 1) return false;
 	const last = closes.back(0);
 	const previous = closes.back(1);
-	return SMA_WINDOW * previous < closes.previousSum && SMA_WINDOW * last > closes.sum;
+	return n * previous < closes.previousSum && n * last > closes.sum;
 }
 
 /** A bar as a custom signal sees it: dollars as numbers, `start` in epoch ms. */

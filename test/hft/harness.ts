@@ -9,6 +9,7 @@ import type {LogLine} from '../../source/engine/snapshot.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import type {Broker} from '../../source/ports/broker.js';
 import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import type {HftParams} from '../../source/strategies/params.js';
 
 export const DATE = '2012-06-21';
 export const SYMBOL = 'AMZN';
@@ -47,14 +48,14 @@ export interface Rig {
  * The strategy on an engine. With no broker given, the simulated exchange in tick mode
  * (IOC fills against the last quote) is used and quotes/trades reach it as in a replay.
  */
-export function rig(options: {maxQty?: number; cash?: number; broker?: Broker; symbol?: string} = {}): Rig {
+export function rig(options: {maxQty?: number; cash?: number; broker?: Broker; symbol?: string; params?: HftParams} = {}): Rig {
 	const symbol = options.symbol ?? SYMBOL;
 	const exchange = options.broker ? null : new SimExchange({cash: $(options.cash ?? 1_000_000)});
 	const broker = options.broker ?? new SimBroker(exchange!);
 	const journal = new MemoryJournal();
 	const logs: LogLine[] = [];
 	const engine = new Engine({mode: 'sim', broker, journal, runTag: 't', logSink: line => logs.push(line)});
-	const strategy = engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500}, book(symbol))) as ImbalanceStrategy;
+	const strategy = engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500, ...(options.params ? {params: options.params} : {})}, book(symbol))) as ImbalanceStrategy;
 	engine.beginSession(DATE, {cash: $(options.cash ?? 1_000_000), openOrders: [], positions: []}, at(9, 30, 0).ms);
 	const setTime = (t: {ms: number; ns: number}): void => {
 		engine.setTime(t.ms, t.ns);

@@ -23,6 +23,7 @@ export type HeaderData = Pick<
 	| 'connection'
 	| 'risk'
 	| 'finished'
+	| 'params'
 >;
 
 const SESSION_TEXT: Readonly<Record<EngineSnapshot['sessionState'], string>> = {
@@ -48,13 +49,15 @@ export function clockSegments(data: HeaderData, theme: Theme, compact = false): 
 	];
 	if (data.liquidationMs !== null) {
 		const left = data.liquidationMs - data.nowMs;
+		// The exit time is --eod (15:55 unless changed).
+		const eod = formatClock(data.liquidationMs).slice(0, 5);
 		segments.push(
 			left > 0
 				? {
-						text: compact ? ` exit ${formatCountdown(left)}` : ` · 15:55 exit in ${formatCountdown(left)}`,
+						text: compact ? ` exit ${formatCountdown(left)}` : ` · ${eod} exit in ${formatCountdown(left)}`,
 						color: theme.color(left < 5 * 60_000 ? 'yellow' : undefined),
 					}
-				: {text: compact ? ' past 15:55' : ' · past 15:55 exit', color: theme.color('yellow')},
+				: {text: compact ? ` past ${eod}` : ` · past ${eod} exit`, color: theme.color('yellow')},
 		);
 	}
 	if (data.mode === 'sim' && data.speed !== null) segments.push({text: compact ? ` ${formatSpeed(data.speed)}` : ` · speed ${formatSpeed(data.speed)}`});
@@ -106,11 +109,16 @@ export function riskSegments(data: HeaderData, theme: Theme): Segment[] {
 
 function HeaderView({data, width}: {readonly data: HeaderData; readonly width: number}) {
 	const theme = useTheme();
-	const connection: Segment[] = [{text: `● ${data.connection}`, color: theme.color(CONNECTION_COLORS[data.connection])}];
+	let connection: Segment[] = [{text: `● ${data.connection}`, color: theme.color(CONNECTION_COLORS[data.connection])}];
 	const risk = riskSegments(data, theme);
 	const fits = (left: Segment[], right: Segment[]): boolean => segmentsWidth(left) + segmentsWidth(right) + 1 <= width;
 	let clock = clockSegments(data, theme);
 	if (!fits(clock, connection)) clock = clockSegments(data, theme, true);
+	// The strategy parameters in force, beside the connection when the line has room.
+	if (data.params) {
+		const withParams: Segment[] = [{text: `${safeText(data.params)}  `, color: theme.color('gray')}, ...connection];
+		if (fits(clock, withParams)) connection = withParams;
+	}
 	let account = accountSegments(data, theme);
 	if (!fits(account, risk)) account = accountSegments(data, theme, true);
 	return (
@@ -137,6 +145,7 @@ function sameHeader(a: {data: HeaderData; width: number}, b: {data: HeaderData; 
 		Object.is(x.unrealizedPnl, y.unrealizedPnl) &&
 		x.connection === y.connection &&
 		x.finished === y.finished &&
+		x.params === y.params &&
 		(x.risk === y.risk ||
 			(x.risk !== null &&
 				y.risk !== null &&
