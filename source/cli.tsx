@@ -9,6 +9,7 @@ process.env.NODE_ENV ??= 'production';
 
 import meow from 'meow';
 import {UserError, UsageError} from './core/errors.js';
+import {printable} from './core/printable.js';
 
 const help = `
   Usage
@@ -154,12 +155,12 @@ main().then(
 	},
 	(error: unknown) => {
 		if (error instanceof UserError) {
-			process.stderr.write(`scalp-tui: ${error.message}\n`);
+			process.stderr.write(`scalp-tui: ${printable(error.message)}\n`);
 			process.exitCode = error.exitCode;
 			return;
 		}
 		// Anything else is a bug: still one line for the user, the detail only on request.
-		process.stderr.write(`scalp-tui: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(`scalp-tui: internal error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
 		if (process.env.SCALP_TUI_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
 		process.exitCode = 1;
 	},

@@ -8,6 +8,7 @@ import {parseDuration} from './core/time.js';
 import type {Mode} from './core/types.js';
 import {UsageError} from './core/errors.js';
 import {isSymbol} from './core/symbol.js';
+import {applyEnvFile} from './env-file.js';
 
 export {UsageError} from './core/errors.js';
 
@@ -79,12 +80,7 @@ export function existingPaths(values: readonly string[]): string[] {
 
 /** Load `.env` from the working directory into process.env (never overriding real env). */
 export function loadDotEnv(path = '.env'): void {
-	if (!existsSync(path)) return;
-	try {
-		process.loadEnvFile(path);
-	} catch (error) {
-		throw new UsageError(`cannot read ${path}: ${(error as Error).message.split('\n')[0]}`);
-	}
+	applyEnvFile(path);
 }
 
 export function keysPresent(env: NodeJS.ProcessEnv = process.env): boolean {

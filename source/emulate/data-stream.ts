@@ -15,6 +15,7 @@ import type {DropMode} from './faults.js';
 import {barFields, minuteBar, tradeFields, type Message} from './market-json.js';
 import type {MarketReplay, StepReport} from './replay.js';
 import {codecOf, decodeFrame, encodeFrame, WireTime, type Codec} from './ws-codec.js';
+import {AUTH_TIMEOUT_MS, guardBeforeAuth, MAX_FRAME_BYTES} from './ws-guard.js';
 
 export const DATA_FEEDS = new Set(['iex', 'sip', 'delayed_sip', 'boats', 'overnight', 'test']);
 
@@ -61,14 +62,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export class DataStreamServer {
-	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false});
+	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false, maxPayload: MAX_FRAME_BYTES});
 	private readonly clients = new Set<DataClient>();
 	private silent = false;
 	private readonly authTimeoutMs: number;
 	private readonly symbolLimit: number;
 
 	constructor(private readonly options: DataStreamOptions) {
-		this.authTimeoutMs = options.authTimeoutMs ?? 10_000;
+		this.authTimeoutMs = options.authTimeoutMs ?? AUTH_TIMEOUT_MS;
 		this.symbolLimit = options.symbolLimit ?? Number.POSITIVE_INFINITY;
 	}
 
@@ -84,10 +85,10 @@ export class DataStreamServer {
 	}
 
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, feed: string): void {
-		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request, feed));
+		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request, feed, socket));
 	}
 
-	private accept(ws: WebSocket, request: IncomingMessage, feed: string): void {
+	private accept(ws: WebSocket, request: IncomingMessage, feed: string, socket: Duplex): void {
 		const subs = new Map<Channel, Set<string>>();
 		for (const channel of CHANNELS) subs.set(channel, new Set());
 		const client: DataClient = {ws, codec: codecOf(request), feed, authed: false, keyId: '', subs, timer: undefined};
@@ -102,6 +103,10 @@ export class DataStreamServer {
 		});
 		ws.on('close', forget);
 		ws.on('error', forget);
+		guardBeforeAuth(socket, () => client.authed, () => {
+			forget();
+			ws.terminate();
+		});
 		this.send(client, [{T: 'success', msg: 'connected'}]);
 		// Alpaca also accepts the REST key headers on the upgrade request.
 		const headers = request.headers;

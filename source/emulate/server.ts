@@ -44,7 +44,7 @@ export interface EmulatorOptions {
 	readonly manualClock?: boolean;
 	/** Requests per minute per key and API (default 200; 0 = no limit). */
 	readonly rateLimitPerMinute?: number;
-	/** Market-data socket auth timeout (default 10 000 ms). */
+	/** Auth timeout of both websockets (default 10 000 ms). */
 	readonly authTimeoutMs?: number;
 	/** Most symbols per market-data connection (default unlimited). */
 	readonly symbolLimit?: number;
@@ -82,21 +82,29 @@ export interface EmulatorHandle {
 }
 
 const MAX_BODY = 1 << 20;
+/** Past this the client is abusive: the connection is dropped instead of drained. */
+const MAX_DRAIN = 64 << 20;
 
+/**
+ * The request body as text. An oversized body is still read to its end (and thrown away) so
+ * the client, still sending, gets the 413 instead of a connection reset.
+ */
 function readBody(request: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		request.on('data', (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > MAX_BODY) {
-				reject(new ApiFailure(413, {code: 41310000, message: 'request body too large'}));
+			if (size > MAX_DRAIN) {
 				request.destroy();
 				return;
 			}
-			chunks.push(chunk);
+			if (size <= MAX_BODY) chunks.push(chunk);
 		});
-		request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		request.on('end', () => {
+			if (size > MAX_BODY) reject(new ApiFailure(413, {code: 41310000, message: `request body too large (more than ${MAX_BODY} bytes)`}));
+			else resolve(Buffer.concat(chunks).toString('utf8'));
+		});
 		request.on('error', reject);
 	});
 }
@@ -135,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const venue = new Venue(exchange, replay, faults, onError);
 	const keyCheck = new KeyCheck(options.keys === undefined ? keysFromEnv() : options.keys);
 	const limiter = new RateLimiter(options.rateLimitPerMinute ?? 200);
-	const tradeStream = new TradeStreamServer(keyCheck);
+	const tradeStream = new TradeStreamServer(keyCheck, options.authTimeoutMs === undefined ? {} : {authTimeoutMs: options.authTimeoutMs});
 	const dataStream = new DataStreamServer({
 		auth: keyCheck,
 		replay,

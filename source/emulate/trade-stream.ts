@@ -12,6 +12,7 @@ import {WebSocketServer, WebSocket, type RawData} from 'ws';
 import type {KeyCheck} from './auth.js';
 import type {DropMode} from './faults.js';
 import {codecOf, decodeFrame, encodeFrame, type Codec} from './ws-codec.js';
+import {AUTH_TIMEOUT_MS, guardBeforeAuth, MAX_FRAME_BYTES} from './ws-guard.js';
 
 const KNOWN_STREAMS = new Set(['trade_updates']);
 
@@ -21,6 +22,7 @@ interface TradeClient {
 	authed: boolean;
 	keyId: string;
 	streams: string[];
+	timer: NodeJS.Timeout | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -28,11 +30,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export class TradeStreamServer {
-	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false});
+	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false, maxPayload: MAX_FRAME_BYTES});
 	private readonly clients = new Set<TradeClient>();
 	private silent = false;
+	private readonly authTimeoutMs: number;
 
-	constructor(private readonly auth: KeyCheck) {}
+	/** `authTimeoutMs`: close a connection not authenticated after this long (default 10 s). */
+	constructor(
+		private readonly auth: KeyCheck,
+		options: {authTimeoutMs?: number} = {},
+	) {
+		this.authTimeoutMs = options.authTimeoutMs ?? AUTH_TIMEOUT_MS;
+	}
 
 	get connectionCount(): number {
 		return this.clients.size;
@@ -46,18 +55,33 @@ export class TradeStreamServer {
 	}
 
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request));
+		this.wss.handleUpgrade(request, socket, head, ws => this.accept(ws, request, socket));
 	}
 
-	private accept(ws: WebSocket, request: IncomingMessage): void {
-		const client: TradeClient = {ws, codec: codecOf(request), authed: false, keyId: '', streams: []};
+	private accept(ws: WebSocket, request: IncomingMessage, socket: Duplex): void {
+		const client: TradeClient = {ws, codec: codecOf(request), authed: false, keyId: '', streams: [], timer: undefined};
 		this.clients.add(client);
+		guardBeforeAuth(socket, () => client.authed, () => this.forget(client, 'terminate'));
+		client.timer = setTimeout(() => {
+			client.timer = undefined;
+			if (client.authed) return;
+			this.send(client, {stream: 'authorization', data: {action: 'authenticate', status: 'unauthorized', error: 'auth timeout'}});
+			this.forget(client, 'close');
+		}, this.authTimeoutMs);
 		ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(client, data, isBinary));
 		ws.on('ping', (data: Buffer) => {
 			if (!this.silent && ws.readyState === WebSocket.OPEN) ws.pong(data);
 		});
-		ws.on('close', () => this.clients.delete(client));
-		ws.on('error', () => this.clients.delete(client));
+		ws.on('close', () => this.forget(client, null));
+		ws.on('error', () => this.forget(client, 'terminate'));
+	}
+
+	private forget(client: TradeClient, how: DropMode | null): void {
+		if (client.timer) clearTimeout(client.timer);
+		client.timer = undefined;
+		this.clients.delete(client);
+		if (how === 'close') client.ws.close(1008, 'auth timeout');
+		else if (how === 'terminate') client.ws.terminate();
 	}
 
 	private onMessage(client: TradeClient, data: RawData, isBinary: boolean): void {
@@ -97,6 +121,8 @@ export class TradeStreamServer {
 		}
 		client.authed = true;
 		client.keyId = outcome.keyId;
+		if (client.timer) clearTimeout(client.timer);
+		client.timer = undefined;
 		this.send(client, {stream: 'authorization', data: {action: 'authenticate', status: 'authorized'}});
 	}
 
@@ -140,6 +166,7 @@ export class TradeStreamServer {
 	drop(how: DropMode): number {
 		const count = this.clients.size;
 		for (const client of [...this.clients]) {
+			if (client.timer) clearTimeout(client.timer);
 			if (how === 'close') client.ws.close(1001, 'going away');
 			else client.ws.terminate();
 			this.clients.delete(client);

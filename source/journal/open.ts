@@ -1,8 +1,10 @@
 import {UsageError} from '../core/errors.js';
+import {checkRegularFile} from '../regular-file.js';
 import {FileJournal} from './writer.js';
 
 /** Open (append to) a journal, or fail with one line naming it (exit 2 before any trading). */
 export function openJournal(path: string, mode: 'sync' | 'buffered'): FileJournal {
+	checkRegularFile(path, 'the journal');
 	try {
 		return new FileJournal(path, {mode});
 	} catch (error) {

@@ -10,6 +10,7 @@
 import {closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
 import {UsageError} from '../core/errors.js';
 import {isSymbol} from '../core/symbol.js';
+import {checkRegularFile} from '../regular-file.js';
 import type {Engine} from '../engine/engine.js';
 
 export interface OperatorState {
@@ -24,6 +25,7 @@ export function operatorStatePath(journalPath: string): string {
 
 /** Read the file; null when there is none. A file that is there but unreadable is a UsageError. */
 export function readOperatorState(path: string): OperatorState | null {
+	if (!checkRegularFile(path, 'the operator state file')) return null;
 	let text: string;
 	try {
 		text = readFileSync(path, 'utf8');

@@ -6,7 +6,7 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {streaming} from '@alpacahq/alpaca-trade-api';
@@ -59,6 +59,9 @@ const dailyFile =
 	(dir: string): void =>
 		writeFileSync(join(dir, 'd.csv'), text);
 const DAILY_HEADER = 'date,open,high,low,close,volume,Name';
+const fifo = (name: string) => (dir: string): void => {
+	assert.equal(spawnSync('mkfifo', [join(dir, name)]).status, 0, 'mkfifo');
+};
 const KEYS_ENV = 'APCA_API_KEY_ID=PKBADINPUT\nAPCA_API_SECRET_KEY=bad-input-secret\n';
 const SIM = ['--mode', 'sim'];
 
@@ -114,6 +117,15 @@ const CLI_CASES: CliCase[] = [
 	{name: '.env: the key id without its secret', args: ['AAPL', '--mode', 'paper'], setup: dotEnv('APCA_API_KEY_ID=PKONLY\n'), error: /^scalp-tui: --mode paper needs API keys/},
 	// Operator state next to the journal.
 	{name: 'operator state: not JSON', args: ['AAPL', ...SIM, '--journal', 'j2.jsonl'], setup: dir => writeFileSync(join(dir, 'j2.jsonl.state.json'), '{"version":1,"paused":['), error: /^scalp-tui: operator state j2\.jsonl\.state\.json is not valid JSON \(fix or delete it; it holds the paused symbols\)$/},
+	// Files that are not regular files: a FIFO would block for ever, a device fails every write.
+	{name: 'a FIFO as the journal', args: ['AAPL', ...SIM, '--journal', 'j.fifo'], setup: fifo('j.fifo'), error: /^scalp-tui: cannot use j\.fifo as the journal: it is a FIFO, not a regular file$/},
+	{name: '/dev/full as the journal', args: ['AAPL', ...SIM, '--journal', '/dev/full'], error: /^scalp-tui: cannot use \/dev\/full as the journal: it is a device, not a regular file$/},
+	{name: 'a FIFO as the backtest journal', args: ['backtest', 'AAPL', '--journal', 'b.fifo'], setup: fifo('b.fifo'), error: /^scalp-tui: cannot use b\.fifo as the journal: it is a FIFO, not a regular file$/},
+	{name: 'a FIFO as the operator state file', args: ['AAPL', ...SIM, '--journal', 'j3.jsonl'], setup: fifo('j3.jsonl.state.json'), error: /^scalp-tui: cannot use j3\.jsonl\.state\.json as the operator state file: it is a FIFO, not a regular file$/},
+	{name: 'a FIFO as .env', args: ['AAPL'], setup: fifo('.env'), error: /^scalp-tui: cannot use \.env as a \.env file: it is a FIFO, not a regular file$/},
+	{name: '.env saved with a UTF-8 BOM: its keys still count (paper mode, so --data is refused)', args: ['AAPL', '--data', 'x'], setup: dotEnv(`\ufeff${KEYS_ENV}`), error: /^scalp-tui: --data applies to sim mode only \(mode is paper\)$/},
+	// Error messages quote file bytes: control characters are escaped, never sent raw.
+	{name: 'minute CSV: terminal escapes in a field', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-11T14:30:00Z,\x1b]0;owned\x07,2,0.5,1.5,100'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: bad open price "\\x1b]0;owned\\x07"$/},
 	{name: 'operator state: not a symbol list', args: ['AAPL', ...SIM, '--journal', 'j2.jsonl'], setup: dir => writeFileSync(join(dir, 'j2.jsonl.state.json'), '{"version":1,"paused":[1,2]}'), error: /^scalp-tui: operator state j2\.jsonl\.state\.json is not a version 1 state file with a "paused" list of symbols \(fix or delete it\)$/},
 ];
 

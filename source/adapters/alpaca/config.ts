@@ -5,10 +5,10 @@
  * the stream URLs derived from them. Every problem is one line (ConfigError); the secret never
  * appears in a message, in `String(config)`, in `JSON.stringify(config)` or in `util.inspect`.
  */
-import {existsSync, readFileSync} from 'node:fs';
 import {resolve as resolvePath} from 'node:path';
-import {inspect, parseEnv} from 'node:util';
+import {inspect} from 'node:util';
 import {UserError} from '../../core/errors.js';
+import {applyEnvFile, readEnvFile} from '../../env-file.js';
 
 export type AlpacaMode = 'paper' | 'live';
 export type Feed = 'iex' | 'sip';
@@ -212,17 +212,13 @@ function toWs(httpUrl: string): string {
 function loadEnv(env: NodeJS.ProcessEnv, envFile: string | false): NodeJS.ProcessEnv {
 	if (envFile === false) return env;
 	const path = resolvePath(envFile);
-	if (!existsSync(path)) return env;
 	try {
 		if (env === process.env) {
-			process.loadEnvFile(path);
+			applyEnvFile(path);
 			return process.env;
 		}
-		const parsed = parseEnv(readFileSync(path, 'utf8'));
-		return {...parsed, ...env};
+		return {...readEnvFile(path), ...env};
 	} catch (error) {
-		// The message of a parse error could quote a line of the file: do not pass it on.
-		const code = (error as {code?: string}).code;
-		throw new ConfigError(`cannot read ${envFile}${code ? ` (${code})` : ''}: check that it is a readable KEY=value file`);
+		throw new ConfigError((error as Error).message);
 	}
 }
