@@ -3,13 +3,13 @@
  * market, and a total equity curve kept bounded by halving its resolution when it fills.
  */
 import type {Micros} from '../core/money.js';
+import {Drawdown} from './drawdown.js';
 
 export class SymbolStats {
 	/** Bars seen (each stands for one minute of market time). */
 	bars = 0;
 	barsHeld = 0;
-	peakPnl = 0;
-	maxDrawdown = 0;
+	private readonly drawdown = new Drawdown(0);
 
 	constructor(readonly symbol: string) {}
 
@@ -17,9 +17,12 @@ export class SymbolStats {
 	observe(pnl: Micros, holding: boolean): void {
 		this.bars += 1;
 		if (holding) this.barsHeld += 1;
-		if (pnl > this.peakPnl) this.peakPnl = pnl;
-		const drawdown = this.peakPnl - pnl;
-		if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
+		this.drawdown.observe(pnl);
+	}
+
+	/** Largest fall of the P&L from its running peak (which starts at 0). */
+	get maxDrawdown(): Micros {
+		return this.drawdown.max;
 	}
 }
 
@@ -29,17 +32,12 @@ export class EquityCurve {
 	readonly values: number[] = [];
 	private stride = 1;
 	private skipped = 0;
-	peak = Number.NEGATIVE_INFINITY;
-	maxDrawdown = 0;
-	maxDrawdownPct = 0;
+	private readonly drawdown = new Drawdown();
 
 	constructor(private readonly capacity = 2048) {}
 
 	add(ms: number, equity: Micros): void {
-		if (equity > this.peak) this.peak = equity;
-		const drawdown = this.peak - equity;
-		if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
-		if (this.peak > 0 && drawdown / this.peak > this.maxDrawdownPct) this.maxDrawdownPct = drawdown / this.peak;
+		this.drawdown.observe(equity);
 		this.skipped += 1;
 		if (this.skipped < this.stride) return;
 		this.skipped = 0;
@@ -55,5 +53,13 @@ export class EquityCurve {
 			this.values.length = w;
 			this.stride *= 2;
 		}
+	}
+
+	get maxDrawdown(): Micros {
+		return this.drawdown.max;
+	}
+
+	get maxDrawdownPct(): number {
+		return this.drawdown.maxPct;
 	}
 }

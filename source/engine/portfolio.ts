@@ -3,6 +3,7 @@
  * symbol, so two strategies trading one symbol each see their own shares. Exact micros.
  */
 import type {Micros} from '../core/money.js';
+import {applyFill} from '../core/position.js';
 import type {Position, Side, StrategyName} from '../core/types.js';
 
 export class PositionBook {
@@ -15,20 +16,9 @@ export class PositionBook {
 		readonly symbol: string,
 	) {}
 
-	/** Apply one execution; returns the realized P&L it produced. */
+	/** Apply one execution (average cost, core/position.ts); returns the realized P&L it produced. */
 	apply(side: Side, qty: number, price: Micros): Micros {
-		if (side === 'buy') {
-			this.qty += qty;
-			this.costBasis += qty * price;
-			return 0;
-		}
-		// Sells close long shares at their average cost (the strategies never go short).
-		const closing = Math.min(qty, Math.max(this.qty, 0));
-		const removedCost = closing === this.qty ? this.costBasis : Math.round((this.costBasis * closing) / this.qty);
-		const realized = closing * price - removedCost;
-		this.costBasis -= removedCost;
-		this.qty -= qty;
-		if (this.qty <= 0) this.costBasis = 0;
+		const realized = applyFill(this, side, qty, price);
 		this.realized += realized;
 		return realized;
 	}

@@ -5,6 +5,7 @@
  * synchronously, before the call that caused it returns. Exact micro-dollar arithmetic.
  */
 import type {Micros} from '../../core/money.js';
+import {applyFill} from '../../core/position.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position, Quote} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
 
@@ -273,17 +274,9 @@ export class SimExchange {
 			position = {qty: 0, costBasis: 0};
 			this.positions.set(order.symbol, position);
 		}
-		if (order.side === 'buy') {
-			this.cash -= qty * price;
-			position.qty += qty;
-			position.costBasis += qty * price;
-		} else {
-			this.cash += qty * price;
-			const removed = qty >= position.qty ? position.costBasis : Math.round((position.costBasis * qty) / position.qty);
-			position.costBasis -= removed;
-			position.qty -= qty;
-			if (position.qty === 0) this.positions.delete(order.symbol);
-		}
+		this.cash += order.side === 'buy' ? -qty * price : qty * price;
+		applyFill(position, order.side, qty, price);
+		if (position.qty === 0) this.positions.delete(order.symbol);
 		this.emit(complete ? 'fill' : 'partial_fill', order, qty, price, false);
 	}
 

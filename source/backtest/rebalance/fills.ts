@@ -5,12 +5,13 @@
  * Exact micro-dollars throughout.
  */
 import type {Micros} from '../../core/money.js';
+import {applyFill, type Holding} from '../../core/position.js';
 import type {Side} from '../../core/types.js';
 
 export interface Book {
 	cash: Micros;
 	/** Open positions in the order they were opened (the order the account lists them). */
-	readonly holdings: Map<string, {qty: number; cost: Micros}>;
+	readonly holdings: Map<string, Holding>;
 }
 
 export type OrderOutcome = 'filled' | 'rejected' | 'expired';
@@ -41,16 +42,15 @@ export function executeAtOpen(book: Book, order: {symbol: string; side: Side; qt
 			return {outcome: 'rejected', price: null, note: 'insufficient cash', realized: null, positionBefore: before, positionAfter: before};
 		}
 		book.cash -= notional;
-		book.holdings.set(order.symbol, {qty: before + order.qty, cost: (held?.cost ?? 0) + notional});
+		if (held) applyFill(held, 'buy', order.qty, open);
+		else book.holdings.set(order.symbol, {qty: order.qty, costBasis: notional});
 		return {outcome: 'filled', price: open, note: null, realized: null, positionBefore: before, positionAfter: before + order.qty};
 	}
 	if (!held || !(order.qty > 0) || order.qty > held.qty) {
 		return {outcome: 'rejected', price: null, note: 'sell exceeds position', realized: null, positionBefore: before, positionAfter: before};
 	}
-	const left = held.qty - order.qty;
-	const costSold = left === 0 ? held.cost : Math.round((held.cost * order.qty) / held.qty);
 	book.cash += notional;
-	if (left === 0) book.holdings.delete(order.symbol);
-	else book.holdings.set(order.symbol, {qty: left, cost: held.cost - costSold});
-	return {outcome: 'filled', price: open, note: null, realized: notional - costSold, positionBefore: before, positionAfter: left};
+	const realized = applyFill(held, 'sell', order.qty, open);
+	if (held.qty === 0) book.holdings.delete(order.symbol);
+	return {outcome: 'filled', price: open, note: null, realized, positionBefore: before, positionAfter: held.qty};
 }

@@ -1,6 +1,7 @@
 /** Totals of a rebalance backtest: returns, drawdown, trade counts, win rate. */
 import type {Micros} from '../../core/money.js';
 import type {RebalanceBacktestResult} from './runner.js';
+import {maxDrawdownPct} from '../drawdown.js';
 
 export interface RebalanceTotals {
 	readonly days: number;
@@ -33,20 +34,6 @@ export interface RebalanceTotals {
 	readonly realizedPnl: Micros;
 	/** Most positions held at the end of any day. */
 	readonly maxHeld: number;
-}
-
-/** Largest fall from a running peak, as a fraction of that peak. */
-export function maxDrawdown(values: readonly number[]): number {
-	let peak = Number.NEGATIVE_INFINITY;
-	let worst = 0;
-	for (const v of values) {
-		if (v > peak) peak = v;
-		else if (peak > 0) {
-			const dd = (peak - v) / peak;
-			if (dd > worst) worst = dd;
-		}
-	}
-	return worst;
 }
 
 export function computeTotals(result: RebalanceBacktestResult): RebalanceTotals {
@@ -93,8 +80,8 @@ export function computeTotals(result: RebalanceBacktestResult): RebalanceTotals 
 		finalEquity,
 		return: startCash > 0 ? finalEquity / startCash - 1 : 0,
 		benchReturn,
-		maxDrawdown: maxDrawdown(result.equity.map(p => p.equity)),
-		benchMaxDrawdown: result.bench ? maxDrawdown(benchCurve) : null,
+		maxDrawdown: maxDrawdownPct(result.equity.map(p => p.equity)),
+		benchMaxDrawdown: result.bench ? maxDrawdownPct(benchCurve) : null,
 		orders,
 		fills,
 		rejected,

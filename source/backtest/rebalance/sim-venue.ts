@@ -9,6 +9,7 @@
  * gives the backtest's outcome (a buy beyond cash is skipped) and never a negative balance.
  */
 import type {Micros} from '../../core/money.js';
+import {applyFill, type Holding} from '../../core/position.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, Position} from '../../core/types.js';
 import {isOpenStatus} from '../../core/types.js';
 import {nyTime} from '../../core/time.js';
@@ -31,7 +32,7 @@ export interface SimDailyVenueOptions {
 
 interface Account {
 	cash: Micros;
-	readonly positions: Map<string, {qty: number; cost: Micros}>;
+	readonly positions: Map<string, Holding>;
 }
 
 export interface SimDailyVenue extends RebalanceVenue {
@@ -48,7 +49,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 	const schedule = options.schedule ?? ((task: () => void) => void setImmediate(task));
 	const nextDate = data.dates[dayIndex + 1];
 	const account: Account = {cash: options.cash, positions: new Map()};
-	for (const p of options.positions ?? []) account.positions.set(p.symbol, {qty: p.qty, cost: p.costBasis});
+	for (const p of options.positions ?? []) account.positions.set(p.symbol, {qty: p.qty, costBasis: p.costBasis});
 	const orders = new Map<string, Order>();
 	const listeners = new Set<OrderEventListener>();
 	let seq = 0;
@@ -94,16 +95,14 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 			emit('rejected', rejected, 0, 0, false, 'insufficient cash at fill');
 			return;
 		}
-		const pos = account.positions.get(order.symbol) ?? {qty: 0, cost: 0};
-		if (order.side === 'buy') {
-			account.cash -= notional;
-			account.positions.set(order.symbol, {qty: pos.qty + qty, cost: pos.cost + notional});
-		} else {
-			account.cash += notional;
-			const left = pos.qty - qty;
-			if (left === 0) account.positions.delete(order.symbol);
-			else account.positions.set(order.symbol, {qty: left, cost: Math.round((pos.cost * left) / pos.qty)});
+		let pos = account.positions.get(order.symbol);
+		if (!pos) {
+			pos = {qty: 0, costBasis: 0};
+			account.positions.set(order.symbol, pos);
 		}
+		account.cash += order.side === 'buy' ? -notional : notional;
+		applyFill(pos, order.side, qty, price);
+		if (pos.qty === 0) account.positions.delete(order.symbol);
 		const filled: Order = {...order, status: 'filled', filledQty: qty, filledNotional: notional};
 		orders.set(clientOrderId, filled);
 		emit('fill', filled, qty, price);
@@ -164,7 +163,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 		return {
 			cash: account.cash,
 			openOrders: [...orders.values()].filter(o => isOpenStatus(o.status)),
-			positions: [...account.positions].map(([symbol, p]) => ({symbol, qty: p.qty, costBasis: p.cost})),
+			positions: [...account.positions].map(([symbol, p]) => ({symbol, qty: p.qty, costBasis: p.costBasis})),
 		};
 	}
 

@@ -1,0 +1,36 @@
+/**
+ * Average-cost accounting of a position, the one rule every book uses (the engine's books, the
+ * simulated exchange, the rebalancer's simulated account). Exact micros.
+ */
+import type {Micros} from './money.js';
+import type {Side} from './types.js';
+
+/** Shares held (negative: short) and their total cost (negative for a short: what it sold for). */
+export interface Holding {
+	qty: number;
+	costBasis: Micros;
+}
+
+/**
+ * Apply one fill of `qty` shares (> 0) at `price` to `holding` (mutated) and return the P&L it
+ * realized. Shares that add to the position add their cost. Shares that reduce it take their
+ * proportional part of the cost away (rounded to the micro; the last share takes what is left)
+ * and realize the difference to the fill price. A fill that crosses zero closes the whole
+ * position and opens the remainder the other way at `price`.
+ */
+export function applyFill(holding: Holding, side: Side, qty: number, price: Micros): Micros {
+	const delta = side === 'buy' ? qty : -qty;
+	const held = holding.qty;
+	if (held === 0 || held > 0 === delta > 0) {
+		holding.qty = held + delta;
+		holding.costBasis += delta * price;
+		return 0;
+	}
+	const size = Math.abs(held);
+	const closing = Math.min(qty, size);
+	const removed = closing === size ? holding.costBasis : Math.round((holding.costBasis * closing) / size);
+	const realized = (held > 0 ? closing : -closing) * price - removed;
+	holding.qty = held + delta;
+	holding.costBasis = qty > size ? holding.qty * price : holding.costBasis - removed;
+	return realized;
+}
