@@ -35,7 +35,7 @@ import {formatTextReport} from '../backtest/rebalance/report-text.js';
 import {runRebalanceBacktest} from '../backtest/rebalance/runner.js';
 import {openJournal} from '../journal/open.js';
 import type {Journal} from '../journal/records.js';
-import {nullJournal} from '../journal/records.js';
+import {nullJournal, sessionRecord} from '../journal/records.js';
 import {positiveDollars, symbolFlag, wholeNumber} from '../config.js';
 import {bundledDailyData, packageVersion} from '../paths.js';
 import type {TextIo} from './shared.js';
@@ -82,10 +82,10 @@ export async function runRebalanceBacktestCommand(options: RebalanceBacktestComm
 		const params = {days, cash, positionSize, maxPositions, bench, universe};
 		const symbols = data.symbols.filter(s => s !== bench && (!universe || universe.includes(s)));
 		const firstDate = data.dates[Math.max(1, data.dates.length - days)]!;
-		journal.write({ts: nyTime(firstDate, 9, 30), type: 'session', event: 'start', mode: 'backtest', version: packageVersion(), symbols, strategy: 'rebalance'});
+		journal.write(sessionRecord(nyTime(firstDate, 9, 30), 'start', 'backtest', packageVersion(), symbols, {strategy: 'rebalance'}));
 		result = runRebalanceBacktest(data, params, journal);
 		const lastDate = data.dates.at(-1)!;
-		journal.write({ts: nyTime(lastDate, 16, 0), type: 'session', event: 'end', mode: 'backtest', version: packageVersion(), symbols, strategy: 'rebalance'});
+		journal.write(sessionRecord(nyTime(lastDate, 16, 0), 'end', 'backtest', packageVersion(), symbols, {strategy: 'rebalance'}));
 	} finally {
 		journal.close();
 	}

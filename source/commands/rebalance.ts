@@ -42,9 +42,8 @@
  *   view          boolean            render the Ink console view (needs a terminal stdout);
  *                                    otherwise progress is printed as text lines.
  */
-import {randomBytes} from 'node:crypto';
-import {mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
-import {dirname, resolve} from 'node:path';
+import {readFileSync} from 'node:fs';
+import {resolve} from 'node:path';
 import type {Micros} from '../core/money.js';
 import {formatMicros, microsToNumber, roundCentHalfUp} from '../core/money.js';
 import {isoMs, nyClockText, nyDate} from '../core/time.js';
@@ -54,7 +53,8 @@ import {readDailyData} from '../adapters/replay/daily-csv.js';
 import {readUniverseFile} from '../adapters/replay/universe-file.js';
 import {createSimDailyVenue} from '../backtest/rebalance/sim-venue.js';
 import type {Journal} from '../journal/records.js';
-import {nullJournal} from '../journal/records.js';
+import {nullJournal, orderSubmittedRecord, orderUpdateRecord, sessionRecord} from '../journal/records.js';
+import {writeJsonAtomic} from '../journal/atomic-json.js';
 import {openJournal} from '../journal/open.js';
 import {decideRebalance} from '../strategies/rebalance/decide.js';
 import type {RebalanceDecision} from '../strategies/rebalance/decide.js';
@@ -151,21 +151,9 @@ export function readRebalanceState(path: string): RebalanceStateFile {
 	return {version: 1, modes: modes as RebalanceStateFile['modes']};
 }
 
-/** Write the state file atomically: a temp file beside it, then rename over it. */
+/** Write the state file atomically (fsynced temp file, then rename). */
 export function writeRebalanceState(path: string, state: RebalanceStateFile): void {
-	mkdirSync(dirname(path), {recursive: true});
-	const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-	try {
-		writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, {encoding: 'utf8', mode: 0o644});
-		renameSync(temp, path);
-	} catch (error) {
-		try {
-			unlinkSync(temp);
-		} catch {
-			// the temp file may never have been created
-		}
-		throw error;
-	}
+	writeJsonAtomic(path, state, 2);
 }
 
 /** True when `mode` already completed its rebalance for `date`. */
@@ -284,15 +272,7 @@ class RebalanceSession {
 	/** The daily loop. Resolves to the exit status. */
 	async run(): Promise<number> {
 		const first = await this.venue.clock();
-		this.journal.write({
-			ts: first.timestamp,
-			type: 'session',
-			event: 'start',
-			mode: this.config.mode,
-			version: packageVersion(),
-			symbols: [...this.config.universe],
-			strategy: 'rebalance',
-		});
+		this.journal.write(sessionRecord(first.timestamp, 'start', this.config.mode, packageVersion(), this.config.universe, {strategy: 'rebalance'}));
 		let status = 0;
 		let clock = first;
 		try {
@@ -326,15 +306,7 @@ class RebalanceSession {
 			}
 		} finally {
 			const last = await this.venue.clock().catch(() => clock);
-			this.journal.write({
-				ts: last.timestamp,
-				type: 'session',
-				event: 'end',
-				mode: this.config.mode,
-				version: packageVersion(),
-				symbols: [...this.config.universe],
-				strategy: 'rebalance',
-			});
+			this.journal.write(sessionRecord(last.timestamp, 'end', this.config.mode, packageVersion(), this.config.universe, {strategy: 'rebalance'}));
 		}
 		if (this.aborted && status === 0 && this.snapshot.phase !== 'done' && this.snapshot.phase !== 'already_done' && this.snapshot.phase !== 'dry_run') {
 			this.say('interrupted');
@@ -488,29 +460,10 @@ class RebalanceSession {
 				this.refreshOrders();
 				continue;
 			}
-			this.journal.write({
-				ts,
-				type: 'order_submitted',
-				symbol: o.symbol,
-				strategy: 'rebalance',
-				client_order_id: o.clientOrderId,
-				side: o.side,
-				order_type: 'market',
-				qty: o.qty,
-				limit_price: null,
-				time_in_force: 'day',
-				reason: 'rebalance',
-			});
+			const request = {symbol: o.symbol, side: o.side, type: 'market', qty: o.qty, limitPrice: null, timeInForce: 'day', clientOrderId: o.clientOrderId} as const;
+			this.journal.write(orderSubmittedRecord(ts, request, 'rebalance', o.clientOrderId, 'rebalance'));
 			this.refreshOrders();
-			this.venue.broker.submitOrder({
-				symbol: o.symbol,
-				side: o.side,
-				type: 'market',
-				qty: o.qty,
-				limitPrice: null,
-				timeInForce: 'day',
-				clientOrderId: o.clientOrderId,
-			});
+			this.venue.broker.submitOrder(request);
 		}
 	}
 
@@ -527,18 +480,7 @@ class RebalanceSession {
 				event.event === 'fill' ? 'filled' : event.event === 'partial_fill' ? 'partially_filled' : event.event === 'replaced' ? t.status : event.event;
 			if (event.message) t.message = event.message;
 		}
-		this.journal.write({
-			ts: event.ms,
-			type: 'order_update',
-			symbol: o.symbol,
-			client_order_id: o.clientOrderId,
-			order_id: o.id === '' ? null : o.id,
-			event: event.event,
-			filled_qty: o.filledQty,
-			filled_avg_price: o.filledQty > 0 ? microsToNumber(o.filledNotional / o.filledQty) : null,
-			position_qty: event.positionQty,
-			...(event.message ? {message: event.message} : {}),
-		});
+		this.journal.write(orderUpdateRecord(event.ms, o, event.event, event.positionQty, event.message));
 		this.refreshOrders();
 		const waiters = this.changeWaiters;
 		this.changeWaiters = [];

@@ -7,7 +7,7 @@
 import type {Micros} from '../core/money.js';
 import {sessionTimes, type SessionTimes} from '../core/time.js';
 import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReason, Quote, StrategyName, Trade} from '../core/types.js';
-import {nullJournal, type CommandName, type Journal, type JournalRecord} from '../journal/records.js';
+import {nullJournal, orderSubmittedRecord, orderUpdateRecord, type CommandName, type Journal, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
 import {MarketGuard, tradeProblem} from './market-guard.js';
@@ -274,33 +274,11 @@ export class Engine {
 			return {accepted: false, clientOrderId, message: this.haltedReason};
 		}
 		const veto = this.risk?.check(spec, kind, reason) ?? null;
-		const submitted: JournalRecord | null = !this.journaling ? null : {
-			ts: this.nowMs,
-			type: 'order_submitted',
-			symbol: spec.symbol,
-			strategy: kind,
-			client_order_id: clientOrderId,
-			side: spec.side,
-			order_type: spec.type,
-			qty: spec.qty,
-			limit_price: spec.limitPrice === null ? null : spec.limitPrice / 1e6,
-			time_in_force: spec.timeInForce,
-			reason,
-		};
+		const submitted: JournalRecord | null = this.journaling ? orderSubmittedRecord(this.nowMs, spec, kind, clientOrderId, reason) : null;
 		if (veto !== null) {
 			if (submitted) this.options.journal.write(submitted);
-			this.options.journal.write({
-				ts: this.nowMs,
-				type: 'order_update',
-				symbol: spec.symbol,
-				client_order_id: clientOrderId,
-				order_id: null,
-				event: 'rejected',
-				filled_qty: 0,
-				filled_avg_price: null,
-				position_qty: this.portfolio.symbolQty(spec.symbol),
-				message: veto,
-			});
+			const refused = {symbol: spec.symbol, clientOrderId, id: '', filledQty: 0, filledNotional: 0};
+			this.options.journal.write(orderUpdateRecord(this.nowMs, refused, 'rejected', this.portfolio.symbolQty(spec.symbol), veto));
 			this.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);
 			return {accepted: false, clientOrderId, message: veto};
 		}
@@ -356,18 +334,7 @@ export class Engine {
 			book.apply(order.side, event.fillQty, event.fillPrice);
 			this.portfolio.cash += (order.side === 'buy' ? -1 : 1) * event.fillQty * event.fillPrice;
 		}
-		if (this.journaling) this.options.journal.write({
-			ts: this.nowMs,
-			type: 'order_update',
-			symbol: order.symbol,
-			client_order_id: order.clientOrderId,
-			order_id: order.id === '' ? null : order.id,
-			event: event.event,
-			filled_qty: order.filledQty,
-			filled_avg_price: order.filledQty > 0 ? Math.round(order.filledNotional / order.filledQty) / 1e6 : null,
-			position_qty: event.positionQty,
-			...(event.message ? {message: event.message} : {}),
-		});
+		if (this.journaling) this.options.journal.write(orderUpdateRecord(this.nowMs, order, event.event, event.positionQty, event.message));
 		if (this.options.logSink) this.logOrderEvent(event);
 		const terminal = event.event === 'fill' || event.event === 'canceled' || event.event === 'rejected' || event.event === 'expired' || event.event === 'replaced';
 		if (terminal) this.orders.delete(order.clientOrderId);

@@ -2,6 +2,7 @@
  * Journal records (CONTRACT §2). Every record carries `ts` (market time, epoch ms) and `type`;
  * the writer turns `ts` into ISO-8601 UTC with milliseconds. Prices are dollars as numbers.
  */
+import {type Micros, microsToNumber} from '../core/money.js';
 import type {CancelReason, OrderEventKind, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
 
 export type CommandName = 'pause' | 'resume' | 'force_sell' | 'cancel' | 'liquidate_all' | 'quit' | 'kill_switch';
@@ -66,17 +67,60 @@ export class MemoryJournal implements Journal {
 	}
 }
 
-/** Journal that forwards to several (file + memory for the UI). */
-export function teeJournal(...targets: Journal[]): Journal {
+// Builders: the one place each order record is shaped, so every writer (engine, backtests,
+// rebalancer) journals the same fields the same way.
+
+/** What an `order_submitted` line describes: a request as the engine or a strategy sends it. */
+export interface SubmittedOrder {
+	readonly symbol: string;
+	readonly side: Side;
+	readonly type: OrderType;
+	readonly qty: number;
+	readonly limitPrice: Micros | null;
+	readonly timeInForce: TimeInForce;
+}
+
+export function orderSubmittedRecord(ts: number, order: SubmittedOrder, strategy: StrategyName, clientOrderId: string, reason: OrderReason): JournalRecord {
 	return {
-		write(record) {
-			for (const t of targets) t.write(record);
-		},
-		flush() {
-			for (const t of targets) t.flush();
-		},
-		close() {
-			for (const t of targets) t.close();
-		},
+		ts,
+		type: 'order_submitted',
+		symbol: order.symbol,
+		strategy,
+		client_order_id: clientOrderId,
+		side: order.side,
+		order_type: order.type,
+		qty: order.qty,
+		limit_price: order.limitPrice === null ? null : microsToNumber(order.limitPrice),
+		time_in_force: order.timeInForce,
+		reason,
 	};
+}
+
+/** The order as an `order_update` line reports it (id '' = the broker gave none yet). */
+export interface UpdatedOrder {
+	readonly symbol: string;
+	readonly clientOrderId: string;
+	readonly id: string;
+	readonly filledQty: number;
+	readonly filledNotional: Micros;
+}
+
+/** `order_update`; the average fill price is rounded to the micro, null before any fill. */
+export function orderUpdateRecord(ts: number, order: UpdatedOrder, event: OrderEventKind, positionQty: number, message?: string | null): JournalRecord {
+	return {
+		ts,
+		type: 'order_update',
+		symbol: order.symbol,
+		client_order_id: order.clientOrderId,
+		order_id: order.id === '' ? null : order.id,
+		event,
+		filled_qty: order.filledQty,
+		filled_avg_price: order.filledQty > 0 ? microsToNumber(Math.round(order.filledNotional / order.filledQty)) : null,
+		position_qty: positionQty,
+		...(message ? {message} : {}),
+	};
+}
+
+export function sessionRecord(ts: number, event: 'start' | 'end', mode: string, version: string, symbols: readonly string[], extra?: Record<string, unknown>): JournalRecord {
+	return {ts, type: 'session', event, mode, version, symbols: [...symbols], ...extra};
 }

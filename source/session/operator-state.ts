@@ -7,7 +7,8 @@
  *
  * Symbols of the file that this run does not trade are kept as they are.
  */
-import {closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
+import {writeJsonAtomic} from '../journal/atomic-json.js';
 import {UsageError} from '../core/errors.js';
 import {isSymbol} from '../core/symbol.js';
 import {checkRegularFile} from '../regular-file.js';
@@ -49,17 +50,7 @@ export function readOperatorState(path: string): OperatorState | null {
 
 /** Write the file atomically: a crash leaves the old file or the new one, never half of one. */
 export function writeOperatorState(path: string, state: OperatorState): void {
-	const temp = `${path}.${process.pid}.tmp`;
-	const fd = openSync(temp, 'w');
-	try {
-		const buffer = Buffer.from(`${JSON.stringify({version: 1, paused: [...state.paused].sort()})}\n`, 'utf8');
-		let offset = 0;
-		while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-	renameSync(temp, path);
+	writeJsonAtomic(path, {version: 1, paused: [...state.paused].sort()});
 }
 
 /** Symbols with any strategy paused. */

@@ -11,10 +11,9 @@
  * re-sliced per day, so a 5-year, 500-symbol run costs a few hundred milliseconds.
  */
 import type {Micros} from '../../core/money.js';
-import {microsToNumber} from '../../core/money.js';
 import {nyTime} from '../../core/time.js';
 import type {Journal} from '../../journal/records.js';
-import {nullJournal} from '../../journal/records.js';
+import {nullJournal, orderSubmittedRecord, orderUpdateRecord} from '../../journal/records.js';
 import type {DailyDataSet, DailySeries} from '../../strategies/rebalance/daily-data.js';
 import {barIndexOnDay, barsBeforeDay} from '../../strategies/rebalance/daily-data.js';
 import {AdjustedEma, EMA_SPAN} from '../../strategies/rebalance/ema.js';
@@ -218,34 +217,14 @@ export function runRebalanceBacktest(
 		};
 		for (const planned of [...plan.sells, ...plan.buys]) {
 			const {symbol, side, qty, clientOrderId} = planned;
-			journal.write({
-				ts,
-				type: 'order_submitted',
-				symbol,
-				strategy: 'rebalance',
-				client_order_id: clientOrderId,
-				side,
-				order_type: 'market',
-				qty,
-				limit_price: null,
-				time_in_force: 'day',
-				reason: 'rebalance',
-			});
+			journal.write(orderSubmittedRecord(ts, {symbol, side, type: 'market', qty, limitPrice: null, timeInForce: 'day'}, 'rebalance', clientOrderId, 'rebalance'));
 			const orderId = `bt-${++orderSeq}`;
 			const x = executeAtOpen(book, planned, openOn(symbol));
-			const update = (event: 'new' | 'fill' | 'rejected' | 'expired', at: number, message?: string) =>
-				journal.write({
-					ts: at,
-					type: 'order_update',
-					symbol,
-					client_order_id: clientOrderId,
-					order_id: orderId,
-					event,
-					filled_qty: event === 'fill' ? qty : 0,
-					filled_avg_price: event === 'fill' && x.price !== null ? microsToNumber(x.price) : null,
-					position_qty: event === 'fill' ? x.positionAfter : x.positionBefore,
-					...(message ? {message} : {}),
-				});
+			const update = (event: 'new' | 'fill' | 'rejected' | 'expired', at: number, message?: string) => {
+				const filled = event === 'fill' && x.price !== null;
+				const order = {symbol, clientOrderId, id: orderId, filledQty: filled ? qty : 0, filledNotional: filled ? qty * x.price! : 0};
+				journal.write(orderUpdateRecord(at, order, event, event === 'fill' ? x.positionAfter : x.positionBefore, message));
+			};
 			if (x.outcome === 'rejected') update('rejected', ts, x.note ?? undefined);
 			else {
 				update('new', ts);
