@@ -168,7 +168,8 @@ export class BarReplay {
 			slots.push(slot);
 			slot.exchangePrice.price = bar.close;
 			slot.enginePrice.last = bar.close;
-			if (slot.enginePrice.first === 0) slot.enginePrice.first = bar.close;
+			// The session's open: its first bar's open (display only; reset per session).
+			if (slot.enginePrice.first === 0) slot.enginePrice.first = bar.open;
 		}
 		if (exchange.hasOpenOrders()) for (let i = begin; i < end; i++) exchange.matchBar(bars[i]!);
 		for (let i = begin; i < end; i++) {

@@ -3,6 +3,7 @@
  * errors, exit 2), then composes the session for the mode (SIM here; paper/live through the
  * Alpaca adapter) and runs the Ink console, or plain log lines when stdout is not a terminal.
  */
+import {basename} from 'node:path';
 import type {CliFlags} from '../cli.js';
 import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import type {Micros} from '../core/money.js';
@@ -25,6 +26,8 @@ export interface ConsoleConfig {
 	readonly speed: number;
 	readonly exitAfterMs: number | null;
 	readonly signal: CustomSignal | null;
+	/** The custom signal's name for the panels (its function name, else the module's file name). */
+	readonly signalName?: string | null;
 	readonly dataPaths: readonly string[] | null;
 	readonly journalPath: string;
 	readonly logFile: string;
@@ -78,6 +81,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		speed: flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed),
 		exitAfterMs: flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter),
 		signal: flags.signal ? await loadSignal(flags.signal) : null,
+		signalName: null,
 		dataPaths: flags.data ? existingPaths(flags.data) : null,
 		journalPath: flags.journal ?? DEFAULT_JOURNAL,
 		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
@@ -88,7 +92,15 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		hftParams,
 	};
 	if (config.speed > 3600) throw new UsageError(`--speed must be at most 3600, got ${flags.speed}`);
+	if (config.signal && flags.signal) return {...config, signalName: signalLabel(config.signal, flags.signal)};
 	return config;
+}
+
+/** A custom signal's name: a named function's name, else the module's file name without extension. */
+export function signalLabel(signal: CustomSignal, path: string): string {
+	const name = signal.name;
+	if (name && name !== 'default' && name !== 'signal' && name !== 'buySignal') return name;
+	return basename(path).replace(/\.[^.]*$/, '') || 'custom';
 }
 
 export async function runConsoleCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {

@@ -47,7 +47,10 @@ export class Engine {
 	readonly strategies: SymbolStrategy[] = [];
 	private readonly bySymbol = new Map<string, SymbolStrategy[]>();
 	private readonly orders = new Map<string, OrderEntry>();
-	/** Last and first trade price per symbol: one lookup per market event. */
+	/**
+	 * Last price per symbol, and the first of the current session (reset when a session
+	 * begins; the console's "change since the open"): one lookup per market event.
+	 */
 	private readonly prices = new Map<string, {last: Micros; first: Micros}>();
 	private readonly contexts = new Map<StrategyName, StrategyContext>();
 	private readonly changeListeners = new Set<() => void>();
@@ -131,6 +134,7 @@ export class Engine {
 		this.currentSession = sessionTimes(date);
 		this.reconcile(state);
 		if (isNew) {
+			for (const slot of this.prices.values()) slot.first = 0;
 			for (const strategy of this.strategies) strategy.beginSession();
 			this.risk?.resetSession();
 			this.realizedAtSessionStart = this.realizedTotal();
@@ -180,8 +184,10 @@ export class Engine {
 	/** Step 1 of bar mode: the bar's close becomes the symbol's last trade price. */
 	setLastPrice(symbol: string, price: Micros): void {
 		const slot = this.prices.get(symbol);
-		if (slot) slot.last = price;
-		else this.prices.set(symbol, {last: price, first: price});
+		if (slot) {
+			slot.last = price;
+			if (slot.first === 0) slot.first = price;
+		} else this.prices.set(symbol, {last: price, first: price});
 	}
 
 	lastPrice(symbol: string): Micros {
@@ -198,6 +204,7 @@ export class Engine {
 		return slot;
 	}
 
+	/** The current session's first price (0 before one is known). */
 	firstPrice(symbol: string): Micros {
 		return this.prices.get(symbol)?.first ?? 0;
 	}

@@ -1,5 +1,6 @@
 /** Builds the console's EngineSnapshot from the engine (pure; called at most once per frame). */
 import type {Mode} from '../core/types.js';
+import {SMA_WINDOW} from '../strategies/signal.js';
 import type {ConnectionState} from '../ports/market-data.js';
 import type {Engine} from './engine.js';
 import type {EngineSnapshot, LogLine, RiskView, SymbolView} from './snapshot.js';
@@ -15,6 +16,12 @@ export interface SnapshotExtras {
 	readonly displayMs?: number;
 	/** Strategy parameters: the header line and the end-of-day exit time (`--eod`). */
 	readonly params?: SessionParams;
+	/** Symbols whose bars are synthetic (SIM without recorded data for them). */
+	readonly syntheticBars?: ReadonlySet<string>;
+	/** The tick-taker trades a synthetic book (SIM). */
+	readonly syntheticTicks?: boolean;
+	/** Name of the custom buy signal, if one is configured. */
+	readonly signalName?: string | null;
 }
 
 export interface SessionParams {
@@ -24,6 +31,8 @@ export interface SessionParams {
 	readonly eodMs: number;
 	/** The same values as JSON (journaled with the session's start). */
 	readonly json: Record<string, unknown>;
+	/** Bars in the scalper's SMA (the panels' legend). */
+	readonly smaLength?: number;
 }
 
 export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSnapshot {
@@ -50,6 +59,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 			paused: strategy.paused,
 			lastPrice: last > 0 ? last / 1e6 : null,
 			change: last > 0 && first > 0 ? (last - first) / 1e6 : null,
+			synthetic: strategy.kind === 'hft' ? extras.syntheticTicks === true : extras.syntheticBars?.has(strategy.symbol) === true,
 			closes: view.chart?.closes ?? [],
 			sma: view.chart?.sma ?? [],
 			openOrder: order
@@ -89,5 +99,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 		risk: extras.risk,
 		finished: extras.finished,
 		...(extras.params ? {params: extras.params.text} : {}),
+		signalName: extras.signalName ?? null,
+		smaLength: extras.params?.smaLength ?? SMA_WINDOW,
 	};
 }

@@ -46,8 +46,10 @@ export interface SymbolView {
 	readonly state: string;
 	readonly paused: boolean;
 	readonly lastPrice: number | null;
-	/** Change since the session's first price, in dollars. */
+	/** Change since the current session's open (its first bar), in dollars. */
 	readonly change: number | null;
+	/** The panel's data is made up (SIM: seeded synthetic bars, or the tick-taker's synthetic book). */
+	readonly synthetic: boolean;
 	/** Recent closes, oldest first (bounded), for the chart. */
 	readonly closes: readonly number[];
 	/** SMA20 aligned with `closes` (NaN where fewer than 20 closes were known). */
@@ -97,4 +99,8 @@ export interface EngineSnapshot {
 	readonly finished: boolean;
 	/** The strategy parameters in force, one line in flag names (header). */
 	readonly params?: string;
+	/** Name of the custom buy signal (`--signal`), or null for the SMA crossover. */
+	readonly signalName: string | null;
+	/** Bars in the scalper's SMA (the chart's second line and the panel's SMA figure). */
+	readonly smaLength: number;
 }

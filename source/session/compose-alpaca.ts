@@ -89,6 +89,7 @@ async function composeStarted(
 		scalpSymbols: config.symbols,
 		params: sessionParams(config),
 		hftSymbol: config.hft,
+		signalName: config.signalName ?? null,
 	});
 	try {
 		await session.start();

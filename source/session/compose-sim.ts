@@ -49,6 +49,8 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		speed: config.speed,
 		version: packageVersion(),
 		symbols,
+		synthetic: {bars: data.synthetic, ticks: config.hft !== null},
+		signalName: config.signalName ?? null,
 		risk: () => engine.riskView(),
 		params: sessionParams(config),
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),

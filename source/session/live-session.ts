@@ -45,6 +45,8 @@ export interface LiveSessionOptions {
 	readonly barSettleMs?: number;
 	/** Strategy parameters for the header and the journal's session start. */
 	readonly params?: SessionParams;
+	/** Name of the custom buy signal, if any (shown on the panels). */
+	readonly signalName?: string | null;
 }
 
 export class LiveSession extends EngineCommands implements SessionControl {
@@ -157,6 +159,8 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			for (const bar of bars) if (bar.start + 60_000 <= now) scalper?.warmUp(bar);
 			const last = bars.at(-1);
 			if (last && this.engine.lastPrice(symbol) === 0) this.engine.setLastPrice(symbol, last.close);
+			// Today's first bar is the session's open (the console's change since the open).
+			if (bars[0]) this.engine.priceSlot(symbol).first = bars[0].open;
 			if (bars.length > 0) this.engine.log(symbol, 'info', `warm-up: ${bars.length} bars of today`);
 		}
 	}
@@ -216,6 +220,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			finished: false,
 			displayMs: this.now(),
 			...(this.options.params ? {params: this.options.params} : {}),
+			signalName: this.options.signalName ?? null,
 		});
 	}
 

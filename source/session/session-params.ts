@@ -8,5 +8,5 @@ export function sessionParams(config: Pick<ConsoleConfig, 'scalpParams' | 'hftPa
 	const text = describeScalpParams(config.scalpParams, config.lot) + (config.hft ? ` · ${describeHftParams(config.hftParams)}` : '');
 	const json: Record<string, unknown> = {...scalpParamsJson(config.scalpParams), lot: config.lot / 1e6};
 	if (config.hft) Object.assign(json, {hft_ratio: config.hftParams.ratio, hft_size: config.hftParams.size});
-	return {text, eodMs: config.scalpParams.eodMs, json};
+	return {text, eodMs: config.scalpParams.eodMs, json, smaLength: config.scalpParams.smaWindow};
 }

@@ -45,6 +45,10 @@ export interface SimSessionOptions {
 	readonly ticks?: TickSource;
 	/** Strategy parameters for the header and the journal's session start. */
 	readonly params?: SessionParams;
+	/** What is made up, for the panels to say so: symbols with synthetic bars, a synthetic book. */
+	readonly synthetic?: {readonly bars: readonly string[]; readonly ticks: boolean};
+	/** Name of the custom buy signal, if any (shown on the panels). */
+	readonly signalName?: string | null;
 }
 
 export const MIN_SPEED = 1;
@@ -71,6 +75,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 	private timer: unknown = null;
 	private stopped = false;
 	private readonly listeners = new Set<() => void>();
+	private readonly syntheticBars: ReadonlySet<string>;
 
 	constructor(private readonly options: SimSessionOptions) {
 		super();
@@ -79,6 +84,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 		this.scheduler = options.scheduler ?? realScheduler;
 		this.tickMs = options.tickMs ?? 20;
 		this.speedValue = clampSpeed(options.speed);
+		this.syntheticBars = new Set(options.synthetic?.bars ?? []);
 		this.replay = new BarReplay(options.sessions, this.engine, this.exchange, {}, options.ticks ?? null);
 		this.engine.onChange(() => this.emitChange());
 	}
@@ -145,6 +151,9 @@ export class SimSession extends EngineCommands implements SessionControl {
 			finished: this.replay.finished,
 			displayMs: display,
 			...(this.options.params ? {params: this.options.params} : {}),
+			syntheticBars: this.syntheticBars,
+			syntheticTicks: this.options.synthetic?.ticks === true,
+			signalName: this.options.signalName ?? null,
 		});
 	}
 

@@ -83,7 +83,14 @@ export function App({control, store, onQuit, onForceExit = noop, phase = null, s
 				{ui.overlay.kind === 'help' && !phase ? (
 					<HelpOverlay width={layout.columns} height={layout.gridHeight} mode={snapshot.mode} />
 				) : (
-					<PanelGrid symbols={snapshot.symbols} layout={layout} start={start} selected={selected} />
+					<PanelGrid
+						symbols={snapshot.symbols}
+						layout={layout}
+						start={start}
+						selected={selected}
+						smaLength={snapshot.smaLength}
+						signalName={snapshot.signalName}
+					/>
 				)}
 				{dialog ? (
 					<ConfirmDialog dialog={dialog} width={layout.columns} height={logHeight} />

@@ -18,8 +18,8 @@ export const MIN_LOG_LINES = 2;
 export const PREFERRED_LOG_LINES = 5;
 /** Share of the free lines the log gets before the charts take the rest (then the log grows again). */
 const LOG_SHARE = 0.25;
-/** Border (2) + title line + three info lines: a panel without any chart. */
-export const PANEL_BASE_LINES = 6;
+/** Border (2) + title line + legend line + three info lines: a panel without any chart. */
+export const PANEL_BASE_LINES = 7;
 /**
  * Chart lines: 0 (none), 1 (sparkline) or 3..MAX (asciichart of height lines - 1). Past this
  * a chart gains nothing (240 closes at most); the log takes the remaining lines.

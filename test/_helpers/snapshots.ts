@@ -80,6 +80,7 @@ export function makeSymbol(overrides: Partial<SymbolView> = {}): SymbolView {
 		realizedPnl: 0,
 		trades: 0,
 		imbalance: null,
+		synthetic: false,
 		...overrides,
 	};
 }
@@ -122,6 +123,8 @@ export function makeSnapshot(overrides: Partial<EngineSnapshot> = {}): EngineSna
 		log: [makeLog('session started', {symbol: null})],
 		risk: null,
 		finished: false,
+		signalName: null,
+		smaLength: 20,
 		...overrides,
 	};
 }

@@ -4,11 +4,12 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {ConsoleConfig} from '../../source/commands/console.js';
+import {signalLabel, type ConsoleConfig} from '../../source/commands/console.js';
 import {bundledMinuteData} from '../../source/paths.js';
+import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {composeSimSession} from '../../source/session/compose-sim.js';
 import {SPEED_STEPS, stepSpeed, type Scheduler} from '../../source/session/sim-session.js';
 
@@ -57,8 +58,10 @@ function config(dir: string, overrides: Partial<ConsoleConfig> = {}): ConsoleCon
 		feed: 'iex',
 		yesLive: false,
 		risk: {maxDailyLoss: null, flattenOnLoss: false, maxOrdersPerMinute: null, maxPositionUsd: null},
+		scalpParams: DEFAULT_SCALP_PARAMS,
+		hftParams: DEFAULT_HFT_PARAMS,
 		...overrides,
-	} as ConsoleConfig;
+	};
 }
 
 function withSession(overrides: Partial<ConsoleConfig>, run: (session: ReturnType<typeof composeSimSession>, scheduler: ReturnType<typeof manualScheduler>) => Promise<void> | void) {
@@ -101,3 +104,48 @@ test(
 		assert.equal(session.snapshot().speed, 3600);
 	}),
 );
+
+test(
+	'the snapshot says which day is replayed and the change since that session opened (not since the first day)',
+	withSession({speed: 3600}, (session, scheduler) => {
+		const first = session.snapshot();
+		assert.equal(first.sessionDate, '2019-02-11');
+		// Into the second replayed day.
+		for (let i = 0; i < 200 && session.snapshot().sessionDate !== '2019-02-12'; i++) scheduler.advance(100);
+		scheduler.advance(2000);
+		const snapshot = session.snapshot();
+		assert.equal(snapshot.sessionDate, '2019-02-12');
+		const aapl = snapshot.symbols.find(view => view.symbol === 'AAPL')!;
+		const open = Number(readFileSync(join(bundledMinuteData(), 'AAPL_2019-02-12.csv'), 'utf8').split('\n')[1]!.split(',')[1]);
+		assert.ok(aapl.lastPrice !== null && aapl.change !== null);
+		assert.equal(Number(aapl.change.toFixed(4)), Number((aapl.lastPrice - open).toFixed(4)), `change ${aapl.change} from open ${open}`);
+		assert.equal(aapl.synthetic, false);
+		assert.equal(snapshot.signalName, null);
+		assert.equal(snapshot.smaLength, 20);
+	}),
+);
+
+test(
+	'the SMA length shown is the configured one (--sma)',
+	withSession({scalpParams: {...DEFAULT_SCALP_PARAMS, smaWindow: 30}}, session => {
+		assert.equal(session.snapshot().smaLength, 30);
+	}),
+);
+
+test(
+	'symbols without recorded data and the tick-taker book are marked synthetic; the signal name is passed on',
+	withSession({symbols: ['AAPL', 'ZZZZ'], hft: 'AAPL', signalName: 'breakout'}, (session, scheduler) => {
+		scheduler.advance(2000);
+		const snapshot = session.snapshot();
+		const marks = snapshot.symbols.map(view => `${view.symbol}/${view.strategy}:${view.synthetic}`);
+		assert.deepEqual(marks, ['AAPL/scalp:false', 'AAPL/hft:true', 'ZZZZ/scalp:true']);
+		assert.equal(snapshot.signalName, 'breakout');
+	}),
+);
+
+test('a custom signal is named by its function, else by its file', () => {
+	assert.equal(signalLabel(function breakout() {
+		return false;
+	}, './signals/x.mjs'), 'breakout');
+	assert.equal(signalLabel(() => false, './signals/mean-revert.mjs'), 'mean-revert');
+});

@@ -66,7 +66,7 @@ test('the screen: header, one panel per symbol (imbalance panel for hft), log, h
 	assert.ok(lines.length < 40, `${lines.length} lines`);
 	for (const line of lines) assert.ok([...line].length <= 100, `too wide: ${line}`);
 	const text = ui.frame();
-	assert.match(lines[0] ?? '', /SIM {2}10:30:00 ET open/);
+	assert.match(lines[0] ?? '', /SIM {2}2024-03-14 10:30:00 ET open/);
 	assert.match(text, /AAPL 190\.24/);
 	assert.match(text, /MSFT 190\.24 .*PAUSED/);
 	assert.match(text, /SPY 223\.82 .*ARMED/);

@@ -76,3 +76,21 @@ test('Chart renders through Ink and skips re-rendering equal series', () => {
 	assert.ok(!sameChartProps(base, {...base, closes: [...closes.slice(0, -1), 1]}));
 	assert.ok(sameChartProps({...base, sma: [Number.NaN]}, {...base, sma: [Number.NaN]}), 'NaN equals NaN here');
 });
+
+test('price and SMA are told apart without colour: the SMA is a dotted line', () => {
+	// Price runs well above a flat SMA: the SMA row holds dots, the price rows box glyphs.
+	const closes = [100, 101, 102, 103, 104, 105, 106, 107, 108, 109];
+	const sma = closes.map(() => 100.5);
+	const out = renderChartLines(closes, sma, 30, 8, false);
+	const text = out.join('\n');
+	assert.ok(!text.includes(ESC));
+	assert.ok(text.includes('·'), 'SMA dots');
+	assert.ok(/[╭╯─]/.test(text), 'price line glyphs');
+	const dotRows = out.filter(line => line.includes('·'));
+	assert.equal(dotRows.length, 1, 'a flat SMA is one row of dots');
+	assert.ok(((dotRows[0] ?? '').match(/·/g) ?? []).length >= 5, 'the SMA runs along its row');
+	// With colour, the dots are yellow and the price cyan.
+	const colored = renderChartLines(closes, sma, 30, 8, true).join('\n');
+	assert.ok(colored.includes(`${ESC}[33m·`));
+	assert.ok(colored.includes(`${ESC}[36m`));
+});

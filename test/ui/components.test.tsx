@@ -36,8 +36,14 @@ test('outside text is made one column per character', () => {
 test('header: mode badge, New York clock, session, countdown to 15:55, speed, account, day P&L, connection', () => {
 	const frame = show(<Header data={makeSnapshot({realizedPnl: 200, unrealizedPnl: -50})} width={100} />);
 	const [first, second] = frame.split('\n');
-	assert.match(first ?? '', /^ SIM {2}10:30:00 ET open · 15:55 exit in 5:25:00 · speed 60x +● replay$/);
+	assert.match(first ?? '', /^ SIM {2}2024-03-14 10:30:00 ET open · 15:55 exit in 5:25:00 · speed 60x +● replay$/);
 	assert.match(second ?? '', /^equity \$100,234\.56 {2}cash \$98,000\.00 {2}day P&L \+\$150\.00 \(real \+\$200\.00, unreal -\$50\.00\)/);
+});
+
+test('header: SIM names the day being replayed (compact: month-day); paper and live do not', () => {
+	assert.match(show(<Header data={makeSnapshot({sessionDate: '2019-02-12'})} width={100} />), /^ SIM {2}2019-02-12 10:30:00 ET/);
+	assert.match(show(<Header data={makeSnapshot({sessionDate: '2019-02-12'})} width={50} />), /^ SIM {2}02-12 10:30:00 /);
+	assert.doesNotMatch(show(<Header data={makeSnapshot({mode: 'paper', speed: null, connection: 'connected'})} width={100} />), /2024-03-14/);
 });
 
 test('header: LIVE is red, day P&L coloured, risk kill shown', () => {

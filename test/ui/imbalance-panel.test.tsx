@@ -49,9 +49,9 @@ test('the meter line is exactly as wide as asked and colours the dominating side
 
 test('the panel shows book, spread, meter, armed, position vs cap, pending, trades, P&L and last actions', () => {
 	const lines = show(<ImbalancePanel view={makeHftSymbol()} width={60} chartLines={4} selected={false} />);
-	assert.equal(lines.length, 10);
+	assert.equal(lines.length, 11);
 	const text = lines.join('\n');
-	assert.match(lines[1] ?? '', /SPY 223\.82 \+0\.12 +ARMED │$/);
+	assert.match(lines[1] ?? '', /SPY 223\.82 \+0\.12 \+0\.05% +ARMED │$/);
 	assert.match(text, /bid 223\.81 × 1,200 {2}ask 223\.82 × 300 {2}spr 0\.01/);
 	assert.match(text, /B █+┊█+┊█*░+ A BID 4\.00x/);
 	assert.match(text, /pos 200\/500 pend \+100\/-0 · 4 tr · P&L \+\$36\.30/);
@@ -62,7 +62,7 @@ test('the panel shows book, spread, meter, armed, position vs cap, pending, trad
 test('disarmed, paused, no actions yet, and narrow widths', () => {
 	const view = makeHftSymbol({paused: true, imbalance: makeImbalance({armed: false, lastActions: []}), position: null});
 	const lines = show(<ImbalancePanel view={view} width={36} chartLines={1} selected />);
-	assert.equal(lines.length, 7);
+	assert.equal(lines.length, 8);
 	for (const line of lines) assert.equal([...line].length, 36);
 	assert.match(lines[1] ?? '', /DISARMED PAUSED ║$/);
 	assert.match(lines.join('\n'), /223\.81×1,200\/223\.82×300 spr 0\.01/, 'compact book line');
@@ -73,6 +73,6 @@ test('disarmed, paused, no actions yet, and narrow widths', () => {
 test('same height as a scalp panel with the same chart lines', () => {
 	for (const chartLines of [0, 1, 3, 8]) {
 		const lines = show(<ImbalancePanel view={makeHftSymbol({position: makePosition({qty: 0})})} width={44} chartLines={chartLines} selected={false} />);
-		assert.equal(lines.length, 6 + chartLines);
+		assert.equal(lines.length, 7 + chartLines);
 	}
 });

@@ -1,6 +1,8 @@
 /**
- * Price chart of recent closes with the SMA20 as a second series (asciichart), or a one-line
- * sparkline when a panel has room for a single chart line.
+ * Price chart of recent closes (asciichart's line glyphs) with the SMA as a dotted line (`·`),
+ * or a one-line sparkline when a panel has room for a single chart line. The two series have
+ * different glyphs, so they stay apart without colour (NO_COLOR); with colour the price is
+ * cyan and the SMA yellow, as the panel's legend says.
  *
  * asciichart throws or draws garbage on NaN and empty input and sizes itself from the data, so
  * the series are cleaned and downsampled to the panel width first, and the output is padded
@@ -14,6 +16,8 @@ interface Asciichart {
 	plot(series: number[] | number[][], config?: {
 		height?: number;
 		offset?: number;
+		min?: number;
+		max?: number;
 		padding?: string;
 		colors?: string[];
 		format?: (value: number, index: number) => string;
@@ -101,19 +105,58 @@ export function renderChartLines(
 	if (points < 3) return centered('', lines, width);
 	const closes = downsample(series.closes, points);
 	const sma = downsample(series.sma, points);
-	const plotted = asciichart.plot([sma, closes], {
-		height: lines - 1,
-		offset: 2,
-		format: value => value.toFixed(decimals).padStart(labelWidth),
-		...(colors ? {colors: [asciichart.yellow, asciichart.cyan]} : {}),
-	});
-	// Drop the trailing blank column; pad short data to the full width.
-	const rows = plotted.split('\n').map(row => {
-		const trimmed = row.slice(0, -1);
-		const visible = labelWidth + 1 + closes.length - 1;
-		return visible < width ? trimmed + ' '.repeat(width - visible) : trimmed;
+	const height = lines - 1;
+	// The price alone through asciichart, on the scale of both series; the SMA is laid over it.
+	const plotted = asciichart.plot(closes, {height, offset: 2, min, max, format: value => value.toFixed(decimals).padStart(labelWidth)});
+	const grid = plotted.split('\n').map(row => Array.from(row.slice(0, -1)));
+	overlaySma(grid, sma, {min, max, height, firstColumn: labelWidth + 1});
+	const visible = labelWidth + 1 + closes.length - 1;
+	const rows = grid.map(cells => {
+		const text = colors ? colorRow(cells, labelWidth + 1) : cells.join('');
+		// Pad short data to the full width.
+		return visible < width ? text + ' '.repeat(width - visible) : text;
 	});
 	return padLines(rows, lines, width);
+}
+
+/** The SMA's glyph: a dot, unlike any of the price line's box-drawing glyphs. */
+export const SMA_GLYPH = '·';
+
+/**
+ * Put a dot where the SMA lies in each data column that the price line leaves blank, with
+ * asciichart's own scale (value -> row), so both series share one axis.
+ */
+function overlaySma(grid: string[][], sma: readonly number[], scale: {min: number; max: number; height: number; firstColumn: number}): void {
+	const range = Math.abs(scale.max - scale.min);
+	const ratio = range !== 0 ? scale.height / range : 1;
+	const min2 = Math.round(scale.min * ratio);
+	const rows = Math.abs(Math.round(scale.max * ratio) - min2);
+	// Column x draws the step from point x to x + 1 (asciichart), so it shows point x + 1.
+	for (let x = 0; x + 1 < sma.length; x++) {
+		const row = grid[rows - (Math.round(sma[x + 1]! * ratio) - min2)];
+		const column = scale.firstColumn + x;
+		if (row && row[column] === ' ') row[column] = SMA_GLYPH;
+	}
+}
+
+const CYAN = '\u001B[36m';
+const YELLOW = '\u001B[33m';
+const RESET = '\u001B[39m';
+
+/** The plot area coloured in runs: price glyphs cyan, SMA dots yellow, labels and axis plain. */
+function colorRow(cells: readonly string[], firstColumn: number): string {
+	let out = cells.slice(0, firstColumn).join('');
+	let open = '';
+	for (let column = firstColumn; column < cells.length; column++) {
+		const cell = cells[column]!;
+		const code = cell === ' ' ? open : cell === SMA_GLYPH ? YELLOW : CYAN;
+		if (code !== open) {
+			out += code;
+			open = code;
+		}
+		out += cell;
+	}
+	return open ? out + RESET : out;
 }
 
 const BLOCKS = '▁▂▃▄▅▆▇█';

@@ -1,6 +1,7 @@
 /**
- * Two header lines: mode badge, New York clock, session state, countdown to the 15:55
- * liquidation, replay speed and connection; then equity, cash, day P&L and risk state.
+ * Two header lines: mode badge, the date being replayed (SIM), New York clock, session state,
+ * countdown to the 15:55 liquidation, replay speed and connection; then equity, cash, day P&L
+ * and risk state.
  */
 import {memo} from 'react';
 import {Box} from 'ink';
@@ -13,6 +14,7 @@ export type HeaderData = Pick<
 	EngineSnapshot,
 	| 'mode'
 	| 'nowMs'
+	| 'sessionDate'
 	| 'sessionState'
 	| 'liquidationMs'
 	| 'speed'
@@ -44,9 +46,13 @@ export function clockSegments(data: HeaderData, theme: Theme, compact = false): 
 	const badgeColor: ColorName = data.mode === 'live' ? 'red' : data.mode === 'paper' ? 'yellow' : 'cyan';
 	const segments: Segment[] = [
 		{text: ` ${data.mode.toUpperCase()} `, bold: true, inverse: true, color: theme.color(badgeColor)},
+	];
+	// SIM replays recorded days: say which one (compact: month and day).
+	if (data.mode === 'sim' && data.sessionDate) segments.push({text: ` ${compact ? data.sessionDate.slice(5) : data.sessionDate}`, bold: true});
+	segments.push(
 		{text: ` ${formatClock(data.nowMs)}${compact ? '' : ' ET'} `},
 		{text: SESSION_TEXT[data.sessionState], color: theme.color(data.sessionState === 'open' ? 'green' : 'gray')},
-	];
+	);
 	if (data.liquidationMs !== null) {
 		const left = data.liquidationMs - data.nowMs;
 		// The exit time is --eod (15:55 unless changed).
@@ -137,6 +143,7 @@ function sameHeader(a: {data: HeaderData; width: number}, b: {data: HeaderData; 
 		// The clock shows whole seconds.
 		Math.floor(x.nowMs / 1000) === Math.floor(y.nowMs / 1000) &&
 		x.sessionState === y.sessionState &&
+		x.sessionDate === y.sessionDate &&
 		x.liquidationMs === y.liquidationMs &&
 		x.speed === y.speed &&
 		Object.is(x.equity, y.equity) &&

@@ -10,7 +10,7 @@ import {useTheme, type Theme} from '../hooks/use-theme.js';
 import {meterSegments} from './imbalance-meter.js';
 import {Block, safeText, segmentsWidth, type Segment} from './line.js';
 import {PanelFrame, panelInnerWidth} from './panel-frame.js';
-import {samePanelProps, STATE_COLORS, titleSegments, type SymbolPanelProps} from './symbol-panel.js';
+import {PANEL_BODY_LINES, samePanelProps, STATE_COLORS, titleSegments, type SymbolPanelProps} from './symbol-panel.js';
 
 export function bookSegments(book: ImbalanceView, width: number, theme: Theme): Segment[] {
 	const full: Segment[] = [
@@ -75,10 +75,10 @@ function ImbalancePanelView({view, width, chartLines, selected}: SymbolPanelProp
 	const armed = book?.armed ?? view.state === 'ARMED';
 	const state = armed ? 'ARMED' : 'DISARMED';
 	const title = titleSegments(view, inner, theme, [{text: state, bold: true, color: theme.color(STATE_COLORS[state])}]);
-	// Same height as a scalp panel: title + 3 info lines + the chart's lines.
-	const body = book ? imbalanceLines(view, book, inner, 3 + chartLines, theme) : [[{text: 'no book yet'}]];
+	// Same height as a scalp panel: title + legend + 3 info lines + the chart's lines.
+	const body = book ? imbalanceLines(view, book, inner, PANEL_BODY_LINES - 3 + chartLines, theme) : [[{text: 'no book yet'}]];
 	return (
-		<PanelFrame width={width} height={6 + chartLines} selected={selected} paused={view.paused}>
+		<PanelFrame width={width} height={PANEL_BODY_LINES + chartLines} selected={selected} paused={view.paused}>
 			<Block lines={[title, ...body]} width={inner} />
 		</PanelFrame>
 	);

@@ -15,9 +15,12 @@ export interface PanelGridProps {
 	/** Index (in `symbols`) of the first panel on the page. */
 	readonly start: number;
 	readonly selected: number;
+	/** Bars in the scalpers' SMA and the custom signal's name (legend lines). */
+	readonly smaLength?: number;
+	readonly signalName?: string | null;
 }
 
-export function PanelGrid({symbols, layout, start, selected}: PanelGridProps) {
+export function PanelGrid({symbols, layout, start, selected, smaLength = 20, signalName = null}: PanelGridProps) {
 	const rows: SymbolView[][] = [];
 	const end = Math.min(symbols.length, start + layout.perPage);
 	for (let index = start; index < end; index += layout.gridColumns) {
@@ -38,6 +41,8 @@ export function PanelGrid({symbols, layout, start, selected}: PanelGridProps) {
 								width={layout.panelWidth}
 								chartLines={layout.chartLines}
 								selected={index === selected}
+								smaLength={smaLength}
+								signalName={signalName}
 							/>
 						);
 					})}
