@@ -51,6 +51,7 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 interface Fault {
 	readonly name: string;
 	/** Switch it on; the returned function (if any) switches it off after `holdMs`. */
+	// biome-ignore lint/suspicious/noConfusingVoidType: most faults return nothing, a few return their undo
 	readonly on: (emulator: EmulatorHandle) => (() => void) | void;
 	readonly holdMs?: number;
 }

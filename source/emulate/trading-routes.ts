@@ -2,7 +2,7 @@
  * Trading REST v2: account, clock, calendar, assets, orders (incl. `:by_client_order_id`,
  * replace, cancel one/all), positions (close one/all). Shapes and replies follow Alpaca.
  */
-import {AssetBook, assetJson} from './assets.js';
+import {type AssetBook, assetJson} from './assets.js';
 import {invalidField, notFound} from './errors.js';
 import {calendarJson, clockJson} from './market-calendar.js';
 import {orderJson} from './order-json.js';

@@ -152,7 +152,7 @@ export class Engine {
 		const notes = this.portfolio.reconcile(state.positions, symbol => this.primaryStrategy(symbol));
 		for (const note of notes) this.log(null, 'warn', `reconcile: ${note}`);
 		const open = new Set(state.openOrders.map(o => o.clientOrderId));
-		for (const [id, entry] of this.orders) if (!open.has(id)) this.orders.delete(id);
+		for (const [id, _entry] of this.orders) if (!open.has(id)) this.orders.delete(id);
 		for (const order of state.openOrders) {
 			this.ids.observe(order.clientOrderId);
 			// The broker lists it: an order kept away from the strategies is adopted now.
@@ -515,28 +515,27 @@ export class Engine {
 	private context(kind: StrategyName): StrategyContext {
 		const existing = this.contexts.get(kind);
 		if (existing) return existing;
-		const engine = this;
 		const ctx: StrategyContext = {
 			strategy: kind,
-			now: () => engine.nowMs,
-			nowNs: () => engine.nowNsValue,
-			session: () => engine.currentSession,
-			lastPrice: symbol => engine.lastPrice(symbol),
-			position: (symbol): PositionState => engine.portfolio.book(kind, symbol),
+			now: () => this.nowMs,
+			nowNs: () => this.nowNsValue,
+			session: () => this.currentSession,
+			lastPrice: symbol => this.lastPrice(symbol),
+			position: (symbol): PositionState => this.portfolio.book(kind, symbol),
 			submit: (order, reason, intent) =>
-				engine.submit(kind, order, reason, intent, engine.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
-			cancel: (id, symbol, reason) => engine.requestCancel(id, symbol, reason),
+				this.submit(kind, order, reason, intent, this.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
+			cancel: (id, symbol, reason) => this.requestCancel(id, symbol, reason),
 			transition: (symbol, from, to) => {
-				if (engine.journaling) engine.options.journal.write({ts: engine.nowMs, type: 'state', symbol, strategy: kind, from, to});
-				if (engine.options.logSink) engine.log(symbol, 'info', `${from} -> ${to}`);
+				if (this.journaling) this.options.journal.write({ts: this.nowMs, type: 'state', symbol, strategy: kind, from, to});
+				if (this.options.logSink) this.log(symbol, 'info', `${from} -> ${to}`);
 			},
 			signal: (symbol, fields) => {
-				if (engine.journaling) engine.options.journal.write({ts: engine.nowMs, type: 'signal', symbol, strategy: kind, ...fields});
-				if (engine.options.logSink) engine.log(symbol, 'info', `signal ${JSON.stringify(fields)}`);
+				if (this.journaling) this.options.journal.write({ts: this.nowMs, type: 'signal', symbol, strategy: kind, ...fields});
+				if (this.options.logSink) this.log(symbol, 'info', `signal ${JSON.stringify(fields)}`);
 			},
-			error: (symbol, message) => engine.error(symbol, message),
+			error: (symbol, message) => this.error(symbol, message),
 			logging: this.options.logSink !== undefined,
-			log: (symbol, level, text) => engine.log(symbol, level, text),
+			log: (symbol, level, text) => this.log(symbol, level, text),
 		};
 		this.contexts.set(kind, ctx);
 		return ctx;

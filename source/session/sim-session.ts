@@ -5,12 +5,11 @@
  * backtest of the same data.
  */
 import type {BarSession} from '../adapters/replay/minute-csv.js';
-import {SimBroker} from '../adapters/sim/broker.js';
-import {SimExchange} from '../adapters/sim/exchange.js';
+import type {SimExchange} from '../adapters/sim/exchange.js';
 import {BarReplay, type TickSource} from '../backtest/bar-runner.js';
 import type {SessionControl} from '../engine/control.js';
 import {EngineCommands} from './engine-commands.js';
-import {Engine} from '../engine/engine.js';
+import type {Engine} from '../engine/engine.js';
 import {buildSnapshot, type SessionParams} from '../engine/snapshot-builder.js';
 import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
@@ -109,7 +108,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 		this.timer = null;
 		if (this.stopped) return;
 		const target = this.marketNow();
-		let next = this.replay.peekNextArrival();
+		const next = this.replay.peekNextArrival();
 		// Between sessions the clock jumps to the next session's first bar (no overnight wait).
 		if (next !== null && next - target > 3 * 3600_000) {
 			this.anchorMarket = next - 60_000;

@@ -308,7 +308,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		let tracked = this.find(order.clientOrderId);
 		if (!tracked) {
 			const sending = this.sending;
-			if (!sending || sending.clientOrderId !== '' || sending.side !== order.side || sending.qty !== order.qty) return;
+			if (sending?.clientOrderId !== '' || sending.side !== order.side || sending.qty !== order.qty) return;
 			// A synchronous broker reports the order before submit returned its id.
 			sending.clientOrderId = order.clientOrderId;
 			this.open.push(sending);

@@ -24,7 +24,7 @@ test('text report over the bundled sample: per-day table, totals, a plot, and "b
 	assert.match(text, /^Rebalance backtest 2018-01-25 \.\. 2018-02-07 \(10 trading days, 105 symbols ranked\)/);
 	assert.match(text, /benchmark: none \(SPY not in the data\)/);
 	for (const label of ['return', 'max drawdown', 'trades', 'win rate', 'final equity']) assert.match(text, new RegExp(`\\n  ${label} `));
-	const tableRows = text.split('\n').filter(l => /^\d{4}-\d{2}-\d{2}  /.test(l));
+	const tableRows = text.split('\n').filter(l => /^\d{4}-\d{2}-\d{2} {2}/.test(l));
 	assert.equal(tableRows.length, 10);
 	assert.match(text, /[┤┼]/); // asciichart axis
 	assert.ok(!/NaN|undefined/.test(text));
@@ -36,7 +36,9 @@ test('--json prints the report as JSON, and a benchmark present in the data is u
 	const dir = mkdtempSync(join(tmpdir(), 'rb-bench-'));
 	const dates = readDailyData(SAMPLE).dates.slice(-40);
 	const rows = ['date,open,high,low,close,volume'];
-	dates.forEach((d, i) => rows.push(`${d},${100 + i},${101 + i},${99 + i},${100 + i},1000`));
+	dates.forEach((d, i) => {
+		rows.push(`${d},${100 + i},${101 + i},${99 + i},${100 + i},1000`);
+	});
 	writeFileSync(join(dir, 'SPY.csv'), `${rows.join('\n')}\n`);
 	const out = io();
 	const code = await runRebalanceBacktestCommand({data: [SAMPLE, join(dir, 'SPY.csv')], json: true, days: '5'}, out);

@@ -132,7 +132,7 @@ test('--dry-run prints the ranked candidates and the orders, sends nothing and w
 	assert.equal(code, 0, out.stderr.text());
 	const text = out.stdout.text();
 	assert.match(text, /ranked 105 of 105 symbols with a bar on 2018-02-06; the first 5:/);
-	assert.match(text, /orders \(sells first, then buys in rank order\):\n  buy  /);
+	assert.match(text, /orders \(sells first, then buys in rank order\):\n {2}buy {2}/);
 	assert.match(text, /dry run: no orders sent/);
 	assert.deepEqual(sent, []);
 	assert.ok(!existsSync(state));

@@ -10,7 +10,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 	if (explicit) return resolve(explicit);
 	const xdg = env.XDG_CACHE_HOME?.trim();
 	// The XDG spec ignores a relative XDG_CACHE_HOME.
-	if (xdg && xdg.startsWith('/')) return join(xdg, 'scalp-tui');
+	if (xdg?.startsWith('/')) return join(xdg, 'scalp-tui');
 	return join(homedir(), '.cache', 'scalp-tui');
 }
 

@@ -75,7 +75,7 @@ export class DailyDataBuilder {
 		for (const b of this.builders.values()) for (const k of b.keys) allKeys.add(k);
 		const sortedKeys = [...allKeys].sort((a, b) => a - b);
 		const dayOf = new Map<number, number>();
-		sortedKeys.forEach((k, i) => dayOf.set(k, i));
+		for (let i = 0; i < sortedKeys.length; i++) dayOf.set(sortedKeys[i]!, i);
 		const dates = sortedKeys.map(keyToDate);
 		const series = new Map<string, DailySeries>();
 		let duplicates = 0;

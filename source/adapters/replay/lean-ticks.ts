@@ -167,6 +167,6 @@ export function parseLeanTicks(tradeText: string, quoteText: string, input: Lean
 /** Read a Lean tick pair from disk; symbol and date come from the trade file's name. */
 export function readLeanTickPair(tradeFile: string, quoteFile: string): SymbolTicks {
 	const name = parseLeanTickName(tradeFile);
-	if (!name || name.part !== 'trade') throw new DataError(`${tradeFile}: not a Lean trade tick file name (YYYYMMDD_sym_Trade_Tick.csv)`);
+	if (name?.part !== 'trade') throw new DataError(`${tradeFile}: not a Lean trade tick file name (YYYYMMDD_sym_Trade_Tick.csv)`);
 	return parseLeanTicks(readDataFile(tradeFile), readDataFile(quoteFile), {symbol: name.symbol, date: name.date, tradeFile, quoteFile});
 }

@@ -149,7 +149,7 @@ export function parseLobster(messageText: string, orderbookText: string, input: 
 /** Read a LOBSTER pair from disk; symbol, date and levels come from the message file's name. */
 export function readLobsterPair(messageFile: string, orderbookFile: string): SymbolTicks {
 	const name = parseLobsterName(messageFile);
-	if (!name || name.part !== 'message') throw new DataError(`${messageFile}: not a LOBSTER message file name (TICKER_YYYY-MM-DD_START_END_message_L.csv)`);
+	if (name?.part !== 'message') throw new DataError(`${messageFile}: not a LOBSTER message file name (TICKER_YYYY-MM-DD_START_END_message_L.csv)`);
 	return parseLobster(readDataFile(messageFile), readDataFile(orderbookFile), {
 		symbol: name.symbol,
 		date: name.date,

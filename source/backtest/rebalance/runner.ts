@@ -133,7 +133,7 @@ export function runRebalanceBacktest(
 	const scores = new Float64Array(tracked.length);
 	const head: number[] = [];
 	const indexOf = new Map<string, number>();
-	tracked.forEach((s, i) => indexOf.set(s.symbol, i));
+	for (let i = 0; i < tracked.length; i++) indexOf.set(tracked[i]!.symbol, i);
 
 	const book = newBook(params.cash);
 	const holdings = book.holdings;
