@@ -17,6 +17,7 @@ const help = `
     $ scalp-tui backtest [SYMBOL...] --data PATH  replay recorded data headless, print a report
     $ scalp-tui rebalance [flags]                 daily mean-reversion rebalance
     $ scalp-tui emulate [--port N] [--data PATH]  local Alpaca-compatible exchange on 127.0.0.1
+    $ scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02   parameter sweep
 
   Console and trading
     --mode sim|paper|live   where orders go (default: paper with API keys, else sim)
@@ -55,6 +56,12 @@ const help = `
   Rebalance
     --dry-run               print ranked candidates and orders without sending them
     --universe FILE         symbols to rank (default: bundled S&P 500 list)
+
+  Sweep (grids: comma lists and FROM..TO:STEP ranges of --sma, --take-profit, --stale-buy, --eod, --lot)
+    --walk-forward IN:OUT   walk-forward by trading days: choose in-sample, report out-of-sample
+    --workers N             worker threads (default: one per core)
+    --top N                 rows of the ranked table (default 20)
+    --from DATE, --to DATE  only these trading days (YYYY-MM-DD)
 
   Emulate
     --port N                port on 127.0.0.1 (0 picks a free one; default 0)
@@ -101,6 +108,11 @@ const flagSpec = {
 	eod: {type: 'string'},
 	hftRatio: {type: 'string'},
 	hftSize: {type: 'string'},
+	walkForward: {type: 'string'},
+	workers: {type: 'string'},
+	top: {type: 'string'},
+	from: {type: 'string'},
+	to: {type: 'string'},
 } as const;
 
 export type CliFlags = {
@@ -137,6 +149,10 @@ async function main(): Promise<number> {
 		case 'rebalance': {
 			const {runRebalanceFromCli} = await import('./commands/rebalance-cli.js');
 			return runRebalanceFromCli(rest, flags, io);
+		}
+		case 'sweep': {
+			const {runSweepCommand} = await import('./commands/sweep.js');
+			return runSweepCommand(rest, flags, io);
 		}
 		case 'emulate': {
 			const {runEmulateFromCli} = await import('./commands/emulate-cli.js');

@@ -1,0 +1,116 @@
+/**
+ * `scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02 [--walk-forward 10:5]`:
+ * the scalping backtest over a grid of parameters on worker threads, ranked; or walk-forward
+ * (choose on in-sample days, report out-of-sample only). Everything is validated before a
+ * worker starts: bad grids and ranges are one line, exit 2.
+ */
+import type {CliFlags} from '../cli.js';
+import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
+import {bundledMinuteData} from '../paths.js';
+import {scalpParamsFromFlags} from '../strategy-flags.js';
+import {describeScalpParams} from '../strategies/params.js';
+import {loadSessions} from '../research/data-source.js';
+import {describePoint, parseGrid, type ParamKey} from '../research/grid.js';
+import type {DataRef} from '../research/job.js';
+import {defaultThreads, runJobs} from '../research/pool.js';
+import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
+import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
+import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
+import {rejectFlags, type Io} from './shared.js';
+
+const DATE = /^\d{4}-\d\d-\d\d$/;
+
+function dateFlag(name: string, value: string | undefined): string | null {
+	if (value === undefined) return null;
+	if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError(`--${name} needs a date like 2019-02-11, got "${value}"`);
+	return value;
+}
+
+export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'mode', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'speed', 'strategy', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'sweep');
+	const symbols = parseSymbols(args);
+	const gridTexts: Partial<Record<ParamKey, string>> = {};
+	for (const key of ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'] as const) if (flags[key] !== undefined) gridTexts[key] = String(flags[key]);
+	const axes = parseGrid(gridTexts);
+	if (axes.length === 0) throw new UsageError('sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02');
+	// Values not swept keep the defaults; the swept ones are overridden per point.
+	const baseParams = scalpParamsFromFlags({});
+	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
+	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
+	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
+	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
+	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
+	const from = dateFlag('from', flags.from);
+	const to = dateFlag('to', flags.to);
+	if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledMinuteData()];
+
+	// Load once here: bad data is one line before any worker starts, and the days are known.
+	const probe: DataRef = {kind: 'csv', paths: dataPaths, symbols};
+	const loaded = await loadSessions(probe);
+	const runSymbols = symbols.length > 0 ? symbols : [...loaded.symbols];
+	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
+	const allDays = loaded.sessions.filter(s => s.bars.length > 0).map(s => s.date);
+	const days = allDays.filter(d => (!from || d >= from) && (!to || d <= to));
+	if (days.length === 0) throw new UsageError(`no trading days${from || to ? ` between ${from ?? 'the start'} and ${to ?? 'the end'}` : ''} in ${dataPaths.join(', ')}`);
+	const config: SweepConfig = {
+		axes,
+		base: {data: {kind: 'csv', paths: dataPaths, symbols: runSymbols}, symbols: runSymbols, cash, lot: 2000e6, exitAfterMs, params: baseParams},
+		days,
+		allDays: days.length === allDays.length,
+		walkForward,
+	};
+	if (walkForward) makeWindows(days, walkForward); // too few days: one line now
+	const total = plannedJobs(config);
+
+	const tty = Boolean(io.stderr.isTTY);
+	const started = Date.now();
+	let done = 0;
+	let bestLine = '';
+	let bestPnl = Number.NEGATIVE_INFINITY;
+	const outcome = await runSweep(
+		config,
+		(jobs, onResult) => runJobs(jobs, {threads, onResult: result => onResult(result)}),
+		result => {
+			done += 1;
+			if (!tty) return;
+			if (result.metrics.pnl > bestPnl) {
+				bestPnl = result.metrics.pnl;
+				bestLine = ` best so far ${result.metrics.pnl >= 0 ? '+' : '-'}$${Math.abs(result.metrics.pnl).toFixed(2)} (${result.id})`;
+			}
+			io.stderr.write(`\r\x1b[Ksweep ${progressLine(done, total, Date.now() - started)}${bestLine}`);
+		},
+	);
+	if (tty) io.stderr.write('\r\x1b[K');
+	const elapsed = (Date.now() - started) / 1000;
+	const meta = {
+		strategy: 'scalp',
+		data: dataPaths,
+		symbols: runSymbols,
+		days: {from: days[0], to: days[days.length - 1], count: days.length},
+		cash: cash / 1e6,
+		exit_after_ms: exitAfterMs,
+		defaults: describeScalpParams(baseParams, 2000e6),
+	};
+	if (flags.json) {
+		io.stdout.write(sweepJson(outcome, meta));
+	} else {
+		const lines = [
+			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
+			`data ${dataPaths.join(', ')}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+			`grid ${axes.map(a => `${a.flag.flag} ${a.values.map(v => a.flag.format(v)).join(',')}`).join(' × ')} = ${outcome.points.length} points; other parameters ${describeScalpParams(baseParams, 2000e6)}`,
+			'',
+		];
+		if (outcome.walkForward) lines.push(formatWalkForward(outcome));
+		else {
+			const bestPoint = outcome.ranked[0]!;
+			lines.push(formatRanked(outcome, top));
+			const heat = formatHeatMap(outcome, {color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR});
+			if (heat) lines.push('', heat);
+			lines.push('', `best: ${describePoint(bestPoint.values, axes)} (ties broken by smaller drawdown, more round trips, then grid order)`);
+		}
+		io.stdout.write(lines.join('\n') + '\n');
+	}
+	io.stderr.write(`sweep: ${outcome.jobs} backtests on ${Math.min(threads, outcome.jobs)} worker thread${threads === 1 ? '' : 's'} in ${elapsed.toFixed(2)} s\n`);
+	return 0;
+}

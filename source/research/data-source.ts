@@ -1,0 +1,35 @@
+/**
+ * Loads the sessions a backtest replays from a DataRef: minute CSVs (files or folders) or the
+ * bar cache. The `backtest` and `sweep` commands and the sweep workers all go through here, so
+ * they see the same bars.
+ */
+import {loadMinuteData, toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
+import type {DataRef} from './job.js';
+
+export interface LoadedSessions {
+	readonly sessions: readonly BarSession[];
+	/** Symbols with bars, sorted. */
+	readonly symbols: readonly string[];
+}
+
+export async function loadSessions(ref: DataRef): Promise<LoadedSessions> {
+	if (ref.kind === 'cache') {
+		const {loadBars} = await import('../adapters/cache/load.js');
+		const loaded = loadBars({symbols: ref.symbols, from: ref.from, to: ref.to, cacheDir: ref.cacheDir});
+		return {sessions: loaded.sessions, symbols: [...loaded.bars.keys()].sort()};
+	}
+	const data = loadMinuteData(ref.paths, ref.symbols);
+	return {sessions: toSessions(data.bars), symbols: [...data.bars.keys()].sort()};
+}
+
+/** Only the sessions of the given days (ascending); every session when days is null. */
+export function sessionsOn(sessions: readonly BarSession[], days: readonly string[] | null): BarSession[] {
+	if (days === null) return [...sessions];
+	const wanted = new Set(days);
+	return sessions.filter(s => wanted.has(s.date));
+}
+
+/** A stable key for caching loaded data in a worker. */
+export function dataKey(ref: DataRef): string {
+	return JSON.stringify(ref);
+}

@@ -1,0 +1,58 @@
+/**
+ * The unit of work of a sweep: one backtest of one parameter set over a set of trading days.
+ * A job is a plain JSON-serialisable object naming its data by reference (CSV paths or a bar
+ * cache request), never holding bars, so the same object goes to a local worker thread, onto a
+ * job queue (BullMQ) or to a remote task (Ray) unchanged, and its result comes back as plain
+ * JSON too (README "Beyond one machine").
+ */
+import type {Micros} from '../core/money.js';
+import type {ScalpParams} from '../strategies/params.js';
+
+export const JOB_FORMAT = 1;
+
+/** Where the bars come from: CSV files/folders, or the bar cache (issue 10). */
+export type DataRef =
+	| {readonly kind: 'csv'; readonly paths: readonly string[]; readonly symbols: readonly string[]}
+	| {readonly kind: 'cache'; readonly cacheDir: string; readonly symbols: readonly string[]; readonly from: string; readonly to: string};
+
+export interface SweepJob {
+	readonly format: typeof JOB_FORMAT;
+	/** Stable within a sweep: `p<point>` or `w<window>-<is|oos>-p<point>`. */
+	readonly id: string;
+	/** Index of the grid point (the final ranking tie-break). */
+	readonly point: number;
+	readonly data: DataRef;
+	/** New York dates to replay (ascending); null = every session of the data. */
+	readonly days: readonly string[] | null;
+	readonly symbols: readonly string[];
+	readonly cash: Micros;
+	readonly lot: Micros;
+	readonly exitAfterMs: number | null;
+	readonly params: ScalpParams;
+}
+
+/** What a job returns: the figures the ranking and the reports need, dollars as numbers. */
+export interface JobMetrics {
+	/** Final equity minus starting cash (realized + unrealized). */
+	readonly pnl: number;
+	readonly realizedPnl: number;
+	readonly roundTrips: number;
+	readonly wins: number;
+	readonly winRate: number | null;
+	readonly maxDrawdown: number;
+	readonly maxDrawdownPct: number;
+	readonly timeInMarket: number;
+	readonly bars: number;
+	readonly sessions: number;
+}
+
+export interface JobResult {
+	readonly format: typeof JOB_FORMAT;
+	readonly id: string;
+	readonly point: number;
+	readonly metrics: JobMetrics;
+	/** Wall time of the backtest itself inside the worker (data loading excluded), ms. */
+	readonly runMs: number;
+	/** Wall time spent loading data for this job (0 when the worker had it cached), ms. */
+	readonly loadMs: number;
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs one sweep job: the plain scalping backtest (the very function `scalp-tui backtest`
+ * calls) on the job's days with the job's parameters, journal off. Loaded data is kept per
+ * data reference, so a worker reads its data once and then only replays.
+ */
+import {performance} from 'node:perf_hooks';
+import {runScalpBacktest, type ScalpBacktestResult} from '../backtest/scalp-backtest.js';
+import {nullJournal} from '../journal/records.js';
+import {dataKey, loadSessions, sessionsOn, type LoadedSessions} from './data-source.js';
+import {JOB_FORMAT, type JobMetrics, type JobResult, type SweepJob} from './job.js';
+
+const loaded = new Map<string, Promise<LoadedSessions>>();
+
+export function metricsOf(result: ScalpBacktestResult): JobMetrics {
+	const t = result.total;
+	return {
+		pnl: Math.round((t.finalEquity - t.startCash) * 1e6) / 1e6,
+		realizedPnl: t.realizedPnl,
+		roundTrips: t.roundTrips,
+		wins: t.wins,
+		winRate: t.winRate,
+		maxDrawdown: t.maxDrawdown,
+		maxDrawdownPct: t.maxDrawdownPct,
+		timeInMarket: t.timeInMarket,
+		bars: t.bars,
+		sessions: t.sessions,
+	};
+}
+
+export async function runJob(job: SweepJob): Promise<JobResult> {
+	if (job.format !== JOB_FORMAT) throw new Error(`job ${job.id}: unknown job format ${String(job.format)}`);
+	const loadStart = performance.now();
+	const key = dataKey(job.data);
+	let data = loaded.get(key);
+	const cached = data !== undefined;
+	if (!data) {
+		data = loadSessions(job.data);
+		loaded.set(key, data);
+	}
+	const sessions = sessionsOn((await data).sessions, job.days);
+	const loadMs = cached ? 0 : performance.now() - loadStart;
+	const start = performance.now();
+	const result = runScalpBacktest({
+		sessions,
+		symbols: job.symbols,
+		lot: job.lot,
+		cash: job.cash,
+		exitAfterMs: job.exitAfterMs,
+		signal: null,
+		params: job.params,
+		journal: nullJournal,
+	});
+	return {format: JOB_FORMAT, id: job.id, point: job.point, metrics: metricsOf(result), runMs: performance.now() - start, loadMs};
+}
