@@ -8,7 +8,7 @@ import type {CliFlags} from '../cli.js';
 import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
 import {bundledMinuteData} from '../paths.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
-import {describeScalpParams} from '../strategies/params.js';
+import {describeScalpParams, type ScalpParams} from '../strategies/params.js';
 import {loadSessions} from '../research/data-source.js';
 import {describePoint, parseGrid, type ParamKey} from '../research/grid.js';
 import type {DataRef} from '../research/job.js';
@@ -24,6 +24,15 @@ function dateFlag(name: string, value: string | undefined): string | null {
 	if (value === undefined) return null;
 	if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError(`--${name} needs a date like 2019-02-11, got "${value}"`);
 	return value;
+}
+
+/** The parameters the grid does not vary, as the reports name them. */
+function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParams): string {
+	const swept = new Set(axes.map(a => a.flag.flag));
+	return describeScalpParams(params, 2000e6)
+		.split(' · ')
+		.filter(part => !swept.has(part.slice(0, part.lastIndexOf(' '))))
+		.join(' · ') || '(none)';
 }
 
 export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
@@ -98,7 +107,8 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 		const lines = [
 			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
 			`data ${dataPaths.join(', ')}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
-			`grid ${axes.map(a => `${a.flag.flag} ${a.values.map(v => a.flag.format(v)).join(',')}`).join(' × ')} = ${outcome.points.length} points; other parameters ${describeScalpParams(baseParams, 2000e6)}`,
+			`grid ${axes.map(a => `${a.flag.flag} ${a.values.map(v => a.flag.format(v)).join(',')}`).join(' × ')} = ${outcome.points.length} points`,
+			`fixed ${fixedParams(axes, baseParams)}`,
 			'',
 		];
 		if (outcome.walkForward) lines.push(formatWalkForward(outcome));
