@@ -1,9 +1,10 @@
 /**
- * Deterministic identifiers in UUID form (some Alpaca clients parse ids as UUIDs): a kind
- * tag in the first group and a counter in the last, or a hash for asset ids. Two runs over the
- * same data and the same requests hand out the same ids.
+ * Identifiers in UUID form (some Alpaca clients parse ids as UUIDs): a kind tag in the first
+ * group, a per-start epoch in the middle groups and a counter in the last, or a hash for asset
+ * ids. The epoch is random at each emulator start: a client that outlives a restarted
+ * emulator must never see an order or execution id again (it drops executions it has seen).
  */
-import {createHash} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 
 export const ID_KIND = {
 	order: 0x0e_00_00_01,
@@ -13,18 +14,28 @@ export const ID_KIND = {
 	account: 0x0e_00_00_05,
 } as const;
 
-export function sequentialUuid(kind: number, n: number): string {
+/** 10 random hex digits: one per emulator start, shared by its id sequences. */
+export function newIdEpoch(): string {
+	return randomBytes(5).toString('hex');
+}
+
+const FIXED_EPOCH = '0000000000';
+
+export function sequentialUuid(kind: number, n: number, epoch = FIXED_EPOCH): string {
 	const tail = n.toString(16).padStart(12, '0');
-	return `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${tail}`;
+	return `${kind.toString(16).padStart(8, '0')}-${epoch.slice(0, 4)}-4${epoch.slice(4, 7)}-8${epoch.slice(7, 10)}-${tail}`;
 }
 
 export class IdSequence {
 	private n = 0;
-	constructor(private readonly kind: number) {}
+	constructor(
+		private readonly kind: number,
+		private readonly epoch = FIXED_EPOCH,
+	) {}
 
 	next(): string {
 		this.n += 1;
-		return sequentialUuid(this.kind, this.n);
+		return sequentialUuid(this.kind, this.n, this.epoch);
 	}
 }
 

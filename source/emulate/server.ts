@@ -17,7 +17,7 @@ import {DATA_FEEDS, DataStreamServer} from './data-stream.js';
 import {defaultDataDir} from './default-data.js';
 import {ApiFailure, endpointNotFound, failureForStatus, forbiddenKey, invalidBody, methodNotAllowed, rateLimited, unauthorized} from './errors.js';
 import {Faults, TradeUpdateShaper, type FaultControls} from './faults.js';
-import {ID_KIND, IdSequence} from './ids.js';
+import {ID_KIND, IdSequence, newIdEpoch} from './ids.js';
 import {RateLimiter, rateLimitHeaders} from './rate-limit.js';
 import {MarketReplay, type StepListener, type StepReport} from './replay.js';
 import {findRoute, type Route, type RouteReply} from './routing.js';
@@ -165,7 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	});
 
 	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay)];
-	const requestIds = new IdSequence(ID_KIND.request);
+	const requestIds = new IdSequence(ID_KIND.request, newIdEpoch());
 	const heldReplies = new Set<NodeJS.Timeout>();
 
 	const write = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void => {

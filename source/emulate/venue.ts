@@ -10,7 +10,7 @@ import {isOpenStatus, type Order, type OrderEvent, type Position} from '../core/
 import {AssetBook} from './assets.js';
 import {ApiFailure, forbidden, invalidField, notFound, unprocessable} from './errors.js';
 import type {Faults} from './faults.js';
-import {ID_KIND, IdSequence, assetId, isUuid, sequentialUuid} from './ids.js';
+import {ID_KIND, IdSequence, assetId, isUuid, newIdEpoch, sequentialUuid} from './ids.js';
 import {orderJson, positionJson, tradeUpdateJson, type Json} from './order-json.js';
 import {OrderRegistry, type OrderRecord} from './order-registry.js';
 import type {MarketReplay} from './replay.js';
@@ -53,9 +53,11 @@ const ACCOUNT_ID = sequentialUuid(ID_KIND.account, 1);
 export class Venue {
 	readonly orders = new OrderRegistry();
 	readonly assets: AssetBook;
-	private readonly orderIds = new IdSequence(ID_KIND.order);
-	private readonly clientIds = new IdSequence(ID_KIND.clientOrder);
-	private readonly executionIds = new IdSequence(ID_KIND.execution);
+	/** Unique to this start (see ids.ts): ids never repeat across emulator restarts. */
+	private readonly epoch = newIdEpoch();
+	private readonly orderIds = new IdSequence(ID_KIND.order, this.epoch);
+	private readonly clientIds = new IdSequence(ID_KIND.clientOrder, this.epoch);
+	private readonly executionIds = new IdSequence(ID_KIND.execution, this.epoch);
 	private readonly sinks: TradeUpdateSink[] = [];
 	private pending: PendingSubmission | null = null;
 	private replacing: PendingReplace | null = null;

@@ -94,7 +94,13 @@ export interface RigOptions {
 }
 
 export interface Rig {
+	/** The emulator now (a new one after `restartEmulator`). */
 	readonly emulator: EmulatorHandle;
+	/**
+	 * Stop the emulator and start a fresh one (new account, same data) on the same port, its
+	 * market clock stepped `steps` times before any client can reach it: a broker restart.
+	 */
+	restartEmulator(steps: number): Promise<void>;
 	readonly adapter: AlpacaAdapter;
 	readonly engine: Engine;
 	readonly session: LiveSession;
@@ -116,7 +122,7 @@ export interface Rig {
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 export async function startRig(options: RigOptions): Promise<Rig> {
-	const emulator = await startEmulator({port: 0, bars: options.bars, manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+	let emulator = await startEmulator({port: 0, bars: options.bars, manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-faults-'));
 	const journalPath = options.journalPath ?? join(dir, 'journal.jsonl');
 	const logs: string[] = [];
@@ -180,9 +186,12 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	theEngine.onChange(touch);
 	const barsSeen: number[] = [];
 	let stepBars = 0;
-	emulator.onStep(report => {
-		stepBars = report.bars.filter(b => options.symbols.includes(b.symbol)).length;
-	});
+	const watchSteps = (): void => {
+		emulator.onStep(report => {
+			stepBars = report.bars.filter(b => options.symbols.includes(b.symbol)).length;
+		});
+	};
+	watchSteps();
 	const onBar = theEngine.onBar.bind(theEngine);
 	theEngine.onBar = (bar, arrival) => {
 		barsSeen.push(bar.start);
@@ -223,7 +232,17 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	};
 	let closed = false;
 	const rig: Rig = {
-		emulator,
+		get emulator() {
+			return emulator;
+		},
+		restartEmulator: async (steps: number) => {
+			const port = emulator.port;
+			await emulator.close();
+			emulator = await startEmulator({port, bars: options.bars, manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+			// Synchronous steps: no client gets in before the clock is where the old one was.
+			for (let i = 0; i < steps; i++) emulator.step();
+			watchSteps();
+		},
 		adapter,
 		engine: theEngine,
 		session,

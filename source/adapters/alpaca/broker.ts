@@ -460,11 +460,30 @@ export class AlpacaBroker implements Broker {
 
 	private async refresh(tracked: Tracked): Promise<void> {
 		try {
-			const snapshot = tracked.id !== '' ? await this.rest.orderById(tracked.id) : await this.rest.orderByClientId(tracked.request.clientOrderId);
+			let snapshot = tracked.id !== '' ? await this.rest.orderById(tracked.id) : await this.rest.orderByClientId(tracked.request.clientOrderId);
+			// Not found by id: a broker reset (a restarted emulator) or a different id scheme; the
+			// client order id is ours and decides.
+			if (!snapshot && tracked.id !== '') snapshot = await this.rest.orderByClientId(tracked.request.clientOrderId);
 			if (snapshot) this.absorb(snapshot, null);
+			else if (tracked.id !== '') this.lost(tracked);
 		} catch (error) {
 			this.log('warn', `reading order ${tracked.request.clientOrderId} failed: ${describeError(error)}`);
 		}
+	}
+
+	/**
+	 * The broker acknowledged this order once and now knows it by neither id: it was reset (an
+	 * emulator restarted on the same port). Nothing more will come for it; the caller's next
+	 * loadState() adopts the broker's orders and positions. The execution ids seen so far
+	 * belonged to the old broker: they are forgotten, so a new broker that reuses them is heard.
+	 */
+	private lost(tracked: Tracked): void {
+		if (tracked.done) return;
+		this.log('error', `${describeRequest(tracked.request)}: the broker no longer knows this order (restarted or reset?); dropping it and taking orders and positions from the broker`);
+		tracked.status = 'canceled';
+		this.finish(tracked);
+		this.executions.clear();
+		this.executionOrder.length = 0;
 	}
 
 	// --- stream --------------------------------------------------------------------------
