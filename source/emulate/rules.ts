@@ -2,8 +2,9 @@
  * Alpaca's order rules that the simulated exchange does not know: request validation with
  * Alpaca's status codes and messages (422 for bad fields, sub-penny prices, unsupported types),
  * and the 403 checks in Alpaca's order: wash trade, quantity available, buying power. The
- * buying-power and quantity rules are the exchange's own (CONTRACT §3: open buys reserve
- * nothing), checked here first so the replies carry Alpaca's extra fields.
+ * buying-power and quantity rules are the exchange's own (the emulator's exchange reserves
+ * buying power for open buys, as Alpaca does), checked here first so the replies carry
+ * Alpaca's extra fields.
  */
 import type {Micros} from '../core/money.js';
 import {parseMicros} from '../core/money.js';
@@ -182,7 +183,7 @@ export function checkQtyAvailable(input: OrderInput, positionQty: number, open: 
 	});
 }
 
-/** A buy is valued at its limit (or the last trade for a market order) against the cash. */
+/** A buy is valued at its limit (or the last trade for a market order) against the buying power. */
 export function checkBuyingPower(input: OrderInput, cash: Micros, lastPrice: Micros): void {
 	if (input.side !== 'buy') return;
 	const unit = input.type === 'limit' ? input.limitPrice! : lastPrice;

@@ -137,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const onError = options.onError ?? (() => {});
 
 	const bars = loadBars(options);
-	const exchange = new SimExchange({cash: dollarsToMicros(cash), idPrefix: 'emu', retainClosed: 1_000_000});
+	const exchange = new SimExchange({cash: dollarsToMicros(cash), idPrefix: 'emu', retainClosed: 1_000_000, reserveOpenBuys: true});
 	const replay = new MarketReplay(bars, exchange, onError);
 	const faults = new Faults();
 	const venue = new Venue(exchange, replay, faults, onError);

@@ -105,7 +105,8 @@ export class Venue {
 		const open = this.orders.open(input.symbol).filter(r => r !== excluding);
 		checkWashTrade(input, open);
 		checkQtyAvailable(input, this.exchange.position(input.symbol)?.qty ?? 0, open);
-		checkBuyingPower(input, this.exchange.cash, this.exchange.lastPrice(input.symbol));
+		const freed = excluding ? this.exchange.reservedBy(excluding.order.clientOrderId) : 0;
+		checkBuyingPower(input, this.exchange.buyingPower() + freed, this.exchange.lastPrice(input.symbol));
 	}
 
 	private place(input: OrderInput, clientOrderId: string, replaces: string | null, uuid: string): Json {
@@ -320,9 +321,10 @@ export class Venue {
 		return this.exchange.cash + this.longMarketValue();
 	}
 
-	/** A cash account (multiplier 1): buying power is the cash, as the exchange checks it. */
+	/** A cash account (multiplier 1): buying power is the cash less what open buys hold. */
 	account(): Json {
 		const cash = this.exchange.cash;
+		const power = Math.max(this.exchange.buyingPower(), 0);
 		const long = this.longMarketValue();
 		const equity = cash + long;
 		return {
@@ -335,10 +337,10 @@ export class Venue {
 			portfolio_value: money(equity),
 			equity: money(equity),
 			last_equity: money(this.lastEquity),
-			buying_power: money(Math.max(cash, 0)),
-			regt_buying_power: money(Math.max(cash, 0)),
-			non_marginable_buying_power: money(Math.max(cash, 0)),
-			options_buying_power: money(Math.max(cash, 0)),
+			buying_power: money(power),
+			regt_buying_power: money(power),
+			non_marginable_buying_power: money(power),
+			options_buying_power: money(power),
 			multiplier: '1',
 			long_market_value: money(long),
 			short_market_value: money(0),

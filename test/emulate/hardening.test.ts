@@ -5,7 +5,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {MAX_FRAME_BYTES, PRE_AUTH_BYTES} from '../../source/emulate/ws-guard.js';
-import {KEYS, Probe, startTestEmulator} from './_support.js';
+import {KEYS, Probe, api, limitBuy, startTestEmulator} from './_support.js';
 
 test('/stream: a client that never authenticates is closed at the auth timeout', async () => {
 	const h = await startTestEmulator({authTimeoutMs: 1000});
@@ -62,6 +62,29 @@ test('an oversized POST body gets 413 with a JSON error, not a connection reset'
 		// The server is still fine.
 		const account = await fetch(`${h.baseUrl}/v2/account`, {headers: {'APCA-API-KEY-ID': KEYS.keyId, 'APCA-API-SECRET-KEY': KEYS.secret}});
 		assert.equal(account.status, 200);
+	} finally {
+		await h.close();
+	}
+});
+
+test('open buys hold buying power (403 past it, as Alpaca); a cancel gives it back; the account shows it', async () => {
+	const h = await startTestEmulator({cash: 100_000});
+	try {
+		h.step();
+		const first = await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 300, '170.00'));
+		assert.equal(first.status, 200);
+		const account = await api(h, 'GET', '/v2/account');
+		assert.equal(account.body.cash, '100000.00');
+		assert.equal(account.body.buying_power, '49000.00');
+		const second = await api(h, 'POST', '/v2/orders', limitBuy('MSFT', 500, '100.00'));
+		assert.equal(second.status, 403);
+		assert.equal(second.body.message, 'insufficient buying power');
+		assert.equal((await api(h, 'DELETE', `/v2/orders/${first.body.id}`)).status, 204);
+		assert.equal((await api(h, 'GET', '/v2/account')).body.buying_power, '100000.00');
+		assert.equal((await api(h, 'POST', '/v2/orders', limitBuy('MSFT', 500, '100.00'))).status, 200);
+		// Nothing that was accepted can take the cash below zero.
+		for (let i = 0; i < 8; i++) h.step();
+		assert.ok(h.exchange.cash >= 0);
 	} finally {
 		await h.close();
 	}

@@ -149,3 +149,22 @@ test('a custom signal is named by its function, else by its file', () => {
 	}, './signals/x.mjs'), 'breakout');
 	assert.equal(signalLabel(() => false, './signals/mean-revert.mjs'), 'mean-revert');
 });
+
+test(
+	'open buys hold buying power in the SIM console: 60 symbols on $20,000 never take cash below zero (issue 14)',
+	withSession(
+		{symbols: Array.from({length: 60}, (_, i) => `Z${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`), cash: 20_000e6},
+		(session, scheduler) => {
+			let lowest = Infinity;
+			let buys = 0;
+			for (let second = 0; second < 400; second++) {
+				scheduler.advance(1000);
+				const snapshot = session.snapshot();
+				lowest = Math.min(lowest, snapshot.cash);
+				buys = Math.max(buys, snapshot.symbols.filter(s => s.position !== null && s.position.qty > 0).length);
+			}
+			assert.ok(buys >= 5, `enough entries to spend the cash (${buys} positions at once)`);
+			assert.ok(lowest >= 0, `cash went to ${lowest / 1e6}`);
+		},
+	),
+);

@@ -149,3 +149,30 @@ test('IOC: fills against the displayed size at the displayed price, rest cancele
 	ex.submit(order({timeInForce: 'ioc', qty: 100, limitPrice: $(99.99)}));
 	assert.deepEqual(events.slice(3).map(e => e.event), ['new', 'canceled']);
 });
+
+test('open buys reserve nothing by default (CONTRACT §3, backtests); with reserveOpenBuys they hold buying power until filled or ended', () => {
+	const contract = setup(100_000);
+	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));
+	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));
+	assert.deepEqual(contract.events.map(e => e.event), ['new', 'new']);
+
+	const ex = new SimExchange({cash: $(100_000), reserveOpenBuys: true});
+	const events: OrderEvent[] = [];
+	ex.onEvent(e => events.push(e));
+	const first = order({qty: 600, limitPrice: $(100)});
+	ex.submit(first);
+	assert.equal(ex.buyingPower(), $(40_000));
+	ex.submit(order({qty: 600, limitPrice: $(100)}));
+	assert.equal(events.at(-1)!.event, 'rejected');
+	assert.equal(events.at(-1)!.message, 'insufficient buying power');
+	// A fill below the limit spends less than was held; the rest comes back.
+	const b = bar('TSLA', '10:00', 99, 99.5, 98, 99);
+	ex.setTime(b.start + 60_000);
+	ex.matchBar(b);
+	assert.equal(ex.cash, $(100_000 - 600 * 99));
+	assert.equal(ex.buyingPower(), ex.cash);
+	ex.submit(order({qty: 300, limitPrice: $(100)}));
+	assert.equal(ex.buyingPower(), ex.cash - $(30_000));
+	ex.expireAll();
+	assert.equal(ex.buyingPower(), ex.cash);
+});

@@ -23,6 +23,8 @@ interface SimOrder {
 	filledNotional: Micros;
 	submittedMs: number;
 	submittedNs: number;
+	/** Buying power held per unfilled share (0 when open buys reserve nothing). */
+	reservePrice: Micros;
 }
 
 interface SimPosition {
@@ -36,6 +38,12 @@ export interface SimExchangeOptions {
 	readonly idPrefix?: string;
 	/** Finished orders kept for lookups; older ones are forgotten so memory stays flat. */
 	readonly retainClosed?: number;
+	/**
+	 * Open buys hold buying power (qty x limit, or x last for a market order) until they fill
+	 * or end, as Alpaca does; then several open buys can never spend more than the cash.
+	 * Default false: CONTRACT §3's rule for backtests (open buys reserve nothing).
+	 */
+	readonly reserveOpenBuys?: boolean;
 }
 
 export class SimRejection extends Error {}
@@ -58,9 +66,13 @@ export class SimExchange {
 	private readonly retainClosed: number;
 	private readonly closedIds: string[] = [];
 	private closedCount = 0;
+	private readonly reserveOpenBuys: boolean;
+	/** Buying power held by open buys (always 0 without `reserveOpenBuys`). */
+	private reserved: Micros = 0;
 
 	constructor(options: SimExchangeOptions) {
 		this.cash = options.cash;
+		this.reserveOpenBuys = options.reserveOpenBuys ?? false;
 		this.idPrefix = options.idPrefix ?? 'sim';
 		this.retainClosed = options.retainClosed ?? 1_000;
 	}
@@ -130,6 +142,7 @@ export class SimExchange {
 			filledNotional: 0,
 			submittedMs: this.nowMs,
 			submittedNs: this.nowNs,
+			reservePrice: 0,
 		};
 		if (problem) {
 			this.emit('rejected', order, 0, 0, true, problem);
@@ -148,6 +161,10 @@ export class SimExchange {
 		}
 		list.push(order);
 		this.openCount += 1;
+		if (this.reserveOpenBuys && order.side === 'buy') {
+			order.reservePrice = order.type === 'limit' ? order.limitPrice! : this.lastPrice(order.symbol);
+			this.reserved += order.qty * order.reservePrice;
+		}
 		this.emit('new', order, 0, 0, false);
 	}
 
@@ -158,7 +175,7 @@ export class SimExchange {
 		if (request.side === 'buy') {
 			const price = request.type === 'limit' ? request.limitPrice! : this.lastPrice(request.symbol);
 			if (!(price > 0)) return 'no price known for a market buy';
-			if (request.qty * price > this.cash) return 'insufficient buying power';
+			if (request.qty * price > this.cash - this.reserved) return 'insufficient buying power';
 			return null;
 		}
 		const held = this.positions.get(request.symbol)?.qty ?? 0;
@@ -189,7 +206,19 @@ export class SimExchange {
 		if (i >= 0) {
 			list.splice(i, 1);
 			this.openCount -= 1;
+			this.reserved -= (order.qty - order.filledQty) * order.reservePrice;
 		}
+	}
+
+	/** Cash not held by open buys: what a new buy may spend. */
+	buyingPower(): Micros {
+		return this.cash - this.reserved;
+	}
+
+	/** Buying power an open order holds (a replace frees it before checking the new one). */
+	reservedBy(clientOrderId: string): Micros {
+		const order = this.byClientId.get(clientOrderId);
+		return order && this.isOpen(order) ? (order.qty - order.filledQty) * order.reservePrice : 0;
 	}
 
 	// --- bar mode ------------------------------------------------------------------------
@@ -264,6 +293,7 @@ export class SimExchange {
 	// --- fills ---------------------------------------------------------------------------
 
 	private execute(order: SimOrder, qty: number, price: Micros): void {
+		this.reserved -= qty * order.reservePrice;
 		order.filledQty += qty;
 		order.filledNotional += qty * price;
 		const complete = order.filledQty >= order.qty;
