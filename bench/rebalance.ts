@@ -14,7 +14,7 @@ import {computeTotals} from '../source/backtest/rebalance/metrics.js';
 import {formatTextReport} from '../source/backtest/rebalance/report-text.js';
 import {runRebalanceBacktest} from '../source/backtest/rebalance/runner.js';
 import {parseMicros} from '../source/core/money.js';
-import type {DailyDataSet} from '../source/strategies/rebalance/daily-data.js';
+import type {DailyDataSet} from '../source/core/daily-bars.js';
 import {seededRandom} from '../source/adapters/sim/synthetic.js';
 
 const SYMBOLS = 500;

@@ -6,7 +6,7 @@
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {UsageError} from './config.js';
+import {UsageError} from './core/errors.js';
 import type {CustomSignal} from './strategies/signal.js';
 
 export async function loadSignal(path: string): Promise<CustomSignal> {

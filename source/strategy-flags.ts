@@ -5,7 +5,7 @@
  * unit the strategy uses (bars, micro-dollars, ms, shares), or throws a UsageError naming the
  * flag in kebab case.
  */
-import {UsageError} from './config.js';
+import {UsageError} from './core/errors.js';
 import {parseMicros, type Micros} from './core/money.js';
 import {HOUR_MS, MINUTE_MS, parseDuration} from './core/time.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, ratioMilli, type HftParams, type ScalpParams} from './strategies/params.js';

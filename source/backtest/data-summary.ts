@@ -2,27 +2,9 @@
  * What a backtest ran on, for its report: where the bars came from (the cache or CSV files),
  * the feed and adjustment, the date range, how many bars, and the holes found (never filled).
  */
-export interface DataHoles {
-	readonly missingMinutes: number;
-	readonly daysWithHoles: number;
-	/** Trading days in the range without a bar (null when not judged, e.g. CSV files). */
-	readonly missingDays: number | null;
-	readonly missingDayList: readonly string[];
-}
+import type {DataHoles, DataSummary} from '../core/data-summary.js';
 
-export interface DataSummary {
-	readonly source: 'cache' | 'csv';
-	/** Cache folder or the CSV paths. */
-	readonly location: string;
-	readonly timeframe: string;
-	readonly feed: string | null;
-	readonly adjustment: string | null;
-	readonly from: string | null;
-	readonly to: string | null;
-	readonly bars: number;
-	readonly sessions: number;
-	readonly holes: DataHoles;
-}
+export type {DataHoles, DataSummary};
 
 function holesText(h: DataHoles): string {
 	const minutes = h.missingMinutes === 0 ? 'no missing minutes' : `${h.missingMinutes.toLocaleString('en-US')} missing minutes in ${h.daysWithHoles} symbol-session${h.daysWithHoles === 1 ? '' : 's'}`;

@@ -12,7 +12,7 @@ import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {ScalpParams} from '../strategies/params.js';
 import {BarReplay} from './bar-runner.js';
-import {backtestTotals} from './totals.js';
+import {backtestTotals, type ScalpBacktestResult, type SymbolResult} from './totals.js';
 
 export interface ScalpBacktestConfig {
 	readonly sessions: Iterable<BarSession>;
@@ -29,39 +29,7 @@ export interface ScalpBacktestConfig {
 	readonly onProgress?: (barsDone: number, sessionsDone: number) => void;
 }
 
-export interface SymbolResult {
-	readonly symbol: string;
-	readonly roundTrips: number;
-	readonly wins: number;
-	readonly winRate: number | null;
-	readonly realizedPnl: number;
-	readonly unrealizedPnl: number;
-	readonly maxDrawdown: number;
-	/** Share of the symbol's bars during which a position was held (0..1). */
-	readonly timeInMarket: number;
-	readonly bars: number;
-	readonly finalPosition: number;
-}
-
-export interface ScalpBacktestResult {
-	readonly symbols: SymbolResult[];
-	readonly total: {
-		readonly roundTrips: number;
-		readonly wins: number;
-		readonly winRate: number | null;
-		readonly realizedPnl: number;
-		readonly unrealizedPnl: number;
-		readonly maxDrawdown: number;
-		readonly maxDrawdownPct: number;
-		readonly timeInMarket: number;
-		readonly startCash: number;
-		readonly finalCash: number;
-		readonly finalEquity: number;
-		readonly bars: number;
-		readonly sessions: number;
-	};
-	readonly equity: {readonly times: number[]; readonly values: number[]};
-}
+export type {ScalpBacktestResult, SymbolResult} from './totals.js';
 
 export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResult {
 	const exchange = new SimExchange({cash: config.cash});

@@ -2,7 +2,41 @@
 import type {Micros} from '../core/money.js';
 import type {Engine} from '../engine/engine.js';
 import type {EquityCurve} from './metrics.js';
-import type {ScalpBacktestResult, SymbolResult} from './scalp-backtest.js';
+
+/** Per-symbol and total figures of a bar or tick backtest (the report's rows). */
+export interface SymbolResult {
+	readonly symbol: string;
+	readonly roundTrips: number;
+	readonly wins: number;
+	readonly winRate: number | null;
+	readonly realizedPnl: number;
+	readonly unrealizedPnl: number;
+	readonly maxDrawdown: number;
+	/** Share of the symbol's bars during which a position was held (0..1). */
+	readonly timeInMarket: number;
+	readonly bars: number;
+	readonly finalPosition: number;
+}
+
+export interface ScalpBacktestResult {
+	readonly symbols: SymbolResult[];
+	readonly total: {
+		readonly roundTrips: number;
+		readonly wins: number;
+		readonly winRate: number | null;
+		readonly realizedPnl: number;
+		readonly unrealizedPnl: number;
+		readonly maxDrawdown: number;
+		readonly maxDrawdownPct: number;
+		readonly timeInMarket: number;
+		readonly startCash: number;
+		readonly finalCash: number;
+		readonly finalEquity: number;
+		readonly bars: number;
+		readonly sessions: number;
+	};
+	readonly equity: {readonly times: number[]; readonly values: number[]};
+}
 
 export function backtestTotals(
 	engine: Engine,

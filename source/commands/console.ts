@@ -7,38 +7,15 @@ import {basename} from 'node:path';
 import type {CliFlags} from '../cli.js';
 import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import type {Micros} from '../core/money.js';
-import type {Mode} from '../core/types.js';
 import {bundledMinuteData} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {RiskLimits} from '../engine/risk.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
-import type {HftParams, ScalpParams} from '../strategies/params.js';
+import type {ConsoleConfig} from '../session/console-config.js';
 
-export interface ConsoleConfig {
-	readonly mode: Mode;
-	readonly symbols: readonly string[];
-	readonly hft: string | null;
-	readonly hftQty: number;
-	readonly lot: Micros;
-	readonly cash: Micros;
-	readonly speed: number;
-	readonly exitAfterMs: number | null;
-	readonly signal: CustomSignal | null;
-	/** The custom signal's name for the panels (its function name, else the module's file name). */
-	readonly signalName?: string | null;
-	readonly dataPaths: readonly string[] | null;
-	readonly journalPath: string;
-	readonly logFile: string;
-	readonly feed: 'iex' | 'sip';
-	readonly yesLive: boolean;
-	readonly risk: RiskLimits;
-	/** --sma, --take-profit, --stale-buy, --eod (the originals' values by default). */
-	readonly scalpParams: ScalpParams;
-	/** --hft-ratio, --hft-size. */
-	readonly hftParams: HftParams;
-}
+export type {ConsoleConfig};
 
 
 export const DEFAULT_LOG_FILE = 'scalp-tui.log';
@@ -107,7 +84,7 @@ export async function runConsoleCommand(args: readonly string[], flags: CliFlags
 	const config = await parseConsoleConfig(args, flags);
 	if (config.mode !== 'sim') {
 		const {composeAlpacaSession} = await import('../session/compose-alpaca.js');
-		const session = await composeAlpacaSession(config, io);
+		const session = await composeAlpacaSession(config);
 		return runUi(session, config, io);
 	}
 	const {composeSimSession} = await import('../session/compose-sim.js');

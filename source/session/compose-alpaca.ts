@@ -3,10 +3,9 @@
  * Keys are checked with an account request before anything is written; live needs a typed
  * confirmation (or --yes-live without a terminal).
  */
-import type {Io} from '../commands/shared.js';
-import type {ConsoleConfig} from '../commands/console.js';
+import type {ConsoleConfig} from './console-config.js';
 import {sessionParams} from './session-params.js';
-import {UsageError} from '../config.js';
+import {UsageError} from '../core/errors.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
 import type {FileJournal} from '../journal/writer.js';
@@ -18,7 +17,7 @@ import {LogBuffer} from './log-buffer.js';
 import {addConsoleStrategies} from './strategies.js';
 import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 
-export async function composeAlpacaSession(config: ConsoleConfig, _io: Io): Promise<LiveSession> {
+export async function composeAlpacaSession(config: ConsoleConfig): Promise<LiveSession> {
 	const mode = config.mode === 'live' ? 'live' : 'paper';
 	const alpacaModule = await import('../adapters/alpaca/index.js');
 	let alpacaConfig;

@@ -4,7 +4,7 @@
  */
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
-import type {ConsoleConfig} from '../commands/console.js';
+import type {ConsoleConfig} from './console-config.js';
 import {sessionParams} from './session-params.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';

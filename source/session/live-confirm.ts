@@ -3,7 +3,7 @@
  * terminal prompt, or `--yes-live` when there is no terminal (CONTRACT §1).
  */
 import {createInterface} from 'node:readline/promises';
-import {UsageError} from '../config.js';
+import {UsageError} from '../core/errors.js';
 
 export async function confirmLive(options: {yesLive: boolean; stdin?: NodeJS.ReadStream; stderr?: NodeJS.WriteStream; target: string}): Promise<void> {
 	if (options.yesLive) return;

@@ -18,13 +18,13 @@
  */
 import {DAY_MS, nyDate} from '../core/time.js';
 import type {Mode} from '../core/types.js';
-import {UsageError} from '../config.js';
+import {UsageError} from '../core/errors.js';
 import {AlpacaCheckError, createAlpaca, redact, type AlpacaAdapter, type CreateAlpacaOptions} from '../adapters/alpaca/index.js';
 import type {AlpacaLog} from '../adapters/alpaca/client.js';
 import {ConfigError, resolveAlpacaConfig, type Feed} from '../adapters/alpaca/config.js';
 import {describeError, type MarketClock} from '../adapters/alpaca/mapping.js';
 import {errorStatus} from '../adapters/alpaca/rate-limit.js';
-import type {DailyBar} from '../strategies/rebalance/daily-data.js';
+import type {DailyBar} from '../core/daily-bars.js';
 import type {MarketClockState, RebalanceVenue} from '../strategies/rebalance/venue.js';
 
 export interface AlpacaRebalanceVenueOptions {

@@ -1,5 +1,5 @@
 /** The console's strategy parameters as the header shows them and the journal records them. */
-import type {ConsoleConfig} from '../commands/console.js';
+import type {ConsoleConfig} from './console-config.js';
 import type {SessionParams} from '../engine/snapshot-builder.js';
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 

@@ -1,5 +1,5 @@
 /** The console's strategies for a configuration: a scalper per symbol, the tick-taker if asked. */
-import type {ConsoleConfig} from '../commands/console.js';
+import type {ConsoleConfig} from './console-config.js';
 import type {Engine} from '../engine/engine.js';
 import {ImbalanceStrategy} from '../strategies/imbalance.js';
 import {ScalpStrategy} from '../strategies/scalp.js';

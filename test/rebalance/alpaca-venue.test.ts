@@ -20,7 +20,7 @@ import {nyTime} from '../../source/core/time.js';
 import type {Bar, OrderEvent} from '../../source/core/types.js';
 import {startEmulator, type EmulatorHandle} from '../../source/emulate/server.js';
 import {createAlpacaRebalanceVenue, historyStart, type AlpacaRebalanceVenue, type AlpacaRebalanceVenueOptions} from '../../source/session/rebalance-alpaca.js';
-import type {DailyBar} from '../../source/strategies/rebalance/daily-data.js';
+import type {DailyBar} from '../../source/core/daily-bars.js';
 import {ROOT} from '../_helpers/cli.js';
 import {sink, weekdays} from './helpers.js';
 

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {DataError} from '../../source/core/errors.js';
 import {parseDailyCsv, parseDecimalMicros, readDailyData, symbolFromFileName} from '../../source/adapters/replay/daily-csv.js';
-import {barIndexOnDay, barsBeforeDay} from '../../source/strategies/rebalance/daily-data.js';
+import {barIndexOnDay, barsBeforeDay} from '../../source/core/daily-bars.js';
 import {SAMPLE} from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rb-daily-'));

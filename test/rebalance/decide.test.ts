@@ -1,9 +1,9 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {parseMicros} from '../../source/core/money.js';
-import type {DailyBar} from '../../source/strategies/rebalance/daily-data.js';
+import type {DailyBar} from '../../source/core/daily-bars.js';
 import {decideRebalance} from '../../source/strategies/rebalance/decide.js';
-import {parseUniverse} from '../../source/strategies/rebalance/universe.js';
+import {parseUniverse} from '../../source/adapters/replay/universe-file.js';
 import {weekdays} from './helpers.js';
 
 function bars(symbol: string, dates: readonly string[], closes: readonly number[]): DailyBar[] {

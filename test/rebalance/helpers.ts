@@ -1,6 +1,6 @@
 import {fileURLToPath} from 'node:url';
 import {parseDailyCsv} from '../../source/adapters/replay/daily-csv.js';
-import type {DailyDataSet} from '../../source/strategies/rebalance/daily-data.js';
+import type {DailyDataSet} from '../../source/core/daily-bars.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/rebalance/', import.meta.url));
 export const SAMPLE = fileURLToPath(new URL('../../data/daily/', import.meta.url));

@@ -11,7 +11,7 @@ import {maxDrawdownPct as maxDrawdown} from '../../source/backtest/drawdown.js';
 import {runRebalanceBacktest} from '../../source/backtest/rebalance/runner.js';
 import type {RebalanceBacktestParams} from '../../source/backtest/rebalance/runner.js';
 import {MemoryJournal} from '../../source/journal/records.js';
-import {barIndexOnDay} from '../../source/strategies/rebalance/daily-data.js';
+import {barIndexOnDay} from '../../source/core/daily-bars.js';
 import {planOrders} from '../../source/strategies/rebalance/plan.js';
 import {FIXTURES, SAMPLE, makeData, weekdays} from './helpers.js';
 

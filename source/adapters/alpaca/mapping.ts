@@ -7,7 +7,7 @@
 import type {orders as sdkOrders, streaming, trading} from '@alpacahq/alpaca-trade-api';
 import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type Micros} from '../../core/money.js';
 import {nyDate, nyTime} from '../../core/time.js';
-import type {DailyBar} from '../../strategies/rebalance/daily-data.js';
+import type {DailyBar} from '../../core/daily-bars.js';
 import type {Bar, Order, OrderRequest, OrderStatus, Position, Quote, Side, TimeInForce, Trade} from '../../core/types.js';
 
 // --- numbers -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import type {Alpaca, trading} from '@alpacahq/alpaca-trade-api';
 import {nyMidnight} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import type {DailyBar} from '../../strategies/rebalance/daily-data.js';
+import type {DailyBar} from '../../core/daily-bars.js';
 import type {Feed} from './config.js';
 import {
 	accountFromAlpaca,

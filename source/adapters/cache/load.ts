@@ -10,7 +10,7 @@
 import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
 import {MINUTE_MS, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import type {DataSummary} from '../../backtest/data-summary.js';
+import type {DataSummary} from '../../core/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
 import {DataError} from '../../core/errors.js';
 import {defaultCacheDir} from './cache-dir.js';

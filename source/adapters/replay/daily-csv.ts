@@ -11,7 +11,7 @@
  */
 import {DataError} from '../../core/errors.js';
 import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
-import type {DailyDataSet, DailySeries} from '../../strategies/rebalance/daily-data.js';
+import type {DailyDataSet, DailySeries} from '../../core/daily-bars.js';
 
 const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 

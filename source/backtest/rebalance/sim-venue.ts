@@ -14,8 +14,8 @@ import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, Posit
 import {isOpenStatus} from '../../core/types.js';
 import {nyTime} from '../../core/time.js';
 import type {Broker, OrderEventListener} from '../../ports/broker.js';
-import type {DailyBar, DailyDataSet} from '../../strategies/rebalance/daily-data.js';
-import {barAt, barIndexOnDay, barsBeforeDay} from '../../strategies/rebalance/daily-data.js';
+import type {DailyBar, DailyDataSet} from '../../core/daily-bars.js';
+import {barAt, barIndexOnDay, barsBeforeDay} from '../../core/daily-bars.js';
 import type {MarketClockState, RebalanceVenue} from '../../strategies/rebalance/venue.js';
 
 export interface SimDailyVenueOptions {

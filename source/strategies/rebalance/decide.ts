@@ -5,7 +5,7 @@
  */
 import type {Micros} from '../../core/money.js';
 import {MICROS} from '../../core/money.js';
-import type {DailyBar} from './daily-data.js';
+import type {DailyBar} from '../../core/daily-bars.js';
 import {AdjustedEma, EMA_SPAN} from './ema.js';
 import {planOrders} from './plan.js';
 import type {Holding, RebalancePlan} from './plan.js';

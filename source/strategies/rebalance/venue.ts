@@ -5,7 +5,7 @@
  */
 import type {Mode} from '../../core/types.js';
 import type {Broker} from '../../ports/broker.js';
-import type {DailyBar} from './daily-data.js';
+import type {DailyBar} from '../../core/daily-bars.js';
 
 /** The broker's market clock (Alpaca GET /v2/clock). Instants are epoch milliseconds. */
 export interface MarketClockState {

@@ -1,10 +1,10 @@
 /**
- * Daily bars as the rebalancer and its backtest see them (CONTRACT §7, daily formats), in a
+ * Daily bars as the rebalancer and its backtest see them, in a
  * columnar layout: one series per symbol, typed arrays indexed by the symbol's own bar number,
  * each bar pointing at a trading day of the whole data set. Prices are exact micro-dollars.
  * The replay adapter (adapters/replay/daily-csv.ts) builds these; nothing here does I/O.
  */
-import type {Micros} from '../../core/money.js';
+import type {Micros} from './money.js';
 
 export interface DailySeries {
 	readonly symbol: string;
