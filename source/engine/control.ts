@@ -26,6 +26,11 @@ export interface SessionControl {
 	 * (`factor` < 1); returns the new speed.
 	 */
 	changeSpeed(factor: number): number | null;
+	/**
+	 * A failure that ends the session (the journal cannot be written): new orders have
+	 * stopped; the front end shuts down (cancel orders), prints the message and exits non-zero.
+	 */
+	onFatal?(listener: (message: string) => void): () => void;
 	/** True when any position or open order exists (quit asks before leaving them). */
 	hasExposure(): boolean;
 	/**

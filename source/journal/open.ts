@@ -11,3 +11,8 @@ export function openJournal(path: string, mode: 'sync' | 'buffered'): FileJourna
 		throw new UsageError(`cannot open journal ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 	}
 }
+
+/** The one line a session ends with when its journal stops taking writes. */
+export function journalFailureMessage(path: string, error: NodeJS.ErrnoException): string {
+	return `journal ${path} cannot be written (${error.code ?? error.message}): trading stopped, open orders canceled`;
+}

@@ -28,6 +28,8 @@ export class FileJournal implements Journal {
 	private readonly bufferBytes: number;
 	private pending: string[] = [];
 	private pendingBytes = 0;
+	private failure: NodeJS.ErrnoException | null = null;
+	private readonly failureListeners: ((error: NodeJS.ErrnoException) => void)[] = [];
 
 	constructor(path: string, options: FileJournalOptions = {mode: 'sync'}) {
 		this.path = path;
@@ -43,7 +45,25 @@ export class FileJournal implements Journal {
 		if (size === 0) return;
 		const last = Buffer.alloc(1);
 		readSync(this.fd!, last, 0, 1, size - 1);
-		if (last[0] !== 0x0a) this.writeOut('\n');
+		if (last[0] !== 0x0a) this.writeAll('\n');
+	}
+
+	/**
+	 * Called once, after the first write that failed (a full disk, an I/O error). From then on
+	 * nothing more is written (a line could land half), and writes never throw: the session
+	 * decides what to do (stop trading, shut down), not the code that happened to journal.
+	 */
+	onFailure(listener: (error: NodeJS.ErrnoException) => void): () => void {
+		this.failureListeners.push(listener);
+		return () => {
+			const i = this.failureListeners.indexOf(listener);
+			if (i >= 0) this.failureListeners.splice(i, 1);
+		};
+	}
+
+	/** The first write error, or null. */
+	get failed(): NodeJS.ErrnoException | null {
+		return this.failure;
 	}
 
 	write(record: JournalRecord): void {
@@ -74,11 +94,31 @@ export class FileJournal implements Journal {
 		} catch {
 			// fsync can fail on pipes or special files; the data is already written.
 		}
-		closeSync(this.fd);
+		try {
+			closeSync(this.fd);
+		} catch {
+			// Nothing left to save: a failed close was a failed write, reported already.
+		}
 		this.fd = null;
 	}
 
 	private writeOut(text: string): void {
+		if (this.failure !== null) return;
+		try {
+			this.writeAll(text);
+		} catch (error) {
+			this.failure = error as NodeJS.ErrnoException;
+			this.pending = [];
+			this.pendingBytes = 0;
+			// Later, not inside the journaling call: a listener may shut the session down.
+			const failure = this.failure;
+			queueMicrotask(() => {
+				for (const listener of [...this.failureListeners]) listener(failure);
+			});
+		}
+	}
+
+	private writeAll(text: string): void {
 		const buffer = Buffer.from(text, 'utf8');
 		let offset = 0;
 		while (offset < buffer.length) offset += writeSync(this.fd!, buffer, offset);

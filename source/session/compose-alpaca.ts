@@ -9,7 +9,7 @@ import {UsageError} from '../core/errors.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
 import type {FileJournal} from '../journal/writer.js';
-import {openJournal} from '../journal/open.js';
+import {journalFailureMessage, openJournal} from '../journal/open.js';
 import {packageVersion} from '../paths.js';
 import {confirmLive} from './live-confirm.js';
 import {LiveSession} from './live-session.js';
@@ -90,6 +90,7 @@ async function composeStarted(
 		hftSymbol: config.hft,
 		signalName: config.signalName ?? null,
 	});
+	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));
 	try {
 		await session.start();
 	} catch (error) {

@@ -8,7 +8,7 @@ import type {ConsoleConfig} from './console-config.js';
 import {sessionParams} from './session-params.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
-import {openJournal} from '../journal/open.js';
+import {journalFailureMessage, openJournal} from '../journal/open.js';
 import {packageVersion} from '../paths.js';
 import {hashSeed, seededRandom} from '../adapters/sim/synthetic.js';
 import {syntheticTicksForBar} from '../adapters/sim/synthetic-ticks.js';
@@ -57,6 +57,7 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		params: sessionParams(config),
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),
 	});
+	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));
 	engine.setTime(data.sessions.find(s => s.bars.length > 0)?.bars[0]?.start ?? 0);
 	attachOperatorState(engine, statePath, operatorState);
 	if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);

@@ -6,6 +6,28 @@ import type {Engine} from '../engine/engine.js';
 
 export abstract class EngineCommands {
 	abstract readonly engine: Engine;
+	private readonly fatalListeners = new Set<(message: string) => void>();
+	private fatalMessage: string | null = null;
+
+	/** A failure that must end the session (the journal cannot be written). */
+	onFatal(listener: (message: string) => void): () => void {
+		this.fatalListeners.add(listener);
+		const message = this.fatalMessage;
+		if (message !== null) queueMicrotask(() => listener(message));
+		return () => this.fatalListeners.delete(listener);
+	}
+
+	/**
+	 * Stop sending orders at once and ask the front end to shut down (cancel orders, exit
+	 * non-zero): trading on without a journal would lose track of money.
+	 */
+	fail(message: string): void {
+		if (this.fatalMessage !== null) return;
+		this.fatalMessage = message;
+		this.engine.halt(message);
+		this.engine.log(null, 'error', message);
+		for (const listener of [...this.fatalListeners]) listener(message);
+	}
 
 	pause(symbol: string): void {
 		this.engine.pause(symbol);

@@ -55,6 +55,9 @@ export async function runHeadless(control: SessionControl, options: HeadlessOpti
 		};
 		let stopSignals = (): void => {};
 		let unsubscribe = (): void => {};
+		let stopFatal = (): void => {};
+		/** A failure that ended the session: printed last, exit status 1. */
+		let fatal: string | null = null;
 
 		const stop = async (reason: string, code: number): Promise<void> => {
 			if (stopping) return;
@@ -69,9 +72,14 @@ export async function runHeadless(control: SessionControl, options: HeadlessOpti
 			store.refresh();
 			print(follower.take(store.getSnapshot().log));
 			unsubscribe();
+			stopFatal();
 			store.dispose();
 			stopSignals();
 			await file?.close();
+			if (fatal !== null) {
+				stderr.write(`scalp-tui: ${fatal}\n`);
+				if (exitCode === 0) exitCode = 1;
+			}
 			settle(exitCode);
 		};
 
@@ -89,6 +97,11 @@ export async function runHeadless(control: SessionControl, options: HeadlessOpti
 			}
 			void stop(signal, SIGNAL_EXIT_CODES[signal]);
 		}, options.signals);
+		stopFatal =
+			control.onFatal?.(message => {
+				fatal ??= message;
+				void stop('fatal', 1);
+			}) ?? stopFatal;
 		unsubscribe = store.subscribe(() => {
 			if (!stopping) onSnapshot(store.getSnapshot());
 		});

@@ -100,6 +100,8 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 		let sizes: ReturnType<LoadedUi['createSizeSource']> | null = null;
 		let instance: Instance | null = null;
 		let finishing = false;
+		/** A failure that ended the session (journal write error): reported last, exit 1. */
+		let fatal: string | null = null;
 
 		const element = (loaded: LoadedUi, size: NonNullable<typeof sizes>) => (
 			<loaded.App
@@ -123,10 +125,13 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 		};
 
 		/** `error` is reported on stderr; `forced` means the shutdown was not waited for. */
-		const finish = async (code: number, error: string | null, forced = false): Promise<void> => {
+		const finish = async (givenCode: number, givenError: string | null, forced = false): Promise<void> => {
 			if (finishing) return;
 			finishing = true;
+			const error = givenError ?? fatal;
+			const code = fatal !== null && givenCode === 0 ? FAILURE_EXIT_CODE : givenCode;
 			stopSignals();
+			stopFatal();
 			// Final picture: the engine's last state and the outcome of the shutdown.
 			store.refresh();
 			writeLog();
@@ -174,6 +179,13 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 				await finish(FAILURE_EXIT_CODE, message);
 			})();
 		};
+
+		const stopFatal =
+			control.onFatal?.(message => {
+				fatal ??= message;
+				void quit('cancel_orders', 'fatal', FAILURE_EXIT_CODE);
+			}) ??
+			(() => {});
 
 		// Signals are handled from the start, also while Ink is still loading.
 		const stopSignals = watchSignals(signal => {
