@@ -187,6 +187,7 @@ export function createSyntheticSession(symbolCount = 20, options: {hft?: boolean
 			lastPrice: s.price,
 			change: s.price - s.first,
 			synthetic: false,
+			orders: [],
 			closes: s.seriesCache.closes,
 			sma: s.seriesCache.sma,
 			openOrder: s.order ? {...s.order, ageMs: nowMs - s.orderSince} : null,

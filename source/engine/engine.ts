@@ -12,6 +12,7 @@ import type {Broker} from '../ports/broker.js';
 import type {OrderSpec, PositionState, StrategyContext, SubmitResult, SymbolStrategy} from './context.js';
 import {MarketGuard, tradeProblem} from './market-guard.js';
 import {OrderIdFactory, parseClientOrderId} from './order-ids.js';
+import {OrderHistory, type OrderRecord} from './order-history.js';
 import {Portfolio, type PositionBook} from './portfolio.js';
 import {RiskGuard, type RiskLimits} from './risk.js';
 import type {LogLine, RiskView} from './snapshot.js';
@@ -73,9 +74,12 @@ export class Engine {
 	private realizedAtSessionStart: Micros = 0;
 	/** Bad market events are dropped here, before any strategy sees them. */
 	readonly marketGuard = new MarketGuard();
+	/** The console's order list per symbol (only with a log sink: backtests skip it). */
+	private readonly history: OrderHistory | null;
 
 	constructor(private readonly options: EngineOptions) {
 		this.journaling = options.journal !== nullJournal;
+		this.history = options.logSink ? new OrderHistory() : null;
 		this.risk = options.risk ? new RiskGuard(options.risk, this.riskHost()) : null;
 		this.ids = new OrderIdFactory(options.runTag);
 		options.broker.onOrderEvent(event => this.onOrderEvent(event));
@@ -277,6 +281,7 @@ export class Engine {
 	private submit(kind: StrategyName, spec: OrderSpec, reason: OrderReason, intent: string, owner: SymbolStrategy | null): SubmitResult {
 		const clientOrderId = this.ids.next(kind, spec.symbol, intent);
 		if (this.haltedReason !== null) {
+			this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, this.nowMs, `not sent: ${this.haltedReason}`);
 			this.log(spec.symbol, 'warn', `not sent (${this.haltedReason}): ${spec.side} ${spec.qty} ${spec.type}`);
 			return {accepted: false, clientOrderId, message: this.haltedReason};
 		}
@@ -286,10 +291,12 @@ export class Engine {
 			if (submitted) this.options.journal.write(submitted);
 			const refused = {symbol: spec.symbol, clientOrderId, id: '', filledQty: 0, filledNotional: 0};
 			this.options.journal.write(orderUpdateRecord(this.nowMs, refused, 'rejected', this.portfolio.symbolQty(spec.symbol), veto));
+			this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, this.nowMs, veto);
 			this.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);
 			return {accepted: false, clientOrderId, message: veto};
 		}
 		this.orders.set(clientOrderId, {strategy: kind, symbol: spec.symbol, owner, order: null});
+		this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, this.nowMs);
 		if (this.options.logSink) {
 			const price = spec.limitPrice === null ? 'market' : `@ ${(spec.limitPrice / 1e6).toFixed(2)}`;
 			this.log(spec.symbol, 'info', `submit ${spec.side} ${spec.qty} ${price} (${reason})`);
@@ -336,6 +343,7 @@ export class Engine {
 		const entry = this.orders.get(order.clientOrderId) ?? this.unknownOrder(event);
 		entry.order = order;
 		if (event.ms > this.nowMs || (event.ms === this.nowMs && event.ns > this.nowNsValue)) this.setTime(event.ms, event.ns);
+		this.history?.event(event, this.nowMs);
 		if ((event.event === 'fill' || event.event === 'partial_fill') && event.fillQty > 0) {
 			const book = entry.book ?? (entry.book = this.portfolio.book(entry.strategy, order.symbol));
 			book.apply(order.side, event.fillQty, event.fillPrice);
@@ -383,6 +391,11 @@ export class Engine {
 				? `${event.event} ${o.side} ${event.fillQty} @ ${(event.fillPrice / 1e6).toFixed(4).replace(/0{1,2}$/, '')}`
 				: `${o.side} ${o.type} ${event.event}${event.message ? `: ${event.message}` : ''}`;
 		this.log(o.symbol, event.event === 'rejected' ? 'warn' : 'info', what);
+	}
+
+	/** The symbol's recent orders with status and fills, oldest first (console only; else empty). */
+	orderHistory(symbol: string): readonly OrderRecord[] {
+		return this.history?.list(symbol) ?? [];
 	}
 
 	/** Orders the engine knows to be open (for exposure checks and the console). */

@@ -77,6 +77,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 			realizedPnl: book.realized / 1e6,
 			trades: view.roundTrips,
 			imbalance: view.imbalance ?? null,
+			orders: engine.orderHistory(strategy.symbol),
 		});
 	}
 	const cash = engine.portfolio.cash;

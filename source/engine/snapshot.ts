@@ -4,6 +4,9 @@
  */
 import type {ConnectionState} from '../ports/market-data.js';
 import type {Mode, OrderType, Side} from '../core/types.js';
+import type {OrderRecord} from './order-history.js';
+
+export type {OrderRecord} from './order-history.js';
 
 export type ScalpState = 'TO_BUY' | 'BUY_SUBMITTED' | 'TO_SELL' | 'SELL_SUBMITTED';
 
@@ -60,6 +63,8 @@ export interface SymbolView {
 	/** Completed round trips (buy then sell) this run. */
 	readonly trades: number;
 	readonly imbalance: ImbalanceView | null;
+	/** The symbol's recent orders with status and fills, oldest first (bounded; the `o` list). */
+	readonly orders: readonly OrderRecord[];
 }
 
 export interface LogLine {

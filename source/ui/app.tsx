@@ -11,6 +11,7 @@ import {Header} from './components/header.js';
 import {HelpLine} from './components/help-line.js';
 import {HelpOverlay} from './components/help-overlay.js';
 import {LogPane} from './components/log-pane.js';
+import {OrdersView} from './components/orders-view.js';
 import {PanelGrid} from './components/panel-grid.js';
 import {TooSmall} from './components/too-small.js';
 import {useConsoleKeys} from './hooks/use-console-keys.js';
@@ -19,6 +20,7 @@ import {useTerminalSize, type SizeSource, type TerminalSize} from './hooks/use-t
 import {createTheme, ThemeContext} from './hooks/use-theme.js';
 import type {ShutdownHow} from './keymap.js';
 import {computeLayout, LOG_TITLE_LINES, visibleRange} from './layout.js';
+import {filterLog} from './log-filter.js';
 import type {SnapshotStore} from './store.js';
 
 /** Shutdown progress driven from outside the key handler (signals, the runner). */
@@ -62,6 +64,9 @@ export function App({control, store, onQuit, onForceExit = noop, phase = null, s
 	});
 
 	const selected = Math.max(0, Math.min(count - 1, ui.selected));
+	// The draft filters as it is typed.
+	const filter = ui.filterDraft ?? ui.logFilter;
+	const log = useMemo(() => filterLog(snapshot.log, filter), [snapshot.log, filter]);
 	let dialog: Dialog | null = null;
 	if (phase) dialog = phase;
 	else if (ui.overlay.kind === 'confirm' || ui.overlay.kind === 'quit' || ui.overlay.kind === 'stopping') dialog = ui.overlay;
@@ -82,6 +87,8 @@ export function App({control, store, onQuit, onForceExit = noop, phase = null, s
 				<Header data={snapshot} width={layout.columns} />
 				{ui.overlay.kind === 'help' && !phase ? (
 					<HelpOverlay width={layout.columns} height={layout.gridHeight} mode={snapshot.mode} />
+				) : ui.overlay.kind === 'orders' && !phase ? (
+					<OrdersView view={snapshot.symbols[selected] ?? null} width={layout.columns} height={layout.gridHeight} />
 				) : (
 					<PanelGrid
 						symbols={snapshot.symbols}
@@ -95,9 +102,9 @@ export function App({control, store, onQuit, onForceExit = noop, phase = null, s
 				{dialog ? (
 					<ConfirmDialog dialog={dialog} width={layout.columns} height={logHeight} />
 				) : (
-					<LogPane log={snapshot.log} lines={layout.logLines} width={layout.columns} />
+					<LogPane log={log} lines={layout.logLines} width={layout.columns} filter={filter.trim()} />
 				)}
-				<HelpLine width={layout.columns} mode={snapshot.mode} page={page} pages={layout.pages} notice={ui.notice} />
+				<HelpLine width={layout.columns} mode={snapshot.mode} page={page} pages={layout.pages} notice={ui.notice} prompt={ui.filterDraft} />
 			</Box>
 		</ThemeContext.Provider>
 	);

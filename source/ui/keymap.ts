@@ -21,6 +21,9 @@ export type KeyPress =
 	| {readonly kind: 'end'}
 	| {readonly kind: 'escape'}
 	| {readonly kind: 'enter'}
+	| {readonly kind: 'backspace'}
+	/** Several characters in one read (a paste, fast typing): text for the log filter only. */
+	| {readonly kind: 'text'; readonly text: string}
 	| {readonly kind: 'ctrl_c'};
 
 /** What the engine should do. `quit` is carried out by the console runner, not the engine. */
@@ -42,6 +45,8 @@ export type ConfirmAction = {readonly type: 'force_sell'; readonly symbol: strin
 export type Overlay =
 	| {readonly kind: 'none'}
 	| {readonly kind: 'help'}
+	/** The selected symbol's orders and fills in place of the panels (`o`). */
+	| {readonly kind: 'orders'}
 	| {readonly kind: 'confirm'; readonly action: ConfirmAction}
 	| {readonly kind: 'quit'}
 	| {readonly kind: 'stopping'; readonly how: ShutdownHow};
@@ -52,6 +57,10 @@ export interface UiState {
 	readonly overlay: Overlay;
 	/** One-shot message shown on the help line until the next key. */
 	readonly notice: string | null;
+	/** Log filter in force ('' = none): lines containing it (case-insensitive); `!text` hides them. */
+	readonly logFilter: string;
+	/** The filter being typed after `/` (Enter applies, Esc clears), or null. */
+	readonly filterDraft: string | null;
 }
 
 export interface KeyContext {
@@ -71,7 +80,10 @@ export interface KeyResult {
 	readonly command?: Command;
 }
 
-export const initialUiState: UiState = {selected: 0, overlay: {kind: 'none'}, notice: null};
+export const initialUiState: UiState = {selected: 0, overlay: {kind: 'none'}, notice: null, logFilter: '', filterDraft: null};
+
+/** Longest log filter accepted (it has to fit the prompt line). */
+export const MAX_FILTER_LENGTH = 40;
 
 export const SPEED_FACTOR = 2;
 
@@ -89,10 +101,12 @@ export function toKeyPress(input: string, key: Key): KeyPress | null {
 	if (key.end) return {kind: 'end'};
 	if (key.escape) return {kind: 'escape'};
 	if (key.return) return {kind: 'enter'};
+	if (key.backspace || key.delete) return {kind: 'backspace'};
 	if (key.ctrl || key.meta) return null;
 	// Ink reports shift+tab as input "[Z" with shift on some terminals.
 	if (input === '[Z') return {kind: 'tab', shift: true};
 	if (input.length === 1) return {kind: 'char', char: input};
+	if (input.length > 1 && !/[\u0000-\u001F\u007F]/.test(input)) return {kind: 'text', text: input};
 	return null;
 }
 
@@ -139,6 +153,16 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 	// Ctrl+C quits from anywhere, keeping positions but leaving no open orders.
 	if (key.kind === 'ctrl_c') return quit(state, 'cancel_orders', 'ctrl_c');
 	const char = key.kind === 'char' ? key.char : null;
+
+	// Typing a log filter: every character is text until Enter or Esc.
+	if (state.filterDraft !== null) return {state: editFilter(state, state.filterDraft, key)};
+
+	if (overlay.kind === 'orders') {
+		if (char === 'o' || key.kind === 'escape') return {state: {...state, overlay: {kind: 'none'}, notice: null}};
+		// Everything else works as usual (moving shows another symbol's orders); the list stays.
+		const result = reduceKey({...state, overlay: {kind: 'none'}}, key, ctx);
+		return result.state.overlay.kind === 'none' ? {...result, state: {...result.state, overlay}} : result;
+	}
 
 	if (overlay.kind === 'help') {
 		return {state: {...state, overlay: {kind: 'none'}, notice: null}};
@@ -200,14 +224,36 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 		case '?': {
 			return {state: {...cleared, overlay: {kind: 'help'}}};
 		}
+		case 'o': {
+			return {state: {...cleared, overlay: {kind: 'orders'}}};
+		}
+		case '/': {
+			return {state: {...cleared, filterDraft: state.logFilter}};
+		}
 		case 'q': {
 			if (ctx.hasExposure()) return {state: {...cleared, overlay: {kind: 'quit'}}};
 			return quit(state, 'cancel_orders', 'quit');
 		}
 		default: {
+			// Esc with nothing open drops the log filter.
+			if (key.kind === 'escape' && state.logFilter !== '') return {state: {...cleared, logFilter: '', notice: 'log filter cleared'}};
 			return {state: cleared};
 		}
 	}
+}
+
+function editFilter(state: UiState, draft: string, key: KeyPress): UiState {
+	if (key.kind === 'enter') {
+		const logFilter = draft.trim();
+		return {...state, filterDraft: null, logFilter, notice: logFilter ? null : 'log filter cleared'};
+	}
+	if (key.kind === 'escape') return {...state, filterDraft: null, logFilter: '', notice: state.logFilter ? 'log filter cleared' : null};
+	if (key.kind === 'backspace') return {...state, filterDraft: draft.slice(0, -1)};
+	if (key.kind === 'char' || key.kind === 'text') {
+		const text = key.kind === 'char' ? key.char : key.text;
+		return {...state, filterDraft: (draft + text).slice(0, MAX_FILTER_LENGTH)};
+	}
+	return state;
 }
 
 /** One line naming what a confirmation will do, for the dialog. */

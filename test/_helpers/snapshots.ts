@@ -81,6 +81,7 @@ export function makeSymbol(overrides: Partial<SymbolView> = {}): SymbolView {
 		trades: 0,
 		imbalance: null,
 		synthetic: false,
+		orders: [],
 		...overrides,
 	};
 }

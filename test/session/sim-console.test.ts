@@ -12,6 +12,7 @@ import {bundledMinuteData} from '../../source/paths.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {composeSimSession} from '../../source/session/compose-sim.js';
 import {SPEED_STEPS, stepSpeed, type Scheduler} from '../../source/session/sim-session.js';
+import {OrderHistory} from '../../source/engine/order-history.js';
 
 function manualScheduler(): Scheduler & {advance(ms: number): void} {
 	let now = 0;
@@ -168,3 +169,46 @@ test(
 		},
 	),
 );
+
+test(
+	'the snapshot carries each symbol\'s recent orders with status, fills and reason (the o list)',
+	withSession({speed: 3600}, (session, scheduler) => {
+		for (let i = 0; i < 100 && !session.snapshot().symbols[0]!.orders.some(o => o.status === 'filled' && o.side === 'sell'); i++) scheduler.advance(100);
+		const orders = session.snapshot().symbols[0]!.orders;
+		const buy = orders.find(o => o.side === 'buy' && o.status === 'filled');
+		assert.ok(buy, JSON.stringify(orders));
+		assert.equal(buy.reason, 'signal');
+		assert.equal(buy.filledQty, buy.qty);
+		assert.ok(buy.avgFillPrice !== null && buy.avgFillPrice > 100);
+		const sell = orders.find(o => o.side === 'sell' && o.status === 'filled');
+		assert.equal(sell?.reason, 'take_profit');
+		// Unchanged orders keep their array (the list re-renders only when something happened).
+		assert.equal(session.snapshot().symbols[0]!.orders, session.snapshot().symbols[0]!.orders);
+	}),
+);
+
+test('the order list is bounded per symbol and updates an order in place', () => {
+	const history = new OrderHistory(3);
+	for (let i = 0; i < 5; i++) history.sent('AAPL', {clientOrderId: `c${i}`, side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6}, 'signal', i);
+	assert.deepEqual(history.list('AAPL').map(o => o.clientOrderId), ['c2', 'c3', 'c4']);
+	const before = history.list('AAPL');
+	assert.equal(history.list('AAPL'), before, 'same array while nothing changes');
+	history.event(
+		{
+			event: 'partial_fill',
+			order: {symbol: 'AAPL', clientOrderId: 'c3', side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6, timeInForce: 'day', id: 'b3', status: 'partially_filled', filledQty: 4, filledNotional: 4 * 99.5e6, submittedMs: 3, submittedNs: 0},
+			ms: 9,
+			ns: 0,
+			fillQty: 4,
+			fillPrice: 99.5e6,
+			positionQty: 4,
+			atSubmission: false,
+		},
+		9,
+	);
+	const after = history.list('AAPL');
+	assert.notEqual(after, before);
+	assert.equal(after.length, 3);
+	assert.deepEqual({...after[1], updatedMs: 0}, {clientOrderId: 'c3', side: 'buy', type: 'limit', qty: 10, limitPrice: 100, reason: 'signal', status: 'partially_filled', filledQty: 4, avgFillPrice: 99.5, submittedMs: 3, updatedMs: 0, message: null});
+	assert.deepEqual(history.list('MSFT'), []);
+});

@@ -1,12 +1,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {render} from 'ink-testing-library';
-import type {EngineSnapshot} from '../../source/engine/snapshot.js';
+import type {EngineSnapshot, OrderRecord} from '../../source/engine/snapshot.js';
 import {App, type SessionPhase} from '../../source/ui/app.js';
 import type {ShutdownHow} from '../../source/ui/keymap.js';
 import {createSnapshotStore} from '../../source/ui/store.js';
 import {createFakeControl, createManualTimer, settle} from '../_helpers/fake-control.js';
-import {makeHftSymbol, makeSnapshot, makeSymbol, manySymbols} from '../_helpers/snapshots.js';
+import {makeHftSymbol, makeLog, makeSnapshot, makeSymbol, manySymbols} from '../_helpers/snapshots.js';
 
 const KEY = {
 	right: '\u001B[C',
@@ -233,4 +233,86 @@ test('NO_COLOR: no escape codes at all; colours otherwise', async () => {
 	const colored = await mount(threeSymbols(), {color: true});
 	assert.ok(colored.frame().includes('\u001B['));
 	colored.unmount();
+});
+
+test('o lists the selected symbol\'s orders and fills in place of the panels; arrows switch symbol; o/Esc close', async () => {
+	const order = (overrides: Partial<OrderRecord>): OrderRecord => ({
+		clientOrderId: 'r-scalp-AAPL-buy-1',
+		side: 'buy',
+		type: 'limit',
+		qty: 11,
+		limitPrice: 170.47,
+		reason: 'signal',
+		status: 'filled',
+		filledQty: 11,
+		avgFillPrice: 170.47,
+		submittedMs: Date.parse('2024-03-14T14:21:00.000Z'),
+		updatedMs: Date.parse('2024-03-14T14:22:00.000Z'),
+		message: null,
+		...overrides,
+	});
+	const aaplOrders = [
+		order({}),
+		order({clientOrderId: 'x2', side: 'sell', limitPrice: 170.52, reason: 'take_profit', status: 'new', filledQty: 0, avgFillPrice: null, submittedMs: Date.parse('2024-03-14T14:22:00.000Z')}),
+	];
+	const msftOrders = [order({clientOrderId: 'm1', qty: 5, reason: 'signal', status: 'rejected', filledQty: 0, avgFillPrice: null, message: 'insufficient buying power'})];
+	const ui = await mount(makeSnapshot({symbols: [makeSymbol({symbol: 'AAPL', orders: aaplOrders}), makeSymbol({symbol: 'MSFT', orders: msftOrders})]}));
+	await ui.press('o');
+	let frame = ui.frame();
+	assert.match(frame, /Orders · AAPL \(newest first, 2 of 2/);
+	assert.doesNotMatch(frame, /─ price/, 'the list takes the panels\' place');
+	const rows = frame.split('\n');
+	const sell = rows.findIndex(line => /10:22:00 sell +11 lmt 170\.52 +open +take_profit/.test(line));
+	const buy = rows.findIndex(line => /10:21:00 buy +11 lmt 170\.47 +filled +11 @ 170\.47 +signal/.test(line));
+	assert.ok(sell > 0 && buy > sell, `newest first:\n${frame}`);
+	assert.match(frame, /── log/, 'the log stays');
+	await ui.press(KEY.right);
+	frame = ui.frame();
+	assert.match(frame, /Orders · MSFT/);
+	assert.match(frame, /rejected .*insufficient buying power/);
+	// Commands still work from the list, and act on the symbol shown.
+	await ui.press('p');
+	assert.deepEqual(ui.control.commands(), ['pause MSFT']);
+	assert.match(ui.frame(), /Orders · MSFT/);
+	await ui.press(KEY.escape);
+	assert.doesNotMatch(ui.frame(), /Orders ·/);
+	assert.match(ui.frame(), /─ price/);
+	await ui.press('o', 'o');
+	assert.doesNotMatch(ui.frame(), /Orders ·/);
+	ui.unmount();
+});
+
+test('/ filters the log as it is typed; Enter keeps it, Esc clears it; !text hides lines; keys are text meanwhile', async () => {
+	const lines = [
+		makeLog('level change 223.81/223.82 -> 223.82/223.83', {symbol: 'SPY'}),
+		makeLog('fill buy 11 @ 170.47', {symbol: 'AAPL'}),
+		makeLog('level change 223.82/223.83 -> 223.81/223.82', {symbol: 'SPY'}),
+		makeLog('submit sell 11 @ 170.52 (take_profit)', {symbol: 'AAPL'}),
+	];
+	const ui = await mount(makeSnapshot({log: lines}));
+	await ui.press('/', 'f', 'i', 'l', 'l', 'q', 'p');
+	assert.deepEqual(ui.control.commands(), [], 'q and p were text, not commands');
+	assert.equal(ui.quits.length, 0);
+	assert.match(ui.frame(), /filter log: \/fillqp▏/);
+	await ui.press('\u007F', '\u007F');
+	let frame = ui.frame();
+	assert.match(frame, /filter log: \/fill▏/);
+	assert.match(frame, /── log · filter fill ─/);
+	assert.match(frame, /AAPL fill buy 11 @ 170\.47/);
+	assert.doesNotMatch(frame, /level change|submit sell/);
+	await ui.press('\r');
+	frame = ui.frame();
+	assert.match(frame, /── log · filter fill ─/, 'the filter stays after Enter');
+	assert.match(frame.split('\n').at(-1) ?? '', /q quit/, 'the help line is back');
+	// A paste (several characters in one read) is text too.
+	await ui.press('/', '\u007F', '\u007F', '\u007F', '\u007F', '!level', '\r');
+	frame = ui.frame();
+	assert.doesNotMatch(frame, /level change/);
+	assert.match(frame, /fill buy/);
+	assert.match(frame, /submit sell/);
+	await ui.press(KEY.escape);
+	frame = ui.frame();
+	assert.match(frame, /── log ─/);
+	assert.match(frame, /level change/);
+	ui.unmount();
 });

@@ -90,8 +90,8 @@ test('log pane: last lines, symbol prefix, fixed height, engine lines marked "-"
 });
 
 test('help line lists the keys, SIM adds speed, pages and notices on the right', () => {
-	const sim = show(<HelpLine width={100} mode="sim" page={0} pages={1} notice={null} />);
-	assert.match(sim, /p pause {2}P all {2}s sell {2}c cancel {2}L liquidate {2}\+\/- speed {2}\? help {2}q quit/);
+	const sim = show(<HelpLine width={120} mode="sim" page={0} pages={1} notice={null} />);
+	assert.match(sim, /p pause {2}P all {2}s sell {2}c cancel {2}L liquidate {2}o orders {2}\/ filter log {2}\+\/- speed {2}\? help {2}q quit/);
 	const busy = show(<HelpLine width={100} mode="sim" page={1} pages={3} notice="AAPL paused" />);
 	assert.match(busy, /^\? help q quit p pause .*AAPL paused {2}page 2\/3$/, 'keys get compact to make room');
 	assert.doesNotMatch(show(<HelpLine width={100} mode="paper" page={0} pages={1} notice={null} />), /speed|page/);
@@ -99,9 +99,9 @@ test('help line lists the keys, SIM adds speed, pages and notices on the right',
 });
 
 test('help overlay lists every key within its height', () => {
-	const frame = show(<HelpOverlay width={90} height={16} mode="sim" />);
-	assert.equal(frame.split('\n').length, 16);
-	for (const key of ['p ', 'P ', 's ', 'c ', 'L ', '+ / -', 'q ', 'Ctrl+C']) assert.ok(frame.includes(key), key);
+	const frame = show(<HelpOverlay width={90} height={18} mode="sim" />);
+	assert.equal(frame.split('\n').length, 18);
+	for (const key of ['p ', 'P ', 's ', 'c ', 'L ', 'o ', '/ ', '+ / -', 'q ', 'Ctrl+C']) assert.ok(frame.includes(key), key);
 	const short = show(<HelpOverlay width={90} height={6} mode="sim" />);
 	assert.equal(short.split('\n').length, 6);
 	assert.match(short, /enlarge the window/);

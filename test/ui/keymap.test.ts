@@ -169,7 +169,8 @@ test('Ink keys map to key presses', () => {
 	assert.deepEqual(toKeyPress('', {...none, escape: true, meta: true}), {kind: 'escape'});
 	assert.deepEqual(toKeyPress('P', {...none, shift: true}), {kind: 'char', char: 'P'});
 	assert.equal(toKeyPress('x', {...none, ctrl: true}), null);
-	assert.equal(toKeyPress('pp', none), null);
+	// Several characters in one read are text (for the log filter), never commands.
+	assert.deepEqual(toKeyPress('pp', none), {kind: 'text', text: 'pp'});
 });
 
 test('K asks before the kill switch; y engages it, n does not', () => {
@@ -179,4 +180,13 @@ test('K asks before the kill switch; y engages it, n does not', () => {
 	assert.deepEqual(asked.state.overlay, {kind: 'confirm', action: {type: 'kill_switch'}});
 	assert.deepEqual(reduceKey(asked.state, {kind: 'char', char: 'y'}, ctx).command, {type: 'kill_switch'});
 	assert.equal(reduceKey(asked.state, {kind: 'char', char: 'n'}, ctx).command, undefined);
+});
+
+test('pasted text is no command; in the log filter it is text', () => {
+	const outside = press([{kind: 'text', text: 'pq'}]);
+	assert.deepEqual(outside.commands, []);
+	assert.equal(outside.state.overlay.kind, 'none');
+	const typed = press([{kind: 'char', char: '/'}, {kind: 'text', text: 'fill'}, {kind: 'enter'}]);
+	assert.equal(typed.state.logFilter, 'fill');
+	assert.equal(typed.state.filterDraft, null);
 });

@@ -13,6 +13,8 @@ export interface HelpLineProps {
 	readonly page: number;
 	readonly pages: number;
 	readonly notice: string | null;
+	/** The log filter being typed after `/`: the line becomes its prompt. */
+	readonly prompt?: string | null;
 }
 
 export function helpKeys(mode: Mode): Array<[string, string]> {
@@ -23,6 +25,8 @@ export function helpKeys(mode: Mode): Array<[string, string]> {
 		['s', 'sell'],
 		['c', 'cancel'],
 		['L', 'liquidate'],
+		['o', 'orders'],
+		['/', 'filter log'],
 	];
 	if (mode === 'sim') keys.push(['+/-', 'speed']);
 	keys.push(['?', 'help'], ['q', 'quit']);
@@ -39,6 +43,8 @@ export function compactHelpKeys(mode: Mode): Array<[string, string]> {
 		['c', 'cancel'],
 		['L', 'liq'],
 		['P', 'all'],
+		['o', 'orders'],
+		['/', 'filter'],
 	];
 	if (mode === 'sim') keys.push(['+/-', 'speed']);
 	return keys;
@@ -50,8 +56,13 @@ function keySegments(keys: Array<[string, string]>, theme: ReturnType<typeof use
 	return segments;
 }
 
-function HelpLineView({width, mode, page, pages, notice}: HelpLineProps) {
+function HelpLineView({width, mode, page, pages, notice, prompt = null}: HelpLineProps) {
 	const theme = useTheme();
+	if (prompt !== null) {
+		const hint: Segment[] = [{text: 'Enter apply · Esc clear · !text hides', dim: theme.enabled}];
+		const left: Segment[] = [{text: 'filter log: /', bold: true, color: theme.color('cyan')}, {text: prompt}, {text: '▏', bold: true}];
+		return <Line segments={leftRight(left, segmentsWidth(left) + segmentsWidth(hint) < width ? hint : [], width)} width={width} />;
+	}
 	const right: Segment[] = [];
 	if (notice) right.push({text: notice, color: theme.color('yellow'), bold: true});
 	if (pages > 1) right.push({text: `${notice ? '  ' : ''}page ${page + 1}/${pages}`, bold: true});

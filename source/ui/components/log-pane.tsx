@@ -14,6 +14,8 @@ export interface LogPaneProps {
 	/** Lines of log text (the title line comes on top). */
 	readonly lines: number;
 	readonly width: number;
+	/** The filter the lines passed (shown in the title), or ''. */
+	readonly filter?: string;
 }
 
 const MAX_SYMBOL_WIDTH = 8;
@@ -30,13 +32,13 @@ export function logLineSegments(line: LogLine, symbolWidth: number, theme: Theme
 	];
 }
 
-function LogPaneView({log, lines, width}: LogPaneProps) {
+function LogPaneView({log, lines, width, filter = ''}: LogPaneProps) {
 	const theme = useTheme();
 	const shown = lines > 0 ? log.slice(-lines) : [];
 	let symbolWidth = 1;
 	for (const line of shown) symbolWidth = Math.max(symbolWidth, logSymbol(line).length);
 	symbolWidth = Math.min(MAX_SYMBOL_WIDTH, symbolWidth);
-	const title = ' log ';
+	const title = filter ? ` log · filter ${safeText(filter)} ` : ' log ';
 	const rule = '─'.repeat(Math.max(0, width - title.length - 2));
 	return (
 		<Box flexDirection="column" width={width} height={lines + 1} flexShrink={0}>
@@ -52,7 +54,7 @@ function LogPaneView({log, lines, width}: LogPaneProps) {
 }
 
 function sameTail(a: LogPaneProps, b: LogPaneProps): boolean {
-	if (a.lines !== b.lines || a.width !== b.width) return false;
+	if (a.lines !== b.lines || a.width !== b.width || a.filter !== b.filter) return false;
 	if (a.log === b.log) return true;
 	const x = a.log.slice(-a.lines);
 	const y = b.log.slice(-b.lines);
