@@ -5,7 +5,7 @@
  * by the tick-taker; `--hft SYMBOL` picks one and lets the others be scalped on minute bars built
  * from their trades.
  */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
 import {loadTicks} from '../adapters/replay/ticks.js';
 import {runHftBacktest} from '../backtest/hft-backtest.js';

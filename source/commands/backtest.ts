@@ -3,7 +3,7 @@
  * report. Everything is validated (flags, data files) before the journal is opened, so bad
  * input leaves no partial journal.
  */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError} from '../config.js';
 import {loadMinuteData, toSessions} from '../adapters/replay/minute-csv.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';

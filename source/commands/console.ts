@@ -4,7 +4,7 @@
  * Alpaca adapter) and runs the Ink console, or plain log lines when stdout is not a terminal.
  */
 import {basename} from 'node:path';
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import type {Micros} from '../core/money.js';
 import {bundledMinuteData} from '../paths.js';

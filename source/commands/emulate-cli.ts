@@ -1,5 +1,5 @@
 /** Maps CLI flags onto `scalp-tui emulate` (the local Alpaca-compatible exchange). */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {existingPaths, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import {rejectFlags, type Io} from './shared.js';
 

@@ -1,5 +1,5 @@
 /** Maps CLI flags onto the rebalancer's commands (`rebalance`, `backtest --strategy rebalance`). */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {keysPresent, loadDotEnv, modeFlag, UsageError} from '../config.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 

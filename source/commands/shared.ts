@@ -1,5 +1,5 @@
 /** What every command shares: where it writes, the default journal, the check for foreign flags. */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {UsageError} from '../core/errors.js';
 
 /** Something a command writes text to (process.stdout, a test buffer). */

@@ -4,7 +4,7 @@
  * (choose on in-sample days, report out-of-sample only). Everything is validated before a
  * worker starts: bad grids and ranges are one line, exit 2.
  */
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
 import {bundledMinuteData} from '../paths.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';

@@ -44,5 +44,5 @@ test('backtest uses no UI, network, SDK or emulator', () => {
 
 test('the check itself notices an impure import', () => {
 	assert.ok(/(^|\/)(ui|adapters)\//.test('../ui/app.js'));
-	assert.ok(imports(join(ROOT, 'source/cli.tsx')).includes('meow'));
+	assert.ok(imports(join(ROOT, 'source/cli/main.ts')).includes('meow'));
 });

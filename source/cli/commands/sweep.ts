@@ -1,0 +1,39 @@
+import type {Command} from '../command.js';
+
+export const sweepCommand: Command = {
+	name: 'sweep',
+	where: 'sweep',
+	summary: 'scalping backtest over a grid of parameters, ranked (or walk-forward)',
+	flags: ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot', 'walkForward', 'workers', 'top', 'from', 'to', 'data', 'cash', 'exitAfter', 'json'],
+	help: `
+  Usage
+    $ scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02 [flags]
+
+  Runs the scalping backtest for every point of a parameter grid on worker threads and ranks
+  them; with --walk-forward, chooses on in-sample days and reports out-of-sample days only.
+
+  Grid (comma lists and FROM..TO:STEP ranges; at least one)
+    --sma N[,..]            scalper SMA window in bars (default 20)
+    --take-profit USD[,..]  take-profit above the average cost (default 0.01)
+    --stale-buy DURATION[,..]   cancel a scalp buy still open after this (default 120s)
+    --eod HH:MM[,..]        New York time of the end-of-day exit (default 15:55)
+    --lot USD[,..]          dollars per scalp entry (default 2000)
+
+  Run
+    --walk-forward IN:OUT   walk-forward by trading days: choose in-sample, report out-of-sample
+    --workers N             worker threads (default: one per core)
+    --top N                 rows of the ranked table (default 20)
+    --from DATE, --to DATE  only these trading days (YYYY-MM-DD)
+    --data PATH             minute bars file or folder (default: bundled 2019 sample)
+    --cash USD              starting cash (default 100000)
+    --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
+    --json                  print the results as JSON on stdout
+
+  Example
+    $ scalp-tui sweep TSLA --sma 10..40:5 --take-profit 0.01,0.02
+`,
+	run: async (args, flags, io) => {
+		const {runSweepCommand} = await import('../../commands/sweep.js');
+		return runSweepCommand(args, flags, io);
+	},
+};
