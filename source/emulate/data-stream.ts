@@ -5,15 +5,17 @@
  * `connected` on open, `auth` within the auth timeout (10 s) or error 404 + close; one
  * authenticated connection per key and feed (406 + close for the next one). Subscriptions are
  * answered with the full current state. At each replay arrival the subscribed bars, their
- * trades and the running daily bars go out.
+ * trades and the running daily bars go out; in tick mode each quote and trade goes out as the
+ * replay reaches it (and a tick symbol's bars stand for no trade of their own).
  */
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {WebSocketServer, WebSocket, type RawData} from 'ws';
 import type {KeyCheck} from './auth.js';
 import type {DropMode} from './faults.js';
-import {barFields, minuteBar, tradeFields, type Message} from './market-json.js';
+import {barFields, minuteBar, tickFields, tradeFields, type Message} from './market-json.js';
 import type {MarketReplay, StepReport} from './replay.js';
+import {pingRoundTrip} from './idle.js';
 import {codecOf, decodeFrame, encodeFrame, WireTime, type Codec} from './ws-codec.js';
 import {AUTH_TIMEOUT_MS, guardBeforeAuth, MAX_FRAME_BYTES} from './ws-guard.js';
 
@@ -65,6 +67,10 @@ export class DataStreamServer {
 	private readonly wss = new WebSocketServer({noServer: true, autoPong: false, perMessageDeflate: false, clientTracking: false, maxPayload: MAX_FRAME_BYTES});
 	private readonly clients = new Set<DataClient>();
 	private silent = false;
+	/** Frames sent to clients so far (whenIdle: did anything go out while we waited?). */
+	framesSent = 0;
+	/** Trade ids of streamed ticks, per symbol. */
+	private readonly tradeIds = new Map<string, number>();
 	private readonly authTimeoutMs: number;
 	private readonly symbolLimit: number;
 
@@ -231,7 +237,6 @@ export class DataStreamServer {
 		}
 	}
 
-	/** Publish an arrival: each client's subscribed trades, then bars, then daily bars. */
 	/** The step's last trades (each bar's close), sent before the step's fills go out. */
 	publishTrades(report: StepReport): void {
 		this.publishChannels(report, true);
@@ -242,6 +247,25 @@ export class DataStreamServer {
 		this.publishChannels(report, false);
 	}
 
+	/** A tick step: the quote or trade to the clients subscribed to its channel and symbol. */
+	publishTick(report: StepReport): void {
+		const tick = report.tick;
+		if (report.kind !== 'tick' || tick === undefined || this.clients.size === 0) return;
+		const channel: Channel = tick.kind === 'quote' ? 'quotes' : 'trades';
+		const symbol = tick.kind === 'quote' ? tick.quote.symbol : tick.trade.symbol;
+		// Trade ids count every streamed trade of the symbol, whoever listens.
+		const id = tick.kind === 'trade' ? (this.tradeIds.get(symbol) ?? 0) + 1 : 0;
+		if (tick.kind === 'trade') this.tradeIds.set(symbol, id);
+		let message: Message | null = null;
+		for (const client of this.clients) {
+			if (!client.authed) continue;
+			const set = client.subs.get(channel)!;
+			if (!set.has(symbol) && !set.has('*')) continue;
+			message ??= tickFields(tick, id);
+			this.send(client, [message]);
+		}
+	}
+
 	private publishChannels(report: StepReport, tradesOnly: boolean): void {
 		if (report.kind !== 'arrival' || this.clients.size === 0) return;
 		const replay = this.options.replay;
@@ -250,7 +274,7 @@ export class DataStreamServer {
 		const daily: Array<{symbol: string; msg: Message}> = [];
 		for (const bar of report.bars) {
 			const last = replay.lastArrived(bar.symbol);
-			trades.push({symbol: bar.symbol, msg: {T: 't', S: bar.symbol, ...tradeFields(bar, last?.index ?? 0)}});
+			if (!replay.streamsTicks(bar.symbol)) trades.push({symbol: bar.symbol, msg: {T: 't', S: bar.symbol, ...tradeFields(bar, last?.index ?? 0)}});
 			bars.push({symbol: bar.symbol, msg: {T: 'b', S: bar.symbol, ...barFields(minuteBar(bar))}});
 			const day = replay.dayAggregate(bar.symbol);
 			if (day) {
@@ -282,6 +306,7 @@ export class DataStreamServer {
 			if (!client.authed || this.silent || client.ws.readyState !== WebSocket.OPEN) continue;
 			const raw = typeof frame === 'string' || Buffer.isBuffer(frame);
 			client.ws.send(raw ? frame : encodeFrame(frame, client.codec), {binary: raw ? typeof frame !== 'string' : client.codec === 'msgpack'});
+			this.framesSent += 1;
 			count += 1;
 		}
 		return count;
@@ -289,7 +314,14 @@ export class DataStreamServer {
 
 	private send(client: DataClient, messages: Message[]): void {
 		if (this.silent || client.ws.readyState !== WebSocket.OPEN) return;
+		this.framesSent += 1;
 		client.ws.send(encodeFrame(messages, client.codec), {binary: client.codec === 'msgpack'});
+	}
+
+	/** Resolves once every client has handled every frame sent to it (a ping round trip each). */
+	flush(timeoutMs: number): Promise<void> {
+		if (this.silent) return Promise.resolve();
+		return Promise.all([...this.clients].map(client => pingRoundTrip(client.ws, timeoutMs))).then(() => {});
 	}
 
 	setSilent(on: boolean): void {

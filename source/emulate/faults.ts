@@ -281,6 +281,11 @@ export class TradeUpdateShaper<T> {
 		this.forward(earlier);
 	}
 
+	/** Updates held back (reordering) or waiting out a delay. */
+	get pending(): number {
+		return this.timers.size + (this.held === null ? 0 : 1);
+	}
+
 	/** Settings changed: a held update is released when reordering was turned off. */
 	settingsChanged(): void {
 		if (!this.faults.reorder) this.releaseHeld();

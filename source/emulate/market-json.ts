@@ -7,6 +7,7 @@
 import type {Micros} from '../core/money.js';
 import {nyDate, nyMidnight, HOUR_MS, MINUTE_MS} from '../core/time.js';
 import type {Bar} from '../core/types.js';
+import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
 import {priceNumber} from './wire-format.js';
 import {WireTime} from './ws-codec.js';
 
@@ -70,6 +71,16 @@ export function quoteFields(bar: Bar): Message {
 		c: ['R'],
 		z: 'C',
 	};
+}
+
+/** A streamed tick (tick mode): a `q` or `t` message, its time at full resolution. */
+export function tickFields(tick: TickEvent, tradeId: number): Message {
+	if (tick.kind === 'quote') {
+		const q = tick.quote;
+		return {T: 'q', S: q.symbol, bx: 'V', bp: priceNumber(q.bidPrice), bs: q.bidSize, ax: 'V', ap: priceNumber(q.askPrice), as: q.askSize, c: ['R'], z: 'C', t: new WireTime(q.ms, q.ns)};
+	}
+	const t = tick.trade;
+	return {T: 't', S: t.symbol, i: tradeId, x: 'V', p: priceNumber(t.price), s: t.size, c: ['@'], z: 'C', t: new WireTime(t.ms, t.ns)};
 }
 
 // --- timeframes --------------------------------------------------------------------------

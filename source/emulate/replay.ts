@@ -10,6 +10,11 @@
  * - a session end (the step after a session's last arrival): every open order expires at the
  *   last A, then the listeners hear about it. The next step opens the next session.
  *
+ * - a tick (tick mode only): the next quote or trade of the session, when it comes before the
+ *   next arrival (a minute's ticks precede its bar's arrival, as in the tick backtest). The
+ *   clock moves to its time; a quote becomes the top of book IOC orders fill against, a trade
+ *   the last price; then the listeners stream it.
+ *
  * Steps are paced by a speed (60 = one market minute per wall second, 0 = manual: someone calls
  * step()). Between sessions and at a session's end the pause is one market minute.
  */
@@ -19,17 +24,21 @@ import {DataError} from '../core/errors.js';
 import type {Micros} from '../core/money.js';
 import {DAY_MS, HOUR_MS, MINUTE_MS, nyDate, nyMidnight, sessionTimes} from '../core/time.js';
 import type {Bar} from '../core/types.js';
+import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
+import {tickTime, type TickSource} from './tick-source.js';
 
 export const BAR_MS = MINUTE_MS;
 
 export interface StepReport {
-	readonly kind: 'arrival' | 'session_end';
+	readonly kind: 'arrival' | 'session_end' | 'tick';
 	/** Market time after the step. */
 	readonly time: number;
 	/** New York date of the session the step belongs to. */
 	readonly date: string;
 	/** The bars that arrived (arrival steps), in symbol order; empty at a session end. */
 	readonly bars: readonly Bar[];
+	/** The quote or trade of a tick step. */
+	readonly tick?: TickEvent;
 }
 
 export type StepListener = (report: StepReport) => void;
@@ -72,11 +81,15 @@ export class MarketReplay {
 	private speedValue = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private closed = false;
+	/** The open session's ticks (null until asked for) and the next one's index. */
+	private ticks: readonly TickEvent[] | null = null;
+	private tickIndex = 0;
 
 	constructor(
 		bars: ReadonlyMap<string, readonly Bar[]>,
 		private readonly exchange: SimExchange,
 		private readonly onListenerError: (error: unknown) => void = () => {},
+		private readonly tickSource: TickSource | null = null,
 	) {
 		const copy = new Map<string, Bar[]>();
 		for (const [symbol, list] of bars) {
@@ -118,6 +131,11 @@ export class MarketReplay {
 
 	hasSymbol(symbol: string): boolean {
 		return this.bySymbol.has(symbol);
+	}
+
+	/** True when the symbol's quotes and trades are streamed as ticks. */
+	streamsTicks(symbol: string): boolean {
+		return this.tickSource?.symbols.has(symbol) ?? false;
 	}
 
 	get sessionDates(): string[] {
@@ -179,11 +197,18 @@ export class MarketReplay {
 			this.barIndex = 0;
 			this.ended = false;
 			this.day.clear();
+			this.ticks = null;
+			this.tickIndex = 0;
 		}
 		const session = this.session;
 		const bars = session.bars;
+		const tick = this.nextTick();
+		if (tick !== null && tickTime(tick).ms < (bars[this.barIndex]?.start ?? Infinity) + BAR_MS) return this.deliverTick(tick, session.date);
 		if (this.barIndex >= bars.length) {
-			const end = bars[bars.length - 1]!.start + BAR_MS;
+			// The end is the arrival of the last bar, or of the minute of a later last tick.
+			const lastTick = this.ticks?.[this.ticks.length - 1];
+			const lastMs = lastTick ? tickTime(lastTick).ms : 0;
+			const end = Math.max(bars[bars.length - 1]!.start, lastMs - (lastMs % BAR_MS)) + BAR_MS;
 			this.nowMs = end;
 			this.exchange.setTime(end);
 			this.exchange.expireAll();
@@ -215,6 +240,23 @@ export class MarketReplay {
 		}
 		if (exchange.hasOpenOrders()) for (const bar of arrived) exchange.matchBar(bar);
 		return this.notify(report);
+	}
+
+	/** The open session's next tick, or null (always null without a tick source). */
+	private nextTick(): TickEvent | null {
+		if (this.tickSource === null) return null;
+		this.ticks ??= this.tickSource.sessionTicks(this.session);
+		return this.ticks[this.tickIndex] ?? null;
+	}
+
+	private deliverTick(tick: TickEvent, date: string): StepReport {
+		this.tickIndex += 1;
+		const {ms, ns} = tickTime(tick);
+		this.nowMs = Math.max(this.nowMs, ms);
+		this.exchange.setTime(ms, ns);
+		if (tick.kind === 'quote') this.exchange.setQuote(tick.quote);
+		else this.exchange.setLastPrice(tick.trade.symbol, tick.trade.price);
+		return this.notify({kind: 'tick', time: this.nowMs, date, bars: [], tick});
 	}
 
 	private notify(report: StepReport): StepReport {
@@ -267,8 +309,11 @@ export class MarketReplay {
 	private nextGap(): number {
 		if (this.ended) return BAR_MS;
 		const bars = this.session.bars;
-		if (this.barIndex >= bars.length) return BAR_MS;
-		return Math.max(bars[this.barIndex]!.start + BAR_MS - this.nowMs, 0);
+		const arrival = this.barIndex < bars.length ? bars[this.barIndex]!.start + BAR_MS : Infinity;
+		const tick = this.nextTick();
+		const next = Math.min(arrival, tick === null ? Infinity : tickTime(tick).ms);
+		if (next === Infinity) return BAR_MS;
+		return Math.max(next - this.nowMs, 0);
 	}
 
 	private schedule(): void {

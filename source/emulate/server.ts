@@ -1,7 +1,8 @@
 /**
  * `startEmulator`: a local Alpaca-compatible exchange on one port. REST (trading and market
  * data paths do not overlap), the trade-updates socket on `/stream` and the market-data
- * socket on `/v2/{feed}`, over a SimExchange driven by a replay of minute bars. Every request
+ * socket on `/v2/{feed}`, over a SimExchange driven by a replay of minute bars (and, in tick
+ * mode, of the quotes and trades between them). Every request
  * passes, in order: injected failures, key check (401/403), rate limit (429), routing, the
  * handler, and an injected reply delay. Replies carry X-Request-ID and X-RateLimit-* headers.
  */
@@ -9,6 +10,9 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {Duplex} from 'node:stream';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import {loadMinuteData} from '../adapters/replay/minute-csv.js';
+import {DataError} from '../adapters/replay/data-error.js';
+import type {TickTape} from '../adapters/replay/tick-tape.js';
+import {loadTicks} from '../adapters/replay/ticks.js';
 import {dollarsToMicros} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {KeyCheck, keysFromEnv, type KeyPair} from './auth.js';
@@ -17,10 +21,12 @@ import {DATA_FEEDS, DataStreamServer} from './data-stream.js';
 import {defaultDataDir} from './default-data.js';
 import {ApiFailure, endpointNotFound, failureForStatus, forbiddenKey, invalidBody, methodNotAllowed, rateLimited, unauthorized} from './errors.js';
 import {Faults, TradeUpdateShaper, type FaultControls} from './faults.js';
+import {until} from './idle.js';
 import {ID_KIND, IdSequence, newIdEpoch} from './ids.js';
 import {RateLimiter, rateLimitHeaders} from './rate-limit.js';
 import {MarketReplay, type StepListener, type StepReport} from './replay.js';
 import {findRoute, type Route, type RouteReply} from './routing.js';
+import {recordedTicks, syntheticTicks, type TickSource} from './tick-source.js';
 import {TradeStreamServer} from './trade-stream.js';
 import {tradingRoutes} from './trading-routes.js';
 import {Venue} from './venue.js';
@@ -34,6 +40,15 @@ export interface EmulatorOptions {
 	readonly dataPaths?: readonly string[] | null;
 	/** In-memory minute bars per symbol instead of files. */
 	readonly bars?: ReadonlyMap<string, readonly Bar[]>;
+	/**
+	 * Tick mode from recorded ticks (LOBSTER / Lean files or folders, or a tape in memory):
+	 * quotes and trades are streamed and IOC orders fill against the quotes; the minute bars
+	 * are built from the trades. Not combined with minute data.
+	 */
+	readonly tickPaths?: readonly string[] | null;
+	readonly tickTape?: TickTape;
+	/** Tick mode from SIM's seeded synthetic quotes and trades along these symbols' minute bars. */
+	readonly syntheticTickSymbols?: readonly string[];
 	/** 60 = one market minute per wall second (default); 0 = manual stepping. */
 	readonly speed?: number;
 	/** Starting cash in dollars (default 100000). */
@@ -74,6 +89,16 @@ export interface EmulatorHandle {
 	readonly sessionDates: readonly string[];
 	readonly symbols: readonly string[];
 	onStep(listener: (report: StepReport) => void): () => void;
+	/** Symbols whose quotes and trades are streamed tick by tick (tick mode), else empty. */
+	readonly tickSymbols: readonly string[];
+	/**
+	 * Resolves once nothing is on its way: no request in flight or held back, no trade update
+	 * queued by a fault, and every socket client has handled every frame sent to it (a ping
+	 * round trip). Rejects after `timeoutMs` (default 10 s), saying what is still pending.
+	 */
+	whenIdle(timeoutMs?: number): Promise<void>;
+	/** Frames sent on both sockets and requests received so far. */
+	delivered(): {readonly frames: number; readonly requests: number};
 	/** Clients listening to trade updates, and market-data clients subscribed to any bars. */
 	subscribers(): {readonly tradeUpdates: number; readonly bars: number};
 	readonly faults: FaultControls;
@@ -109,10 +134,21 @@ function readBody(request: IncomingMessage): Promise<string> {
 	});
 }
 
-function loadBars(options: EmulatorOptions): ReadonlyMap<string, readonly Bar[]> {
-	if (options.bars) return options.bars;
+function loadMarket(options: EmulatorOptions): {bars: ReadonlyMap<string, readonly Bar[]>; ticks: TickSource | null} {
+	const tickPaths = options.tickPaths ?? [];
+	const synthetic = options.syntheticTickSymbols ?? [];
+	if (options.tickTape || tickPaths.length > 0) {
+		if (options.bars || (options.dataPaths && options.dataPaths.length > 0)) throw new RangeError('tick data brings its own minute bars: give ticks or minute data, not both');
+		if (synthetic.length > 0) throw new RangeError('synthetic ticks are laid along minute data: not with recorded ticks');
+		const {source, bars} = recordedTicks(options.tickTape ?? loadTicks(tickPaths).tape);
+		return {bars, ticks: source};
+	}
 	const paths = options.dataPaths && options.dataPaths.length > 0 ? options.dataPaths : [defaultDataDir()];
-	return loadMinuteData(paths).bars;
+	const bars = options.bars ?? loadMinuteData(paths).bars;
+	if (synthetic.length === 0) return {bars, ticks: null};
+	const missing = synthetic.filter(symbol => !bars.has(symbol));
+	if (missing.length > 0) throw new DataError(`no minute data for ${missing.join(', ')} to lay synthetic ticks along`);
+	return {bars, ticks: syntheticTicks(synthetic)};
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -136,9 +172,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	if (!(Number.isFinite(cash) && cash > 0)) throw new RangeError(`cash must be a positive number of dollars, got ${cash}`);
 	const onError = options.onError ?? (() => {});
 
-	const bars = loadBars(options);
+	const market = loadMarket(options);
 	const exchange = new SimExchange({cash: dollarsToMicros(cash), idPrefix: 'emu', retainClosed: 1_000_000, reserveOpenBuys: true});
-	const replay = new MarketReplay(bars, exchange, onError);
+	const replay = new MarketReplay(market.bars, exchange, onError, market.ticks);
 	const faults = new Faults();
 	const venue = new Venue(exchange, replay, faults, onError);
 	const keyCheck = new KeyCheck(options.keys === undefined ? keysFromEnv() : options.keys);
@@ -153,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const shaper = new TradeUpdateShaper<Record<string, unknown>>(faults, data => tradeStream.broadcast(data));
 	venue.onTradeUpdate(data => shaper.push(data));
 	replay.onPrices(report => dataStream.publishTrades(report));
-	replay.onStep(report => dataStream.publish(report));
+	replay.onStep(report => (report.kind === 'tick' ? dataStream.publishTick(report) : dataStream.publish(report)));
 	faults.attach({
 		dropTrade: how => tradeStream.drop(how),
 		dropData: how => dataStream.drop(how),
@@ -167,6 +203,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay)];
 	const requestIds = new IdSequence(ID_KIND.request, newIdEpoch());
 	const heldReplies = new Set<NodeJS.Timeout>();
+	let requestsInFlight = 0;
+	let requestsReceived = 0;
 
 	const write = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void => {
 		if (response.writableEnded || response.destroyed) return;
@@ -238,6 +276,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 
 	const server = createServer((request, response) => {
+		requestsInFlight += 1;
+		requestsReceived += 1;
+		response.once('close', () => {
+			requestsInFlight -= 1;
+		});
 		handle(request, response).catch(error => {
 			onError(error);
 			write(response, 500, {code: 50010000, message: 'internal server error'}, {});
@@ -264,6 +307,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const baseUrl = `http://${hostText}:${actualPort}`;
 	if (!options.manualClock && speed > 0) replay.setSpeed(speed);
 
+	const activity = (): number => requestsReceived + tradeStream.framesSent + dataStream.framesSent;
+	const whenIdle = async (timeoutMs = 10_000): Promise<void> => {
+		const deadline = Date.now() + timeoutMs;
+		const pending = (): string => `${requestsInFlight} request(s) in flight, ${shaper.pending} trade update(s) held`;
+		for (;;) {
+			await until(() => requestsInFlight === 0 && shaper.pending === 0, deadline, pending);
+			const before = activity();
+			const left = Math.max(deadline - Date.now(), 1);
+			await Promise.all([tradeStream.flush(left), dataStream.flush(left)]);
+			// Nothing new went out or came in while the clients caught up: idle.
+			if (activity() === before && requestsInFlight === 0 && shaper.pending === 0) return;
+		}
+	};
+
 	let closing: Promise<void> | null = null;
 	return {
 		baseUrl,
@@ -282,6 +339,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		sessionDates: replay.sessionDates,
 		symbols: replay.symbols,
 		onStep: (listener: StepListener) => replay.onStep(listener),
+		tickSymbols: market.ticks ? [...market.ticks.symbols].sort() : [],
+		whenIdle,
+		delivered: () => ({frames: tradeStream.framesSent + dataStream.framesSent, requests: requestsReceived}),
 		subscribers: () => ({tradeUpdates: tradeStream.listenerCount, bars: dataStream.barSubscriberCount}),
 		faults,
 		exchange,

@@ -11,6 +11,7 @@ import type {Duplex} from 'node:stream';
 import {WebSocketServer, WebSocket, type RawData} from 'ws';
 import type {KeyCheck} from './auth.js';
 import type {DropMode} from './faults.js';
+import {pingRoundTrip} from './idle.js';
 import {codecOf, decodeFrame, encodeFrame, type Codec} from './ws-codec.js';
 import {AUTH_TIMEOUT_MS, guardBeforeAuth, MAX_FRAME_BYTES} from './ws-guard.js';
 
@@ -34,6 +35,8 @@ export class TradeStreamServer {
 	private readonly clients = new Set<TradeClient>();
 	private silent = false;
 	private readonly authTimeoutMs: number;
+	/** Frames sent to clients so far (whenIdle: did anything go out while we waited?). */
+	framesSent = 0;
 
 	/** `authTimeoutMs`: close a connection not authenticated after this long (default 10 s). */
 	constructor(
@@ -149,6 +152,7 @@ export class TradeStreamServer {
 		for (const client of this.clients) {
 			if (!client.authed || this.silent || client.ws.readyState !== WebSocket.OPEN) continue;
 			client.ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : encodeFrame(frame, client.codec), {binary: typeof frame !== 'string'});
+			this.framesSent += 1;
 			count += 1;
 		}
 		return count;
@@ -156,7 +160,14 @@ export class TradeStreamServer {
 
 	private send(client: TradeClient, frame: unknown): void {
 		if (this.silent || client.ws.readyState !== WebSocket.OPEN) return;
+		this.framesSent += 1;
 		client.ws.send(encodeFrame(frame, client.codec), {binary: true});
+	}
+
+	/** Resolves once every client has handled every frame sent to it (a ping round trip each). */
+	flush(timeoutMs: number): Promise<void> {
+		if (this.silent) return Promise.resolve();
+		return Promise.all([...this.clients].map(client => pingRoundTrip(client.ws, timeoutMs))).then(() => {});
 	}
 
 	setSilent(on: boolean): void {

@@ -10,8 +10,7 @@ import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
 import {journalFailureMessage, openJournal} from '../journal/open.js';
 import {packageVersion} from '../paths.js';
-import {hashSeed, seededRandom} from '../adapters/sim/synthetic.js';
-import {syntheticTicksForBar} from '../adapters/sim/synthetic-ticks.js';
+import {seededTicksFor} from '../adapters/sim/synthetic-ticks.js';
 import type {TickSource} from '../backtest/bar-runner.js';
 import {LogBuffer} from './log-buffer.js';
 import {addConsoleStrategies} from './strategies.js';
@@ -34,11 +33,8 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	addConsoleStrategies(engine, config);
 	let ticks: TickSource | undefined;
 	if (config.hft) {
-		const hft = config.hft;
-		const random = seededRandom(hashSeed(hft, 3));
-		ticks = {
-			sessionTicks: session => session.bars.filter(b => b.symbol === hft).flatMap(b => syntheticTicksForBar(b, random)),
-		};
+		const ticksOf = seededTicksFor(config.hft);
+		ticks = {sessionTicks: session => ticksOf(session.bars)};
 	}
 	const symbols = dataSymbols;
 	const session = new SimSession({

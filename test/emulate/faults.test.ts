@@ -61,15 +61,20 @@ test('slowResponses: the order is placed but the reply comes after the client ga
 	const h = await startTestEmulator();
 	try {
 		h.faults.slowResponses(1, 5000);
-		await assert.rejects(
-			fetch(`${h.baseUrl}/v2/orders`, {
-				method: 'POST',
-				headers: {'APCA-API-KEY-ID': KEYS.keyId, 'APCA-API-SECRET-KEY': KEYS.secret, 'Content-Type': 'application/json'},
-				body: JSON.stringify(limitBuy('AAPL', 1, '150.00', 'lost-reply')),
-				signal: AbortSignal.timeout(50),
-			}),
-			(error: Error) => error.name === 'TimeoutError',
-		);
+		// The client gives up once the order is placed (a condition, not a guess at how long that takes).
+		const giveUp = new AbortController();
+		const posting = fetch(`${h.baseUrl}/v2/orders`, {
+			method: 'POST',
+			headers: {'APCA-API-KEY-ID': KEYS.keyId, 'APCA-API-SECRET-KEY': KEYS.secret, 'Content-Type': 'application/json'},
+			body: JSON.stringify(limitBuy('AAPL', 1, '150.00', 'lost-reply')),
+			signal: giveUp.signal,
+		});
+		for (const deadline = Date.now() + 10_000; h.exchange.order('lost-reply') === null; ) {
+			assert.ok(Date.now() < deadline, 'the order never reached the exchange');
+			await new Promise(resolve => setTimeout(resolve, 1));
+		}
+		giveUp.abort(new DOMException('gave up waiting', 'TimeoutError'));
+		await assert.rejects(posting, (error: Error) => error.name === 'TimeoutError');
 		const placed = await api(h, 'GET', '/v2/orders:by_client_order_id?client_order_id=lost-reply');
 		assert.equal(placed.status, 200);
 		assert.equal(placed.body.status, 'new');

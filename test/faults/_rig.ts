@@ -19,7 +19,7 @@ import {createAlpaca, type AlpacaAdapter, type CreateAlpacaOptions} from '../../
 import {dollarsToMicros} from '../../source/core/money.js';
 import {nyTime} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
-import {startEmulator, type EmulatorHandle} from '../../source/emulate/server.js';
+import {startEmulator, type EmulatorHandle, type EmulatorOptions} from '../../source/emulate/server.js';
 import {Engine} from '../../source/engine/engine.js';
 import {NO_LIMITS, type RiskLimits} from '../../source/engine/risk.js';
 import {readJournal} from '../../source/journal/reader.js';
@@ -81,7 +81,10 @@ export const lotShares = (base: number): number => Math.floor(LOT / (base + 1));
 // --- the rig -------------------------------------------------------------------------------
 
 export interface RigOptions {
-	readonly bars: ReadonlyMap<string, readonly Bar[]>;
+	/** Minute bars to replay (or tick data through `emulator`). */
+	readonly bars?: ReadonlyMap<string, readonly Bar[]>;
+	/** More emulator options (tick mode, ...). */
+	readonly emulator?: Partial<EmulatorOptions>;
 	readonly symbols: readonly string[];
 	readonly hft?: string | null;
 	readonly risk?: RiskLimits;
@@ -122,7 +125,7 @@ export interface Rig {
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 export async function startRig(options: RigOptions): Promise<Rig> {
-	let emulator = await startEmulator({port: 0, bars: options.bars, manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+	let emulator = await startEmulator({port: 0, ...(options.bars ? {bars: options.bars} : {}), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000, ...options.emulator});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-faults-'));
 	const journalPath = options.journalPath ?? join(dir, 'journal.jsonl');
 	const logs: string[] = [];
@@ -238,7 +241,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 		restartEmulator: async (steps: number) => {
 			const port = emulator.port;
 			await emulator.close();
-			emulator = await startEmulator({port, bars: options.bars, manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+			emulator = await startEmulator({port, ...(options.bars ? {bars: options.bars} : {}), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000, ...options.emulator});
 			// Synchronous steps: no client gets in before the clock is where the old one was.
 			for (let i = 0; i < steps; i++) emulator.step();
 			watchSteps();

@@ -6,6 +6,7 @@
  */
 import {CENT, type Micros} from '../../core/money.js';
 import type {Bar, Quote, Trade} from '../../core/types.js';
+import {hashSeed, seededRandom} from './synthetic.js';
 
 export type TickEvent = {readonly kind: 'quote'; readonly quote: Quote} | {readonly kind: 'trade'; readonly trade: Trade};
 
@@ -51,4 +52,13 @@ export function syntheticTicksForBar(bar: Bar, random: () => number, eventsPerMi
 		events.push({kind: 'trade', trade: {symbol: bar.symbol, ms: tt, ns: Math.floor((ms - tt) * 1e6), price: (atAsk ? ask : bid) * CENT, size: 100 * (1 + Math.floor(random() * 4))}});
 	}
 	return events;
+}
+
+/**
+ * The tick-taker's ticks in SIM (and in `emulate --hft SYMBOL`): one seeded stream per symbol
+ * laid along its bars, session after session, so both places see the same quotes and trades.
+ */
+export function seededTicksFor(symbol: string): (bars: readonly Bar[]) => TickEvent[] {
+	const random = seededRandom(hashSeed(symbol, 3));
+	return bars => bars.filter(b => b.symbol === symbol).flatMap(b => syntheticTicksForBar(b, random));
 }
