@@ -10,7 +10,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {Duplex} from 'node:stream';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import {loadMinuteData} from '../adapters/replay/minute-csv.js';
-import {DataError} from '../adapters/replay/data-error.js';
+import {DataError} from '../core/errors.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
 import {loadTicks} from '../adapters/replay/ticks.js';
 import {dollarsToMicros} from '../core/money.js';
