@@ -1,6 +1,6 @@
 /**
  * Flags -> validated values. Every problem is a UsageError with one line naming it; the CLI
- * prints that line and exits with status 2 (CONTRACT §1).
+ * prints that line and exits with status 2 before anything is written.
  */
 import {existsSync} from 'node:fs';
 import {dollarsToMicros, parseMicros, type Micros} from './core/money.js';

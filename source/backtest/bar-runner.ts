@@ -1,5 +1,6 @@
 /**
- * Bar-mode replay (CONTRACT §3): sessions of minute bars through the simulated exchange and
+ * Bar-mode replay (a bar is known one minute after its start; fills, then bars, then the
+ * checkup at each arrival): sessions of minute bars through the simulated exchange and
  * the engine. At each arrival time A = start + 60 s, in symbol order: last prices become the
  * closes, resting orders are matched, fills then bars reach the strategies, and the checkup
  * runs for every symbol. Open orders expire at each session's end; cash and positions carry

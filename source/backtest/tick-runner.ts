@@ -7,7 +7,7 @@
  *   reacting to a trade therefore fills against the last quote before that trade.
  * - Timers run on market time, before any event stamped at or after them: every minute the
  *   bars aggregated from the trades of the minute that ended (open, high, low, close,
- *   volume) arrive as in bar mode (CONTRACT §3: closes become last prices, resting orders are
+ *   volume) arrive as in bar mode (closes become last prices, resting orders are
  *   matched by the bar rules, fills then bars reach the strategies, in symbol order); every
  *   30 s (by default) the checkup runs for every strategy.
  * - A session is one New York date. It ends at the arrival of the bar of its last event's

@@ -1,13 +1,13 @@
 /**
  * `scalp-tui backtest --strategy rebalance`: backtest the daily mean-reversion rebalancer over
- * daily bars and print a report (CONTRACT §6).
+ * daily bars and print a report.
  *
  * Wiring (source/cli.tsx): `runRebalanceBacktestCommand(options, {stdout, stderr})` resolves to 0;
  * bad input throws a UserError (the CLI prints its one line and exits 2) before anything is written.
  *
  * Options (every field optional; strings are accepted for numbers so meow flags pass through):
  *
- *   data          string | string[]  --data: daily CSV file(s) or folder(s) of them (CONTRACT §7).
+ *   data          string | string[]  --data: daily CSV file(s) or folder(s) of them.
  *                                    Default: the bundled sample, data/daily/.
  *   days          number | string    --days: trading days to trade, the last ones of the data
  *                                    (default 10; more than the data has = all of it).
@@ -19,7 +19,7 @@
  *                                    none" (the bundled sample has no SPY: it may not be shipped).
  *   universe      string             --universe FILE: only these symbols are ranked.
  *   json          boolean            --json: print the JSON report instead of the text report.
- *   journal       string | null      --journal PATH: append the run's journal (CONTRACT §2);
+ *   journal       string | null      --journal PATH: append the run's journal;
  *                                    null/undefined = no journal.
  *   width         number             text report width (default: stdout columns, else 100).
  *   color         boolean            ANSI colors in the chart (default: stdout is a TTY).

@@ -1,7 +1,7 @@
 /**
  * `scalp-tui rebalance`: the daily mean-reversion rebalancer (port of alpacahq/samplealgo01,
- * CONTRACT §6) against a broker. Once per trading day after the open (the broker's market
- * clock decides): rank the universe, sell what is no longer wanted, wait (bounded, with progress)
+ * ranking by distance below the 10-day EMA) against a broker. Once per trading day after the
+ * open (the broker's market clock decides): rank the universe, sell what is no longer wanted, wait (bounded, with progress)
  * for the sells to fill, then buy. A "done for <date>" marker is persisted in a small JSON state
  * file so a restart never trades twice in a day (the tutorial's own TODO).
  *
@@ -14,7 +14,7 @@
  * Options (every field optional; numbers may come as strings, as meow gives them):
  *
  *   mode          'sim' | 'paper' | 'live'  --mode (default 'sim'; the CLI picks 'paper' when keys
- *                                    are set, CONTRACT §1).
+ *                                    are set).
  *   dryRun        boolean            --dry-run: print the ranked candidates and the orders, send
  *                                    nothing, write no marker; does not wait for the open.
  *   universe      string             --universe FILE (default: the bundled data/universe/sp500.csv;
@@ -24,7 +24,7 @@
  *   bench         string | null      benchmark symbol, never ranked (default SPY; none: null).
  *   state         string             --state PATH of the done-for-date marker file
  *                                    (default `.scalp-tui-rebalance.json` in the working dir).
- *   journal       string | null      --journal PATH (CONTRACT §2); null/undefined = none.
+ *   journal       string | null      --journal PATH; null/undefined = none.
  *   data          string | string[]  sim: daily bars (default: the bundled sample data/daily/).
  *   cash          number | string    sim: starting cash (default 500).
  *   date          string             sim: the trading day to trade (default: the data's last).

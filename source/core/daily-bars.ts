@@ -26,7 +26,7 @@ export interface DailyDataSet {
 	/** Every symbol with at least one bar, ascending. */
 	readonly symbols: readonly string[];
 	readonly series: ReadonlyMap<string, DailySeries>;
-	/** Rows skipped because a field was empty (CONTRACT §7). */
+	/** Rows skipped because a field was empty. */
 	readonly skippedRows: number;
 	/** Rows skipped because the same (symbol, date) came earlier. */
 	readonly duplicateRows: number;

@@ -2,7 +2,7 @@
  * Exact money. Prices and cash are integer micro-dollars (1e-6 USD) held in plain numbers:
  * the recorded data has at most 4 decimals, and every sum the engine forms stays far below
  * 2^53 micro-dollars (9 billion dollars), so integer arithmetic on numbers is exact and fast.
- * Binary floating point never decides a trade (CONTRACT §3).
+ * Binary floating point never decides a trade.
  */
 export type Micros = number;
 
@@ -43,7 +43,7 @@ export function formatMicros(micros: Micros, minDecimals = 2): string {
 	return negative ? `-${body}` : body;
 }
 
-/** Nearest cent, ties away from zero for positives ("half up", CONTRACT §3). */
+/** Nearest cent, ties away from zero for positives ("half up", the take-profit rounding). */
 export function roundCentHalfUp(micros: Micros): Micros {
 	return Math.floor((micros + CENT / 2) / CENT) * CENT;
 }

@@ -1,7 +1,7 @@
 /**
  * Market time. Instants are epoch milliseconds (integers) plus, where the input has it, the
  * nanoseconds inside that millisecond (0..999_999), so LOBSTER's nanosecond stamps reach the
- * strategy untruncated (CONTRACT §3) while every other mode pays nothing for them.
+ * strategy untruncated (the tick-taker's 50 ms guard needs them) while every other mode pays nothing for them.
  * New York wall time comes from Intl (no tz library); per-hour offsets are cached, since the
  * UTC offset of America/New_York only changes at 02:00 local time.
  */
@@ -81,7 +81,7 @@ export interface SessionTimes {
 	readonly midnight: number;
 	readonly open: number;
 	readonly close: number;
-	/** 15:55 New York: no new entries at or after it, positions liquidated (CONTRACT §4). */
+	/** 15:55 New York: no new entries at or after it, positions liquidated. */
 	readonly liquidation: number;
 }
 

@@ -10,7 +10,7 @@ export type TimeInForce = 'day' | 'ioc' | 'gtc';
 export type StrategyName = 'scalp' | 'hft' | 'rebalance' | 'manual';
 export type Mode = 'sim' | 'paper' | 'live';
 
-/** Why an order was sent (journal `order_submitted.reason`, CONTRACT §2). */
+/** Why an order was sent (journal `order_submitted.reason`). */
 export type OrderReason =
 	| 'signal'
 	| 'take_profit'

@@ -1,5 +1,5 @@
 /**
- * The emulator's discrete market clock over replayed minute bars (CONTRACT §3, the way
+ * The emulator's discrete market clock over replayed minute bars (bar mode, the way
  * backtest/bar-runner.ts steps SIM mode). The clock stays at the current arrival time A between
  * steps, so an order that arrives between steps is stamped A, exactly as SIM stamps an order
  * sent in reaction to a bar. One step is one of:

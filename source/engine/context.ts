@@ -54,7 +54,7 @@ export interface SymbolStrategy {
 	readonly paused: boolean;
 	/**
 	 * Rebuild state from what the broker holds (start, new session, reconnect): the open
-	 * orders this strategy owns on the symbol and its position (CONTRACT §4, `_init_state`).
+	 * orders this strategy owns on the symbol and its position (the original's `_init_state`).
 	 */
 	rebuild(openOrders: readonly Order[], nowMs: number): void;
 	/** A new session began: forget the previous session's bars. */

@@ -32,7 +32,7 @@ export interface ImbalanceView {
 	readonly askPrice: number;
 	readonly askSize: number;
 	readonly spread: number;
-	/** Size ratio that makes a side dominate (1.8, CONTRACT §5). */
+	/** Size ratio that makes a side dominate (1.8 by default, as the original). */
 	readonly threshold: number;
 	readonly armed: boolean;
 	readonly pendingBuy: number;

@@ -1,5 +1,5 @@
 /**
- * Journal records (CONTRACT §2). Every record carries `ts` (market time, epoch ms) and `type`;
+ * Journal records (one JSON object per line, appended as events happen). Every record carries `ts` (market time, epoch ms) and `type`;
  * the writer turns `ts` into ISO-8601 UTC with milliseconds. Prices are dollars as numbers.
  */
 import {type Micros, microsToNumber} from '../core/money.js';

@@ -1,5 +1,5 @@
 /**
- * Checks a parsed journal line against CONTRACT §2: required fields and their types per
+ * Checks a parsed journal line against the journal format: required fields and their types per
  * record type. Returns the problems found (empty when the line is valid).
  */
 type Check = 'string' | 'number' | 'string|null' | 'number|null' | 'array' | RegExp | readonly string[];

@@ -6,7 +6,7 @@ export type OrderEventListener = (event: OrderEvent) => void;
  * Where orders go. Calls return at once; every outcome arrives as an OrderEvent through
  * `onOrderEvent`: `new` or a `rejected` with `atSubmission` for a submit, `canceled` for a
  * cancel, fills later. A simulated broker delivers `new`/`rejected`/`canceled` before the call
- * returns (CONTRACT §3); a network broker delivers them when the reply or stream event comes.
+ * returns; a network broker delivers them when the reply or stream event comes.
  */
 export interface Broker {
 	submitOrder(request: OrderRequest): void;

@@ -27,7 +27,7 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	const journal = openJournal(config.journalPath, 'sync');
 	const log = new LogBuffer();
 	// Open buys hold buying power, as at Alpaca: the console never shows negative cash.
-	// Backtests keep CONTRACT §3's rule (open buys reserve nothing) for fidelity.
+	// Backtests keep the original fill model's rule (open buys reserve nothing) for fidelity.
 	const exchange = new SimExchange({cash: config.cash, reserveOpenBuys: true});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: runTagFromTime(Date.now()), logSink: log.push, risk: config.risk});
 	addConsoleStrategies(engine, config);

@@ -1,6 +1,6 @@
 /**
  * `--mode live` trades real money: it needs an explicit confirmation, a typed answer at a
- * terminal prompt, or `--yes-live` when there is no terminal (CONTRACT §1).
+ * terminal prompt, or `--yes-live` when there is no terminal; paper is never silently upgraded to live.
  */
 import {createInterface} from 'node:readline/promises';
 import {UsageError} from '../core/errors.js';

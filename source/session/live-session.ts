@@ -5,7 +5,7 @@
  * the market clock at start (so a replaying emulator's time is followed too).
  *
  * At every bar arrival the checkup runs once all of that minute's bars are in (as in SIM), and
- * a timer runs it every 30 s of market time besides (CONTRACT §4). After every reconnect the
+ * a timer runs it every 30 s of market time besides (the original's periodic checkup). After every reconnect the
  * engine is rebuilt from the broker's open orders and positions.
  */
 import {nyDate} from '../core/time.js';
@@ -167,7 +167,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 
 	/**
 	 * Bars wait a moment before the strategies see them: fills of the same minute travel on the
-	 * other socket and bar mode delivers fills first (CONTRACT §3), so a sell filled at the
+	 * other socket and bar mode delivers fills before bars, so a sell filled at the
 	 * arrival frees the symbol before its bar is evaluated, as in SIM.
 	 */
 	private onBar(bar: Bar): void {

@@ -1,6 +1,6 @@
 /**
  * The order-book-imbalance tick-taker: a port of tick_taker.py from Alpaca's example-hftish
- * (CONTRACT §5). One instance per symbol, fed quotes and trades by the engine.
+ * One instance per symbol, fed quotes and trades by the engine.
  *
  * - Quote: always take the new bid/ask sizes. A level change is a quote whose bid and ask
  *   both differ from the current level and whose spread rounds to 0.01; it stores the new

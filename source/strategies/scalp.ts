@@ -1,6 +1,6 @@
 /**
  * The concurrent scalper's per-symbol state machine: a port of ScalpAlgo from Alpaca's
- * example-scalping (CONTRACT §4). One instance per symbol; the engine feeds it bars, order
+ * example-scalping. One instance per symbol; the engine feeds it bars, order
  * events and a periodic checkup. Pure: everything it does goes through its StrategyContext.
  */
 import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';

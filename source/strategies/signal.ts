@@ -7,7 +7,7 @@ import type {RollingSum} from '../core/ring.js';
 
 /** The original's window (the default of `--sma`). */
 export const SMA_WINDOW = 20;
-/** Bars a session needs before the signal is evaluated with the default window (CONTRACT §4). */
+/** Bars a session needs before the signal is evaluated with the default window: the window plus the bar before it. */
 export const MIN_BARS = SMA_WINDOW + 1;
 
 /**

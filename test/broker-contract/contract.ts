@@ -23,7 +23,7 @@ export interface BrokerDriver {
 	readonly startingCash: Micros;
 	/**
 	 * The next minute bar of `symbol` arrives: its close becomes the last price, and resting
-	 * orders submitted before it are matched against it (CONTRACT §3). Time moves one minute.
+	 * orders submitted before it are matched against it. Time moves one minute.
 	 */
 	bar(symbol: string, prices: {open: number; high: number; low: number; close: number}): Promise<void>;
 	/** Top of book that IOC orders fill against (tick mode). */

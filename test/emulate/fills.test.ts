@@ -1,5 +1,5 @@
 /**
- * Determinism: the emulator fills exactly as SIM mode does on the same data (CONTRACT §3).
+ * Determinism: the emulator fills exactly as SIM mode does on the same data.
  * The same order script runs once through the console's own bar stepper (BarReplay over a
  * SimExchange, orders sent in reaction to each arrival) and once through the emulator over
  * HTTP between manual steps; the order events must match one for one, times and prices included.

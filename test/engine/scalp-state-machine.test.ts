@@ -1,5 +1,5 @@
 /**
- * The scalper's state machine, one transition at a time (CONTRACT §4), on the real engine and
+ * The scalper's state machine, one transition at a time, on the real engine and
  * simulated exchange with hand-built bars, plus a scripted broker for partial fills and
  * asynchronous rejections (what Alpaca does that bar mode cannot).
  */

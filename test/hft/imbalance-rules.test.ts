@@ -1,5 +1,5 @@
 /**
- * CONTRACT §5, rule by rule, on hand-built quote and trade sequences: level changes and
+ * The tick-taker's rules, one by one, on hand-built quote and trade sequences: level changes and
  * arming, the 50 ms guard at nanosecond resolution, the 100-share minimum, the 1.8 size
  * ratios, the position limit, pending accounting under partial fills and cancels, the cash
  * rule, the IOC fallback and the operator commands.

@@ -1,5 +1,5 @@
 /**
- * Tick readers (CONTRACT §7): LOBSTER on rows of the real (bundled) file, Lean/AlgoSeek on
+ * Tick readers: LOBSTER on rows of the real (bundled) file, Lean/AlgoSeek on
  * hand-written rows (their files' rights are reserved, so none are in the project), pairing
  * of `--data` paths, the time-ordered merge, and one-line errors naming file and line.
  */

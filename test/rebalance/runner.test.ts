@@ -53,7 +53,7 @@ test('backtest over the bundled sample keeps its invariants on every day', () =>
 	}
 });
 
-test('the journal follows CONTRACT §2: rebalance market day orders at 09:30 New York, then their fills', () => {
+test('the journal has every required field: rebalance market day orders at 09:30 New York, then their fills', () => {
 	const data = readDailyData(SAMPLE);
 	const journal = new MemoryJournal();
 	const result = runRebalanceBacktest(data, defaults(), journal);

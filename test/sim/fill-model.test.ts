@@ -1,4 +1,4 @@
-/** The simulated exchange's bar-mode fill model and broker rules at their boundaries (CONTRACT §3). */
+/** The simulated exchange's bar-mode fill model and broker rules at their boundaries. */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {SimExchange} from '../../source/adapters/sim/exchange.js';
@@ -150,7 +150,7 @@ test('IOC: fills against the displayed size at the displayed price, rest cancele
 	assert.deepEqual(events.slice(3).map(e => e.event), ['new', 'canceled']);
 });
 
-test('open buys reserve nothing by default (CONTRACT §3, backtests); with reserveOpenBuys they hold buying power until filled or ended', () => {
+test('open buys reserve nothing by default (backtests); with reserveOpenBuys they hold buying power until filled or ended', () => {
 	const contract = setup(100_000);
 	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));
 	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));

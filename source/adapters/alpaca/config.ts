@@ -1,5 +1,5 @@
 /**
- * Where the Alpaca adapter connects and with which keys (CONTRACT §1): keys from the
+ * Where the Alpaca adapter connects and with which keys: keys from the
  * environment or a `.env` file, `--mode paper|live` (paper by default, live only when the
  * caller confirmed it), endpoint overrides from APCA_API_BASE_URL / APCA_API_DATA_URL with
  * the stream URLs derived from them. Every problem is one line (ConfigError); the secret never

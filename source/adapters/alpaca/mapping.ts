@@ -221,7 +221,7 @@ export interface AccountInfo {
 	readonly accountBlocked: boolean;
 }
 
-/** Never reads the retired PDT fields (ALPACA.md §12). */
+/** Never reads the retired PDT fields (Alpaca retired them; they may be absent). */
 export function accountFromAlpaca(account: Pick<trading.Account, 'id' | 'status' | 'currency' | 'cash' | 'buyingPower' | 'equity' | 'tradingBlocked' | 'accountBlocked'>): AccountInfo {
 	return {
 		id: account.id,

@@ -1,5 +1,5 @@
 /**
- * Daily bar reader (CONTRACT §7): the all_stocks_5yr layout `date,open,high,low,close,volume,Name`
+ * Daily bar reader: the all_stocks_5yr layout `date,open,high,low,close,volume,Name`
  * (many symbols in one file) and per-symbol files `date,open,high,low,close,volume`, whose symbol
  * is the file name up to the first `_` or `.`. `--data` names files or folders (their top-level
  * CSVs). Rows with an empty field are skipped and counted; a malformed number or date throws a

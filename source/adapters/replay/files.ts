@@ -26,7 +26,7 @@ export function expandDataPaths(paths: readonly string[], accept: (name: string)
 	return files;
 }
 
-/** Symbol from a file name: up to the first `_` or `.`, upper-cased (CONTRACT §7). */
+/** Symbol from a file name: up to the first `_` or `.`, upper-cased (`TSLA.csv`, `TSLA_2019-02-11.csv`). */
 export function symbolFromFileName(path: string): string {
 	const name = basename(path);
 	const cut = name.search(/[_.]/);

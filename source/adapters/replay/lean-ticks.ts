@@ -1,5 +1,5 @@
 /**
- * Lean / AlgoSeek tick pairs (CONTRACT §7): `YYYYMMDD_sym_Trade_Tick.csv` (time ms after New
+ * Lean / AlgoSeek tick pairs: `YYYYMMDD_sym_Trade_Tick.csv` (time ms after New
  * York midnight, price x 10000, size, exchange, hex condition, suspicious) and
  * `YYYYMMDD_sym_Quote_Tick.csv` (time, bid price, bid size, ask price, ask size, exchange,
  * hex condition, suspicious). Each quote row updates one side (0 = side not in this row);

@@ -1,5 +1,5 @@
 /**
- * LOBSTER message + orderbook pairs (CONTRACT §7, layouts in LOBSTER's sample-file readme):
+ * LOBSTER message + orderbook pairs (layouts in LOBSTER's sample-file readme):
  * `TICKER_YYYY-MM-DD_START_END_message_L.csv` and `..._orderbook_L.csv`, same row count,
  * orderbook row k = the book right after message row k. For each row, an execution (type 4
  * visible, 5 hidden) first gives a trade (price, size, time); then, if the level-1 ask/bid

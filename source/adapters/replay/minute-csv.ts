@@ -1,5 +1,5 @@
 /**
- * Minute-bar CSV reader (CONTRACT §7): header `timestamp,open,high,low,close,volume`,
+ * Minute-bar CSV reader: header `timestamp,open,high,low,close,volume`,
  * timestamp = bar start in ISO-8601 UTC, symbol from the file name. Only regular-session
  * bars are kept; a duplicate (symbol, start) keeps the first row. Malformed rows are errors
  * naming the file and line.

@@ -1,5 +1,5 @@
 /**
- * The simulated exchange (CONTRACT §3): an account with cash and positions, order ids and
+ * The simulated exchange: an account with cash and positions, order ids and
  * client order ids, and the fill model. Bar mode matches resting orders against minute bars;
  * tick mode fills IOC limits against the displayed top of book. Every event is delivered
  * synchronously, before the call that caused it returns. Exact micro-dollar arithmetic.
@@ -41,7 +41,7 @@ export interface SimExchangeOptions {
 	/**
 	 * Open buys hold buying power (qty x limit, or x last for a market order) until they fill
 	 * or end, as Alpaca does; then several open buys can never spend more than the cash.
-	 * Default false: CONTRACT §3's rule for backtests (open buys reserve nothing).
+	 * Default false: the backtests' rule (open buys reserve nothing), as the originals were run.
 	 */
 	readonly reserveOpenBuys?: boolean;
 }
@@ -225,7 +225,7 @@ export class SimExchange {
 
 	/**
 	 * Match the symbol's open orders submitted at or before the bar's start against it
-	 * (CONTRACT §3 step 2): limit buy fills if low <= L at min(L, open); limit sell fills if
+	 * (bar mode): limit buy fills if low <= L at min(L, open); limit sell fills if
 	 * high >= L at max(L, open); market at open. Whole fills, at the current time (A).
 	 */
 	matchBar(bar: Bar): void {

@@ -1,5 +1,5 @@
 /**
- * The backtest's fill model for one market order at the day's open (CONTRACT §6): sells fill at
+ * The backtest's fill model for one market order at the day's open: sells fill at
  * open[t]; a buy fills at open[t] unless qty x open exceeds the cash at that moment, then it is
  * rejected (skipped). No bar on the day = the order does not fill (it expires at the close).
  * Exact micro-dollars throughout.

@@ -1,5 +1,6 @@
 /**
- * Backtest of the daily mean-reversion rebalancer (CONTRACT §6).
+ * Backtest of the daily mean-reversion rebalancer: rank by EMA distance, sell what left the
+ * target, buy the new names, all at the next open.
  *
  * The trading days are the dates present in the data. For each of the last `days` trading days
  * t, the strategy sees only bars before t, and only symbols with a bar on the previous trading

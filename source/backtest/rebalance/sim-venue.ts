@@ -1,7 +1,7 @@
 /**
  * A simulated RebalanceVenue over daily data: the account trades on one trading day of the
  * data, with the backtest's fill model (market orders fill at that day's open, exact money) and
- * the sim broker rules of CONTRACT §3 (a buy beyond cash, a sell beyond the position net of
+ * the simulated broker rules (a buy beyond cash, a sell beyond the position net of
  * open sells, or qty <= 0 is rejected at submission; a cancel is confirmed at once). `new`,
  * `rejected` and `canceled` are delivered before the call returns; fills come later through
  * `schedule` (default: setImmediate), so the command really waits for them. Open buys reserve

@@ -33,7 +33,7 @@ export interface DecideInput {
 export interface RebalanceDecision {
 	/**
 	 * The previous trading day: the latest date among the bars before `date`. Only symbols with
-	 * a bar on it are ranked (CONTRACT §6 staleness rule). Null when there are no bars at all.
+	 * a bar on it are ranked (the previous-trading-day staleness rule). Null when there are no bars at all.
 	 */
 	readonly prevDate: string | null;
 	/** Symbols with a bar on the previous trading day (the benchmark excluded). */

@@ -1,5 +1,5 @@
 /**
- * Order planning (CONTRACT §6): from the candidates and the current holdings to the orders that
+ * Order planning: from the candidates and the current holdings to the orders that
  * move the portfolio to today's target.
  *
  * - Sell every held symbol that is not a candidate (its whole position).

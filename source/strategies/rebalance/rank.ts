@@ -1,5 +1,5 @@
 /**
- * Ranking and the candidate filter (CONTRACT §6).
+ * Ranking and the candidate filter.
  *
  * - Rank ascending by score, ties by symbol (the original sorted a dict built in symbol order
  *   with a stable sort, which is the same thing).

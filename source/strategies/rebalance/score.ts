@@ -1,5 +1,5 @@
 /**
- * The mean-reversion score (CONTRACT §6): how far the last close sits below its EMA, relative
+ * The mean-reversion score: how far the last close sits below its EMA, relative
  * to the close. Negative = below the EMA = oversold; the most negative rank first.
  */
 import {AdjustedEma, EMA_SPAN} from './ema.js';
