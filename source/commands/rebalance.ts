@@ -186,7 +186,8 @@ function etText(ms: number): string {
 	return `${nyDate(ms)} ${nyClockText(ms).slice(0, 5)} ET`;
 }
 
-interface TrackedOrder {
+/** A planned order and how far it got (what the console rows show). */
+interface OrderProgress {
 	readonly planned: PlannedOrder;
 	status: OrderRowStatus;
 	filledQty: number;
@@ -218,7 +219,7 @@ interface ViewHandle {
 /** Runs the daily loop; one instance per command invocation. */
 class RebalanceSession {
 	private snapshot: RebalanceSnapshot;
-	private readonly tracked = new Map<string, TrackedOrder>();
+	private readonly tracked = new Map<string, OrderProgress>();
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	private readonly signal: AbortSignal | undefined;
 	private lastNotice = '';
@@ -451,7 +452,7 @@ class RebalanceSession {
 		const ts = (await this.venue.clock()).timestamp;
 		for (const o of orders) {
 			if (this.aborted) return;
-			const t: TrackedOrder = {planned: o, status: 'submitted', filledQty: 0, filledNotional: 0, message: null};
+			const t: OrderProgress = {planned: o, status: 'submitted', filledQty: 0, filledNotional: 0, message: null};
 			this.tracked.set(o.clientOrderId, t);
 			if (inFlight.has(o.clientOrderId)) {
 				// Sent before a restart and still open: follow it, do not send it twice.
@@ -487,7 +488,7 @@ class RebalanceSession {
 		for (const w of waiters) w();
 	}
 
-	private rowOf(t: TrackedOrder): OrderRow {
+	private rowOf(t: OrderProgress): OrderRow {
 		return {
 			clientOrderId: t.planned.clientOrderId,
 			symbol: t.planned.symbol,
@@ -508,7 +509,7 @@ class RebalanceSession {
 		this.publish({orders: rows});
 	}
 
-	private pendingOf(side: Side): TrackedOrder[] {
+	private pendingOf(side: Side): OrderProgress[] {
 		return [...this.tracked.values()].filter(t => t.planned.side === side && !TERMINAL.has(t.status));
 	}
 

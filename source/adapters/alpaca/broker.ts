@@ -15,6 +15,7 @@
  */
 import type {trading} from '@alpacahq/alpaca-trade-api';
 import {formatMicros, type Micros} from '../../core/money.js';
+import {applyFill, type Holding} from '../../core/position.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position} from '../../core/types.js';
 import type {Broker, OrderEventListener} from '../../ports/broker.js';
 import type {ConnectionState} from '../../ports/market-data.js';
@@ -93,11 +94,6 @@ interface Tracked {
 	cancelTimer: NodeJS.Timeout | null;
 }
 
-interface PositionBook {
-	qty: number;
-	costBasis: Micros;
-}
-
 const OPEN_STATUSES = new Set<OrderStatus>(['pending_new', 'new', 'partially_filled', 'pending_cancel']);
 
 const defaultSleep = (ms: number): Promise<void> =>
@@ -115,7 +111,7 @@ export class AlpacaBroker implements Broker {
 	private readonly forgotten = new Set<string>();
 	private readonly executions = new Set<string>();
 	private readonly executionOrder: string[] = [];
-	private readonly positions = new Map<string, PositionBook>();
+	private readonly positions = new Map<string, Holding>();
 	private readonly rest: BrokerRest;
 	private readonly stream: TradeUpdateSource;
 	private readonly log: AlpacaLog;
@@ -607,7 +603,7 @@ export class AlpacaBroker implements Broker {
 		const complete = tracked.filledQty >= tracked.request.qty;
 		tracked.status = complete ? 'filled' : 'partially_filled';
 		const book = this.positions.get(tracked.request.symbol) ?? {qty: 0, costBasis: 0};
-		applyToBook(book, tracked.request.side === 'buy' ? qty : -qty, price);
+		applyFill(book, tracked.request.side, qty, price);
 		if (brokerPosition !== null && brokerPosition !== book.qty) {
 			// Alpaca's number wins (activity outside this session); keep the average cost.
 			book.costBasis = book.qty !== 0 ? Math.round((book.costBasis / book.qty) * brokerPosition) : 0;
@@ -735,25 +731,6 @@ export class AlpacaBroker implements Broker {
 			await this.refresh(tracked);
 		}
 		this.resetPositions(await this.rest.positions());
-	}
-}
-
-/** Add a signed execution to a position: same side grows it, the other side shrinks it at average cost. */
-function applyToBook(book: PositionBook, signedQty: number, price: Micros): void {
-	if (book.qty === 0 || Math.sign(book.qty) === Math.sign(signedQty)) {
-		book.qty += signedQty;
-		book.costBasis += signedQty * price;
-		return;
-	}
-	const held = Math.abs(book.qty);
-	const closing = Math.min(Math.abs(signedQty), held);
-	const removed = closing === held ? book.costBasis : Math.round((book.costBasis * closing) / held);
-	book.costBasis -= removed;
-	book.qty += Math.sign(signedQty) * closing;
-	const rest = Math.abs(signedQty) - closing;
-	if (rest > 0) {
-		book.qty += Math.sign(signedQty) * rest;
-		book.costBasis += Math.sign(signedQty) * rest * price;
 	}
 }
 
