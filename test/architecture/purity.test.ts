@@ -1,7 +1,9 @@
 /**
  * The engine is pure: core/, engine/ and strategies/ import no UI, adapter, network, SDK or
  * file-system module; backtest/ may use the simulated exchange and the file readers but never
- * the UI, the Alpaca adapter, the emulator, Ink, React, ws or the SDK. (DESIGN.md "The shape".)
+ * the UI, the Alpaca adapter, the emulator, Ink, React, ws or the SDK, and the rebalance backtest
+ * reads no files (the command hands it the data). Which of our own modules each layer may import
+ * is checked in layers.test.ts.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +42,10 @@ test('core, engine and strategies import nothing impure', () => {
 
 test('backtest uses no UI, network, SDK or emulator', () => {
 	assert.deepEqual(violations(['backtest'], /(^|\/)(ui|adapters\/alpaca|session|emulate|commands)\/|^(ink|react|ws|@alpacahq\/.*)$/), []);
+});
+
+test('the rebalance backtest does no file I/O', () => {
+	assert.deepEqual(violations(['backtest/rebalance'], /^node:(fs|fs\/promises|net|http|https|child_process)$/), []);
 });
 
 test('the check itself notices an impure import', () => {
