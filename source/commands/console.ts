@@ -84,7 +84,7 @@ export async function runConsoleCommand(args: readonly string[], flags: CliFlags
 	const config = await parseConsoleConfig(args, flags);
 	if (config.mode !== 'sim') {
 		const {composeAlpacaSession} = await import('../session/compose-alpaca.js');
-		const session = await composeAlpacaSession(config);
+		const session = await composeAlpacaSession(config, {progress: line => io.stderr.write(`scalp-tui: ${line}\n`)});
 		return runUi(session, config, io);
 	}
 	const {composeSimSession} = await import('../session/compose-sim.js');

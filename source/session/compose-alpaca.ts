@@ -17,7 +17,16 @@ import {LogBuffer} from './log-buffer.js';
 import {addConsoleStrategies} from './strategies.js';
 import {attachOperatorState, operatorStatePath, readOperatorState} from './operator-state.js';
 
-export async function composeAlpacaSession(config: ConsoleConfig): Promise<LiveSession> {
+export interface ComposeAlpacaOptions {
+	/**
+	 * Connection progress while the session starts (which host, which step, retries with
+	 * "n of m"), so a slow or unreachable host is never a blank screen. Warnings and errors
+	 * the adapter logs before the console runs come here too.
+	 */
+	readonly progress?: (line: string) => void;
+}
+
+export async function composeAlpacaSession(config: ConsoleConfig, options: ComposeAlpacaOptions = {}): Promise<LiveSession> {
 	const mode = config.mode === 'live' ? 'live' : 'paper';
 	const alpacaModule = await import('../adapters/alpaca/index.js');
 	let alpacaConfig;
@@ -34,7 +43,7 @@ export async function composeAlpacaSession(config: ConsoleConfig): Promise<LiveS
 	// process silently with status 0 in the middle of the account check.
 	const keepAlive = setInterval(() => {}, 60_000);
 	try {
-		return await composeStarted(config, {mode, alpacaModule, alpacaConfig, statePath, operatorState});
+		return await composeStarted(config, {mode, alpacaModule, alpacaConfig, statePath, operatorState, progress: options.progress ?? null});
 	} finally {
 		clearInterval(keepAlive);
 	}
@@ -48,15 +57,23 @@ async function composeStarted(
 		alpacaConfig: ReturnType<typeof import('../adapters/alpaca/index.js').resolveAlpacaConfig>;
 		statePath: string;
 		operatorState: ReturnType<typeof readOperatorState>;
+		progress: ((line: string) => void) | null;
 	},
 ): Promise<LiveSession> {
 	const {mode, alpacaModule, alpacaConfig, statePath, operatorState} = parts;
 	const log = new LogBuffer();
 	let engine: Engine | null = null;
+	// Until the session runs, progress lines (and the adapter's warnings: retries, sockets) are
+	// printed as they happen; afterwards the console's log shows them.
+	let progress = parts.progress;
 	const adapter = alpacaModule.createAlpaca(alpacaConfig, {
-		log: (level, message) => log.push({ms: engine?.now ?? Date.now(), symbol: null, level, text: message}),
+		log: (level, message) => {
+			log.push({ms: engine?.now ?? Date.now(), symbol: null, level, text: message});
+			if (level !== 'info') progress?.(message);
+		},
 		feed: config.feed,
 	});
+	progress?.(`connecting to ${alpacaConfig.baseUrl} (${mode}): checking the API keys`);
 	try {
 		await adapter.checkCredentials();
 	} catch (error) {
@@ -89,6 +106,17 @@ async function composeStarted(
 		params: sessionParams(config),
 		hftSymbol: config.hft,
 		signalName: config.signalName ?? null,
+		onProgress: step => {
+			// Each step with the host it talks to.
+			const host = step.includes('market-data')
+				? alpacaConfig.dataStreamUrl(config.feed)
+				: step.includes('trade-updates')
+					? alpacaConfig.streamUrl
+					: step.includes('bars')
+						? alpacaConfig.dataUrl
+						: alpacaConfig.baseUrl;
+			progress?.(`${step} (${host})`);
+		},
 	});
 	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));
 	try {
@@ -98,5 +126,7 @@ async function composeStarted(
 		journal.close();
 		throw new UsageError(`could not start ${mode} trading: ${(error as Error).message}`);
 	}
+	progress?.('connected');
+	progress = null;
 	return session;
 }

@@ -47,6 +47,8 @@ export interface LiveSessionOptions {
 	readonly params?: SessionParams;
 	/** Name of the custom buy signal, if any (shown on the panels). */
 	readonly signalName?: string | null;
+	/** Start-up steps as they begin (the console prints them while it connects). */
+	readonly onProgress?: (step: string) => void;
 }
 
 export class LiveSession extends EngineCommands implements SessionControl {
@@ -79,6 +81,8 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	}
 
 	async start(): Promise<void> {
+		const progress = this.options.onProgress ?? (() => {});
+		progress('reading the market clock');
 		const clock = await this.venue.clock();
 		this.clockOffset = clock.ms - this.wallNow();
 		this.lastEventMs = clock.ms;
@@ -89,9 +93,13 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			this.connection = state;
 			this.emitChange();
 		});
+		progress('connecting the trade-updates stream');
 		await this.venue.broker.start();
+		progress('loading open orders and positions');
 		await this.rebuild(true);
+		progress("loading today's bars");
 		await this.warmUp();
+		progress('connecting the market-data stream');
 		this.venue.broker.onReconnected(() => void this.rebuild(false));
 		this.venue.marketData.onReconnected(() => void this.rebuild(false));
 		const bars = [...new Set([...this.options.scalpSymbols])];

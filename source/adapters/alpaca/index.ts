@@ -78,7 +78,7 @@ export function createAlpaca(config: AlpacaConfig, options: CreateAlpacaOptions)
 		onBackoff: info =>
 			log(
 				'warn',
-				`${info.label}: ${info.status === 429 ? 'rate limited (429)' : info.status ? `server error ${info.status}` : 'network error'}, retrying in ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt})`,
+				`${info.label}: ${info.status === 429 ? 'rate limited (429)' : info.status ? `server error ${info.status}` : 'network error'}, retrying in ${(info.delayMs / 1000).toFixed(1)} s (retry ${info.attempt} of ${info.maxRetries})`,
 			),
 	});
 	const rest = new AlpacaRest(sdk, limiter, {

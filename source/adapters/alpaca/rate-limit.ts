@@ -29,6 +29,8 @@ export interface RateLimiterOptions {
 export interface BackoffInfo {
 	readonly label: string;
 	readonly attempt: number;
+	/** Retries allowed before the call fails (the "m" of "retry n of m"). */
+	readonly maxRetries: number;
 	readonly delayMs: number;
 	readonly status: number | null;
 	readonly retryAfterMs: number | null;
@@ -184,7 +186,7 @@ export class RateLimiter {
 				const delayMs = this.backoffDelay(attempt, retry.retryAfterMs);
 				this.stats.backoffs += 1;
 				if (retry.status === 429) this.bucket.pauseUntil(this.now() + delayMs);
-				this.onBackoff?.({label, attempt: attempt + 1, delayMs, status: retry.status, retryAfterMs: retry.retryAfterMs});
+				this.onBackoff?.({label, attempt: attempt + 1, maxRetries: this.maxRetries, delayMs, status: retry.status, retryAfterMs: retry.retryAfterMs});
 				await this.sleep(delayMs);
 			}
 		}
