@@ -544,6 +544,8 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<str
 	});
 
 	session.start(rate);
+	// The steady phase starts once the console draws (loading Ink takes seconds on a busy machine).
+	while (Number.isNaN(firstFrameMs) && performance.now() - started < 60_000) await sleep(20);
 	await sleep(500);
 	const heapStart = heapAfterGc();
 	steady = true;
