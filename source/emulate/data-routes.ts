@@ -5,7 +5,8 @@
  */
 import {nyDate, nyMidnight} from '../core/time.js';
 import type {Bar} from '../core/types.js';
-import {badRequest} from './errors.js';
+import type {BarArchive} from './archive.js';
+import {badRequest, forbidden} from './errors.js';
 import {aggregate, barFields, parseTimeframe, quoteFields, toRest, tradeFields, type AnyBar, type Message, type Timeframe} from './market-json.js';
 import type {MarketReplay} from './replay.js';
 import {ok, queryList, route, type Route, type RouteReply, type RouteRequest} from './routing.js';
@@ -47,16 +48,34 @@ function decodeToken(token: string): {symbol: string; start: number} {
 
 interface BarsQuery {
 	readonly symbols: string[];
+	readonly feed: string;
+	readonly adjustment: string;
 	readonly timeframe: Timeframe;
 	readonly start: number;
 	readonly end: number;
+	/** The end asked for (wall-clock now when absent): the archive is history in real time. */
+	readonly archiveEnd: number;
 	readonly limit: number;
 	readonly desc: boolean;
 	readonly cursor: {symbol: string; start: number} | null;
 }
 
-function parseBarsQuery(query: URLSearchParams, symbols: string[], replay: MarketReplay): BarsQuery {
+/** Alpaca's free plan: SIP bars of the last 15 minutes are refused. */
+const SIP_DELAY_MS = 15 * 60_000;
+
+export interface DataRouteOptions {
+	/** Historical bars besides the replay (the bar cache). */
+	readonly archive?: BarArchive | null;
+	/** Wall clock for the SIP recency rule (tests move it). */
+	readonly wallNow?: () => number;
+}
+
+function parseBarsQuery(query: URLSearchParams, symbols: string[], replay: MarketReplay, options: DataRouteOptions): BarsQuery {
 	checkFeed(query);
+	const feed = query.get('feed') || 'iex';
+	const wallNow = (options.wallNow ?? Date.now)();
+	const endParam = timeParam(query, 'end');
+	if (feed === 'sip' && (endParam ?? wallNow) > wallNow - SIP_DELAY_MS) throw forbidden('subscription does not permit querying recent SIP data');
 	const tfText = query.get('timeframe');
 	if (tfText === null || tfText === '') throw badRequest('timeframe is required');
 	const timeframe = parseTimeframe(tfText);
@@ -71,10 +90,13 @@ function parseBarsQuery(query: URLSearchParams, symbols: string[], replay: Marke
 	if (sort !== 'asc' && sort !== 'desc') throw badRequest(`invalid sort: ${sort}`);
 	const now = replay.now;
 	const start = timeParam(query, 'start') ?? nyMidnight(nyDate(now));
-	const end = Math.min(timeParam(query, 'end') ?? now, now);
+	const end = Math.min(endParam ?? now, now);
 	const token = query.get('page_token');
 	return {
 		symbols: [...new Set(symbols.map(s => s.toUpperCase()))].sort(),
+		feed,
+		adjustment: query.get('adjustment') || 'raw',
+		archiveEnd: endParam ?? wallNow,
 		timeframe,
 		start,
 		end,
@@ -85,12 +107,14 @@ function parseBarsQuery(query: URLSearchParams, symbols: string[], replay: Marke
 }
 
 /** One page, symbols in name order then time; the token names the first bar of the next page. */
-function barsPage(q: BarsQuery, replay: MarketReplay): {bars: Map<string, AnyBar[]>; next: string | null} {
+function barsPage(q: BarsQuery, replay: MarketReplay, archive: BarArchive | null): {bars: Map<string, AnyBar[]>; next: string | null} {
 	const bars = new Map<string, AnyBar[]>();
 	let count = 0;
+	const replayDays = archive ? new Set(replay.sessionDates) : null;
 	for (const symbol of q.symbols) {
 		if (q.cursor && symbol < q.cursor.symbol) continue;
 		let series = aggregate(replay.arrivedBars(symbol), q.timeframe).filter(b => b.start >= q.start && b.start <= q.end);
+		if (archive) series = withHistory(series, symbol, q, archive, replayDays!);
 		if (q.desc) series = series.reverse();
 		for (const bar of series) {
 			if (q.cursor && symbol === q.cursor.symbol && (q.desc ? bar.start > q.cursor.start : bar.start < q.cursor.start)) continue;
@@ -105,6 +129,27 @@ function barsPage(q: BarsQuery, replay: MarketReplay): {bars: Map<string, AnyBar
 		}
 	}
 	return {bars, next: null};
+}
+
+/** The replay's bars plus the archive's on days the replay does not play, in time order. */
+function withHistory(series: AnyBar[], symbol: string, q: BarsQuery, archive: BarArchive, replayDays: ReadonlySet<string>): AnyBar[] {
+	const daily = q.timeframe.unit === 'Day';
+	const found = archive.bars(symbol, q.feed, q.adjustment, daily, q.start, q.archiveEnd);
+	if (found.bars.length === 0) return series;
+	// One New York date per distinct hour, not per bar (nyDate is the slow part).
+	let lastHour = -1;
+	let keep = false;
+	const history = found.bars.filter(b => {
+		const hour = Math.floor(b.start / 3_600_000);
+		if (hour !== lastHour) {
+			lastHour = hour;
+			keep = !replayDays.has(nyDate(b.start));
+		}
+		return keep;
+	});
+	const extra = found.daily ? history.map(b => ({...b, count: 1, vwap: b.close})) : aggregate(history, q.timeframe);
+	if (extra.length === 0) return series;
+	return [...extra, ...series].sort((a, b) => a.start - b.start);
 }
 
 const restBar = (bar: AnyBar): Message => toRest(barFields(bar));
@@ -135,7 +180,8 @@ function requireSymbols(query: URLSearchParams): string[] {
 	return symbols;
 }
 
-export function dataRoutes(replay: MarketReplay): Route[] {
+export function dataRoutes(replay: MarketReplay, options: DataRouteOptions = {}): Route[] {
+	const archive = options.archive ?? null;
 	const multiLatest = (
 		key: string,
 		make: (bar: Bar, index: number) => Message,
@@ -163,8 +209,8 @@ export function dataRoutes(replay: MarketReplay): Route[] {
 
 	return [
 		route('GET', /^\/v2\/stocks\/bars$/, request => {
-			const q = parseBarsQuery(request.query, requireSymbols(request.query), replay);
-			const page = barsPage(q, replay);
+			const q = parseBarsQuery(request.query, requireSymbols(request.query), replay, options);
+			const page = barsPage(q, replay, archive);
 			const bars: Record<string, Message[]> = {};
 			for (const [symbol, list] of page.bars) bars[symbol] = list.map(restBar);
 			return ok({bars, next_page_token: page.next});
@@ -182,8 +228,8 @@ export function dataRoutes(replay: MarketReplay): Route[] {
 		}),
 		route('GET', new RegExp(`^/v2/stocks/${SYMBOL}/bars$`), request => {
 			const symbol = request.params[0]!.toUpperCase();
-			const q = parseBarsQuery(request.query, [symbol], replay);
-			const page = barsPage(q, replay);
+			const q = parseBarsQuery(request.query, [symbol], replay, options);
+			const page = barsPage(q, replay, archive);
 			return ok({symbol, bars: (page.bars.get(symbol) ?? []).map(restBar), next_page_token: page.next});
 		}),
 		route('GET', new RegExp(`^/v2/stocks/${SYMBOL}/bars/latest$`), singleLatest('bar', barOf)),

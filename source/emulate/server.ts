@@ -16,6 +16,7 @@ import {loadTicks} from '../adapters/replay/ticks.js';
 import {dollarsToMicros} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {KeyCheck, keysFromEnv, type KeyPair} from './auth.js';
+import {cacheArchive} from './archive.js';
 import {dataRoutes} from './data-routes.js';
 import {DATA_FEEDS, DataStreamServer} from './data-stream.js';
 import {defaultDataDir} from './default-data.js';
@@ -63,6 +64,10 @@ export interface EmulatorOptions {
 	readonly authTimeoutMs?: number;
 	/** Most symbols per market-data connection (default unlimited). */
 	readonly symbolLimit?: number;
+	/** A bar cache (`data fetch`'s folder) whose bars the market-data REST routes also serve. */
+	readonly archiveDir?: string | null;
+	/** Wall clock of the SIP recency rule (default Date.now). */
+	readonly wallNow?: () => number;
 	/** Unexpected errors (a handler bug); default: ignored after a 500 reply. */
 	readonly onError?: (error: unknown) => void;
 }
@@ -200,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		injectData: frame => dataStream.inject(frame),
 	});
 
-	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay)];
+	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay, {archive: options.archiveDir ? cacheArchive(options.archiveDir) : null, ...(options.wallNow ? {wallNow: options.wallNow} : {})})];
 	const requestIds = new IdSequence(ID_KIND.request, newIdEpoch());
 	const heldReplies = new Set<NodeJS.Timeout>();
 	let requestsInFlight = 0;

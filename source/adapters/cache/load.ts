@@ -8,7 +8,7 @@
  * placed by a counting pass over their minute of the day, O(bars).
  */
 import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
-import {MINUTE_MS, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
+import {MINUTE_MS, nyDate, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import type {DataSummary} from '../../core/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
@@ -180,3 +180,30 @@ function mergeByMinute(lists: readonly Bar[][], midnight: number, slots: Int32Ar
 	return out;
 }
 
+
+/**
+ * Bars of one series with start in [startMs, endMs] (whatever the cache holds, covered or
+ * not), verified like every read; [] when the series is not cached.
+ */
+export function readSeriesRange(cacheDir: string, key: SeriesKey, startMs: number, endMs: number): Bar[] {
+	const manifest = readManifest(cacheDir, key);
+	if (!manifest || endMs < startMs) return [];
+	const from = nyDateOrEdge(startMs);
+	const to = nyDateOrEdge(endMs);
+	const out: Bar[] = [];
+	for (const period of Object.keys(manifest.files).sort()) {
+		const b = periodBounds(period);
+		if (b.to < from || b.from > to) continue;
+		const cols = readPeriod(cacheDir, key, manifest.files[period]!);
+		const lo = lowerBound(cols.t, Math.ceil(startMs / MINUTE_MS));
+		const hi = lowerBound(cols.t, Math.floor(endMs / MINUTE_MS) + 1);
+		for (const bar of columnsToBars(key.symbol, cols, lo, hi)) out.push(bar);
+	}
+	return out;
+}
+
+function nyDateOrEdge(ms: number): string {
+	if (ms <= 0) return '0000-01-01';
+	if (!Number.isFinite(ms) || ms >= 253_402_300_800_000) return '9999-12-31';
+	return nyDate(ms);
+}
