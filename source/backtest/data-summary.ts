@@ -2,7 +2,10 @@
  * What a backtest ran on, for its report: where the bars came from (the cache or CSV files),
  * the feed and adjustment, the date range, how many bars, and the holes found (never filled).
  */
+import type {BarSession} from '../adapters/replay/minute-csv.js';
 import type {DataHoles, DataSummary} from '../core/data-summary.js';
+import {closeTimeOfDayMs, isTradingDay} from '../core/trading-days.js';
+import {MINUTE_MS, REGULAR_OPEN_MS} from '../core/time.js';
 
 export type {DataHoles, DataSummary};
 
@@ -32,5 +35,40 @@ export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
 		bars: d.bars,
 		sessions: d.sessions,
 		holes: {missing_minutes: d.holes.missingMinutes, sessions_with_holes: d.holes.daysWithHoles, missing_days: d.holes.missingDays, first_missing_days: d.holes.missingDayList},
+	};
+}
+
+/**
+ * Holes of minute sessions read from files (CSV): per symbol and session that has bars, the
+ * minutes of the regular session without one. Missing days are not judged (a folder of CSV
+ * files holds whichever dates it holds).
+ */
+export function summarizeSessions(sessions: readonly BarSession[], location: string): DataSummary {
+	let bars = 0;
+	let missingMinutes = 0;
+	let daysWithHoles = 0;
+	for (const session of sessions) {
+		bars += session.bars.length;
+		const perSymbol = new Map<string, number>();
+		for (const bar of session.bars) perSymbol.set(bar.symbol, (perSymbol.get(bar.symbol) ?? 0) + 1);
+		const expected = isTradingDay(session.date) ? (closeTimeOfDayMs(session.date) - REGULAR_OPEN_MS) / MINUTE_MS : 0;
+		for (const count of perSymbol.values()) {
+			if (count < expected) {
+				missingMinutes += expected - count;
+				daysWithHoles += 1;
+			}
+		}
+	}
+	return {
+		source: 'csv',
+		location,
+		timeframe: '1Min',
+		feed: null,
+		adjustment: null,
+		from: sessions[0]?.date ?? null,
+		to: sessions[sessions.length - 1]?.date ?? null,
+		bars,
+		sessions: sessions.length,
+		holes: {missingMinutes, daysWithHoles, missingDays: null, missingDayList: []},
 	};
 }

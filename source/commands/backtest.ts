@@ -4,12 +4,13 @@
  * input leaves no partial journal.
  */
 import type {CliFlags} from '../cli/flags.js';
-import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError} from '../config.js';
-import {loadMinuteData, toSessions} from '../adapters/replay/minute-csv.js';
+import {durationFlag, parseSymbols, positiveDollars, UsageError} from '../config.js';
+import {dataSummaryJson, formatDataSummary} from '../backtest/data-summary.js';
+import {loadMinuteSource} from './minute-source.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {runScalpBacktest} from '../backtest/scalp-backtest.js';
 import {openJournal} from '../journal/open.js';
-import {bundledMinuteData, packageVersion} from '../paths.js';
+import {packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
@@ -37,15 +38,14 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	const params = scalpParamsFromFlags(flags);
 	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
-	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledMinuteData()];
 	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
-	const data = loadMinuteData(dataPaths, symbols);
+	const data = loadMinuteSource(symbols, flags, 'backtest');
 	const runSymbols = symbols.length > 0 ? symbols : [...data.bars.keys()].sort();
-	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
+	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${data.summary.location}`);
 
 	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
 	const journal = openJournal(journalPath, 'buffered');
-	const sessions = toSessions(data.bars);
+	const sessions = data.sessions;
 	const totalBars = sessions.reduce((n, s) => n + s.bars.length, 0);
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
 	const started = Date.now();
@@ -71,13 +71,14 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	if (showProgress) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
 	if (flags.json) {
-		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: dataPaths, lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, params: {...scalpParamsJson(params), lot: lot / 1e6}, journal: journalPath}));
+		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: data.summary.location.split(', '), data_source: dataSummaryJson(data.summary), lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, params: {...scalpParamsJson(params), lot: lot / 1e6}, journal: journalPath}));
 	} else {
 		io.stdout.write(
 			formatBacktestReport(result, {
 				title: `scalp-tui backtest: SMA${params.smaWindow} scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
 				lines: [
-					`data ${dataPaths.join(', ')}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+					formatDataSummary(data.summary),
+					`cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
 					`params ${describeScalpParams(params, lot)}`,
 					`journal ${journalPath}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
 				],

@@ -1,0 +1,66 @@
+/**
+ * Where a command's minute bars come from: the cache when `--from/--to` or `--date` is given
+ * (any symbol that was fetched), else CSV files (`--data`, default the bundled sample). Either
+ * way the result carries a summary naming the data for reports and headers.
+ */
+import {DataError, UsageError} from '../core/errors.js';
+import {existingPaths} from '../config.js';
+import {loadMinuteData, toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
+import {loadBars} from '../adapters/cache/load.js';
+import {covers} from '../adapters/cache/ranges.js';
+import {listSeries, readManifest} from '../adapters/cache/store.js';
+import {summarizeSessions, type DataSummary} from '../backtest/data-summary.js';
+import type {Bar} from '../core/types.js';
+import {bundledMinuteData} from '../paths.js';
+import {cacheDir, dateRange, seriesKind, type DataFlags} from './data-flags.js';
+
+export interface MinuteSourceFlags extends DataFlags {
+	readonly data?: readonly string[];
+}
+
+export interface MinuteSource {
+	readonly sessions: BarSession[];
+	readonly bars: Map<string, Bar[]>;
+	readonly summary: DataSummary;
+	/** Date range asked for (cache), or null (files). */
+	readonly range: {from: string; to: string} | null;
+}
+
+/** True when the flags ask for cached data. */
+export function wantsCache(flags: MinuteSourceFlags): boolean {
+	return flags.from !== undefined || flags.to !== undefined || flags.date !== undefined;
+}
+
+/**
+ * Load minute bars for `symbols` (all available when empty and `allWhenNone`). CSV files are
+ * read only for the symbols asked for; the cache needs each symbol to cover the whole range.
+ */
+export function loadMinuteSource(symbols: readonly string[], flags: MinuteSourceFlags, where: string): MinuteSource {
+	const range = dateRange(flags);
+	if (!range) {
+		for (const name of ['feed', 'adjustment', 'timeframe', 'cacheDir'] as const) {
+			if (flags[name] !== undefined) throw new UsageError(`--${name === 'cacheDir' ? 'cache-dir' : name} picks cached data: give --from/--to or --date too`);
+		}
+		const paths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledMinuteData()];
+		const data = loadMinuteData(paths, symbols);
+		const sessions = toSessions(data.bars);
+		return {sessions, bars: data.bars, summary: summarizeSessions(sessions, paths.join(', ')), range: null};
+	}
+	if (flags.data && flags.data.length > 0) throw new UsageError('--data and --from/--to/--date are two sources of bars: pick one');
+	const kind = seriesKind(flags);
+	if (kind.timeframe !== '1Min') throw new UsageError(`${where} replays minute bars: --timeframe ${kind.timeframe} does not apply`);
+	const cache = cacheDir(flags);
+	let wanted = [...symbols];
+	if (wanted.length === 0) {
+		wanted = listSeries(cache.dir)
+			.filter(k => k.timeframe === kind.timeframe && k.feed === kind.feed && k.adjustment === kind.adjustment)
+			.filter(k => covers(readManifest(cache.dir, k)!.covered, [range.from, range.to]))
+			.map(k => k.symbol);
+		if (wanted.length === 0) {
+			throw new DataError(`nothing cached covers ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (${kind.timeframe} ${kind.feed} ${kind.adjustment}) in ${cache.dir}: name the symbols, e.g. scalp-tui data fetch AAPL --from ${range.from} --to ${range.to}`);
+		}
+	}
+	const loaded = loadBars({symbols: wanted, ...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit});
+	if (loaded.summary.bars === 0) throw new DataError(`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`);
+	return {sessions: loaded.sessions, bars: loaded.bars, summary: loaded.summary, range};
+}
