@@ -41,6 +41,10 @@ export const flagSpec = {
 	top: {type: 'string'},
 	from: {type: 'string'},
 	to: {type: 'string'},
+	date: {type: 'string'},
+	timeframe: {type: 'string'},
+	adjustment: {type: 'string'},
+	cacheDir: {type: 'string'},
 } as const;
 
 export type FlagName = Exclude<keyof typeof flagSpec, 'help'>;

@@ -5,13 +5,14 @@
 import type {Command} from './command.js';
 import {backtestCommand} from './commands/backtest.js';
 import {consoleCommand} from './commands/console.js';
+import {dataCommand} from './commands/data.js';
 import {emulateCommand} from './commands/emulate.js';
 import {rebalanceCommand} from './commands/rebalance.js';
 import {sweepCommand} from './commands/sweep.js';
 
 export const defaultCommand: Command = consoleCommand;
 
-export const commands: readonly Command[] = [backtestCommand, sweepCommand, rebalanceCommand, emulateCommand];
+export const commands: readonly Command[] = [backtestCommand, sweepCommand, rebalanceCommand, emulateCommand, dataCommand];
 
 export function findCommand(name: string | undefined): Command | undefined {
 	return name === undefined ? undefined : commands.find(c => c.name === name);

@@ -22,6 +22,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		throw new UsageError(`backtest always runs on the simulated exchange: --mode ${flags.mode} does not apply`);
 	}
 	const strategy = (flags.strategy ?? 'scalp').toLowerCase();
+	if (strategy !== 'scalp') rejectFlags(flags, ['from', 'to', 'date', 'feed', 'adjustment', 'cacheDir'], `backtest --strategy ${strategy} (cached minute bars are for the scalper)`);
 	if (strategy === 'rebalance') {
 		const {runRebalanceBacktestFromCli} = await import('./rebalance-cli.js');
 		return runRebalanceBacktestFromCli(args, flags, io);

@@ -10,8 +10,12 @@ import type {Micros} from '../core/money.js';
 import {bundledMinuteData} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
+import type {Mode} from '../core/types.js';
 import type {RiskLimits} from '../engine/risk.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import type {CacheSelection} from '../adapters/cache/load.js';
+import {cacheDir, dateRange, seriesKind} from './data-flags.js';
+import {wantsCache} from './minute-source.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import type {ConsoleConfig} from '../session/console-config.js';
 
@@ -47,6 +51,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 	const feed = (flags.feed ?? 'iex').toLowerCase();
 	if (feed !== 'iex' && feed !== 'sip') throw new UsageError(`--feed must be iex or sip, got "${flags.feed}"`);
 	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
+	const cacheData = wantsCache(flags) ? cacheFlags(flags, mode) : null;
 	if (mode !== 'sim' && flags.speed !== undefined) throw new UsageError(`--speed applies to sim mode only (mode is ${mode})`);
 	const config: ConsoleConfig = {
 		mode,
@@ -60,6 +65,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		signal: flags.signal ? await loadSignal(flags.signal) : null,
 		signalName: null,
 		dataPaths: flags.data ? existingPaths(flags.data) : null,
+		cacheData,
 		journalPath: flags.journal ?? DEFAULT_JOURNAL,
 		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
 		feed,
@@ -78,6 +84,17 @@ export function signalLabel(signal: CustomSignal, path: string): string {
 	const name = signal.name;
 	if (name && name !== 'default' && name !== 'signal' && name !== 'buySignal') return name;
 	return basename(path).replace(/\.[^.]*$/, '') || 'custom';
+}
+
+/** The cache selection of a SIM console, checked up front (dates, kind, one source). */
+function cacheFlags(flags: CliFlags, mode: Mode): CacheSelection {
+	if (mode !== 'sim') throw new UsageError(`--from/--to/--date replay cached bars in sim mode only (mode is ${mode})`);
+	if (flags.data) throw new UsageError('--data and --from/--to/--date are two sources of bars: pick one');
+	const range = dateRange(flags)!;
+	const kind = seriesKind(flags);
+	if (kind.timeframe !== '1Min') throw new UsageError(`the console replays minute bars: --timeframe ${kind.timeframe} does not apply`);
+	const cache = cacheDir(flags);
+	return {...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit};
 }
 
 export async function runConsoleCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {

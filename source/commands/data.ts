@@ -38,6 +38,7 @@ export interface DataCommandDeps {
 
 export async function runDataCommand(args: readonly string[], flags: DataCommandFlags, io: TextIo, deps: DataCommandDeps = {}): Promise<number> {
 	const [sub, ...rest] = args;
+	if (flags.json && sub !== 'list' && sub !== 'ls') throw new UsageError('--json applies to data list only');
 	switch (sub) {
 		case 'fetch':
 			return runFetch(rest, flags, io, deps);

@@ -1,16 +1,22 @@
 /** Maps CLI flags onto `scalp-tui emulate` (the local Alpaca-compatible exchange). */
 import type {CliFlags} from '../cli/flags.js';
-import {existingPaths, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
+import {existingPaths, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
+import {cacheDir} from './data-flags.js';
+import {loadMinuteSource, wantsCache} from './minute-source.js';
 import {rejectFlags, type Io} from './shared.js';
 
 export async function runEmulateFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	if (args.length > 0) throw new UsageError(`emulate takes no symbols (got ${args.join(' ')}); it serves every symbol in --data`);
+	const fromCache = wantsCache(flags);
+	if (args.length > 0 && !fromCache) throw new UsageError(`emulate takes symbols only with --from/--to or --date (got ${args.join(' ')}); it serves every symbol in --data`);
 	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'strategy', 'mode', 'journal', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'emulate');
 	const port = flags.port === undefined ? 0 : wholeNumber('port', flags.port, 0);
 	if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
 	const speed = flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed);
 	const cash = flags.cash === undefined ? 100_000 : positiveDollars('cash', flags.cash) / 1e6;
 	const dataPaths = flags.data ? existingPaths(flags.data) : null;
+	// Replay from the cache (--from/--to/--date): loaded and checked before anything listens.
+	const bars = fromCache ? loadMinuteSource(parseSymbols(args), flags, 'emulate').bars : null;
+	const cache = cacheDir(flags);
 	const {runEmulate} = await import('./emulate.js');
-	return runEmulate({port, dataPaths, speed, cash}, io);
+	return runEmulate({port, dataPaths, speed, cash, bars, archiveDir: cache.dir}, io);
 }

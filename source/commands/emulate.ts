@@ -4,6 +4,7 @@
  * variables a client needs; never prints a secret. Bad input: one line on stderr, status 2.
  */
 import {DataError} from '../core/errors.js';
+import type {Bar} from '../core/types.js';
 import {keysFromEnv} from '../emulate/auth.js';
 import {startEmulator, type EmulatorHandle} from '../emulate/server.js';
 
@@ -12,6 +13,10 @@ export interface EmulateOptions {
 	readonly dataPaths: string[] | null;
 	readonly speed: number;
 	readonly cash: number;
+	/** Minute bars to replay instead of files (from the cache). */
+	readonly bars?: ReadonlyMap<string, readonly Bar[]> | null;
+	/** Bar cache served as history by the market-data REST routes. */
+	readonly archiveDir?: string | null;
 }
 
 export interface EmulateIo {
@@ -52,6 +57,8 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 		handle = await startEmulator({
 			port: options.port,
 			dataPaths: options.dataPaths,
+			...(options.bars ? {bars: options.bars} : {}),
+			archiveDir: options.archiveDir ?? null,
 			speed: options.speed,
 			cash: options.cash,
 			keys,
@@ -73,6 +80,7 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 	const span = dates.length === 1 ? dates[0] : `${dates[0]} .. ${dates[dates.length - 1]}`;
 	io.stdout.write(`Alpaca emulator listening on ${handle.baseUrl}\n`);
 	io.stdout.write(`replaying ${handle.symbols.length} symbol(s) (${handle.symbols.join(', ')}), sessions ${span}, speed ${options.speed}\n`);
+	if (options.archiveDir) io.stdout.write(`history: bars in the cache ${options.archiveDir} (scalp-tui data list) on other days\n`);
 	io.stdout.write(`streams: ${handle.streamUrl} (trade updates), ${handle.dataStreamUrl('iex')} (market data)\n`);
 	io.stdout.write(keys ? `keys: accepting only the pair in APCA_API_KEY_ID (${maskKey(keys.keyId)}) / APCA_API_SECRET_KEY\n` : 'keys: accepting any non-empty key pair\n');
 	io.stdout.write(`export APCA_API_BASE_URL=${handle.baseUrl} APCA_API_DATA_URL=${handle.dataUrl}\n`);

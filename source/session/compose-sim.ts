@@ -21,7 +21,7 @@ import {SimSession, type Scheduler} from './sim-session.js';
 export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: readonly string[]; scheduler?: Scheduler}): SimSession {
 	// Load and validate the data before anything is written.
 	const dataSymbols = [...new Set([...config.symbols, ...(config.hft ? [config.hft] : [])])];
-	const data = loadSimData(dataSymbols, deps.dataPaths);
+	const data = loadSimData(dataSymbols, deps.dataPaths, config.cacheData ?? null);
 	const statePath = operatorStatePath(config.journalPath);
 	const operatorState = readOperatorState(statePath);
 	const journal = openJournal(config.journalPath, 'sync');
@@ -56,7 +56,8 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));
 	engine.setTime(data.sessions.find(s => s.bars.length > 0)?.bars[0]?.start ?? 0);
 	attachOperatorState(engine, statePath, operatorState);
-	if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);
+	if (data.description) engine.log(null, 'info', data.description);
+	else if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);
 	if (data.synthetic.length > 0) engine.log(null, 'warn', `no recorded data for ${data.synthetic.join(', ')}: using seeded synthetic bars`);
 	if (config.hft) engine.log(config.hft, 'info', `tick-taker on ${config.hft}: seeded synthetic quotes and trades along its minute bars (recorded ticks: backtest --strategy hft)`);
 	return session;

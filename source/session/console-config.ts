@@ -1,4 +1,5 @@
 /** The console's validated settings: what the composition roots in session/ build a session from. */
+import type {CacheSelection} from '../adapters/cache/load.js';
 import type {Micros} from '../core/money.js';
 import type {Mode} from '../core/types.js';
 import type {RiskLimits} from '../engine/risk.js';
@@ -18,6 +19,8 @@ export interface ConsoleConfig {
 	/** The custom signal's name for the panels (its function name, else the module's file name). */
 	readonly signalName?: string | null;
 	readonly dataPaths: readonly string[] | null;
+	/** --from/--to/--date (with --feed/--adjustment/--cache-dir): replay the bar cache; null: CSV. */
+	readonly cacheData?: CacheSelection | null;
 	readonly journalPath: string;
 	readonly logFile: string;
 	readonly feed: 'iex' | 'sip';

@@ -6,14 +6,28 @@ import {loadMinuteData, toSessions, type BarSession} from '../adapters/replay/mi
 import {syntheticSessionBars, hashSeed, seededRandom, weekdays} from '../adapters/sim/synthetic.js';
 import {CENT} from '../core/money.js';
 import type {Bar} from '../core/types.js';
+import {formatDataSummary} from '../backtest/data-summary.js';
+import {DataError} from '../core/errors.js';
+import {loadBars, type CacheSelection} from '../adapters/cache/load.js';
 
 export interface SimData {
 	readonly sessions: BarSession[];
 	readonly recorded: string[];
 	readonly synthetic: string[];
+	/** One line naming the data (cache: source, feed, adjustment, range, bars, holes). */
+	readonly description: string | null;
 }
 
-export function loadSimData(symbols: readonly string[], dataPaths: readonly string[]): SimData {
+/**
+ * With `cache` (--from/--to/--date): every symbol from the bar cache, none made up (a symbol
+ * not cached is an error naming the `data fetch` command). Otherwise the CSV files.
+ */
+export function loadSimData(symbols: readonly string[], dataPaths: readonly string[], cache: CacheSelection | null = null): SimData {
+	if (cache) {
+		const loaded = loadBars({symbols, ...cache});
+		if (loaded.summary.bars === 0) throw new DataError(`the cache holds no bars for ${symbols.join(', ')} on ${cache.from === cache.to ? cache.from : `${cache.from}..${cache.to}`} (no trading day?)`);
+		return {sessions: loaded.sessions, recorded: [...symbols], synthetic: [], description: formatDataSummary(loaded.summary)};
+	}
 	const data = loadMinuteData(dataPaths);
 	const recorded = symbols.filter(s => data.bars.has(s));
 	const synthetic = symbols.filter(s => !data.bars.has(s));
@@ -35,5 +49,5 @@ export function loadSimData(symbols: readonly string[], dataPaths: readonly stri
 			return {date: session.date, bars};
 		});
 	}
-	return {sessions, recorded, synthetic};
+	return {sessions, recorded, synthetic, description: null};
 }

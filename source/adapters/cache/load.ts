@@ -33,6 +33,9 @@ export interface LoadBarsRequest {
 	readonly cacheDirExplicit?: boolean;
 }
 
+/** A request without its symbols: which cached dates and series (the SIM console's `--date`). */
+export type CacheSelection = Omit<LoadBarsRequest, 'symbols'>;
+
 export interface LoadedBars {
 	/** Sessions in date order, bars by (start, symbol): what runScalpBacktest takes. */
 	readonly sessions: BarSession[];

@@ -4,7 +4,7 @@ export const backtestCommand: Command = {
 	name: 'backtest',
 	where: 'backtest',
 	summary: 'replay recorded data headless and print a report',
-	flags: ['strategy', 'mode', 'data', 'json', 'journal', 'lot', 'cash', 'exitAfter', 'signal', 'hft', 'hftQty', 'hftRatio', 'hftSize', 'sma', 'takeProfit', 'staleBuy', 'eod', 'days', 'positionSize', 'maxPositions', 'bench', 'universe'],
+	flags: ['strategy', 'mode', 'data', 'json', 'journal', 'lot', 'cash', 'exitAfter', 'signal', 'hft', 'hftQty', 'hftRatio', 'hftSize', 'sma', 'takeProfit', 'staleBuy', 'eod', 'days', 'positionSize', 'maxPositions', 'bench', 'universe', 'from', 'to', 'date', 'feed', 'adjustment', 'cacheDir'],
 	help: `
   Usage
     $ scalp-tui backtest [SYMBOL...] [--strategy scalp|hft|rebalance] [flags]
@@ -18,6 +18,13 @@ export const backtestCommand: Command = {
     --journal PATH          JSONL journal of the run (default scalp-tui-journal.jsonl)
     --cash USD              starting cash (default 100000; rebalance 500)
     --mode sim              accepted for symmetry; backtests always run simulated
+
+  Cached market data (scalp; see scalp-tui data --help)
+    --from DATE --to DATE   replay these New York dates from the cache instead of --data
+    --date DATE             one day
+    --feed iex|sip          the cached feed (default iex)
+    --adjustment raw|split|all   the cached adjustment (default raw)
+    --cache-dir DIR         the cache folder (default ~/.cache/scalp-tui)
 
   scalp and hft
     --lot USD               dollars per scalp entry (default 2000)
@@ -41,6 +48,7 @@ export const backtestCommand: Command = {
 
   Examples
     $ scalp-tui backtest TSLA --json
+    $ scalp-tui backtest NVDA AMD --from 2024-03-04 --to 2024-03-08
     $ scalp-tui backtest --strategy hft
     $ scalp-tui backtest --strategy rebalance --days 60
 `,

@@ -4,7 +4,7 @@ export const consoleCommand: Command = {
 	name: null,
 	where: 'the console',
 	summary: 'the interactive console (default): SMA scalper per symbol',
-	flags: ['mode', 'lot', 'hft', 'hftQty', 'exitAfter', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'data', 'speed', 'cash', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss', 'sma', 'takeProfit', 'staleBuy', 'eod', 'hftRatio', 'hftSize'],
+	flags: ['mode', 'lot', 'hft', 'hftQty', 'exitAfter', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'data', 'speed', 'cash', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss', 'sma', 'takeProfit', 'staleBuy', 'eod', 'hftRatio', 'hftSize', 'from', 'to', 'date', 'adjustment', 'cacheDir'],
 	help: `
   Usage
     $ scalp-tui SYMBOL... [flags]
@@ -41,6 +41,10 @@ export const consoleCommand: Command = {
     --data PATH             file or folder of minute bars (default: bundled 2019 sample)
     --speed X               sim clock speed, 60 = one market minute per second (default 60)
     --cash USD              starting cash of the simulated account (default 100000)
+    --from DATE --to DATE   replay these New York dates from the bar cache (scalp-tui data fetch)
+    --date DATE             one day from the cache
+    --adjustment raw|split|all   the cached adjustment (default raw; --feed picks the cached feed)
+    --cache-dir DIR         the cache folder (default ~/.cache/scalp-tui)
 
   Keys come from APCA_API_KEY_ID / APCA_API_SECRET_KEY (environment or ./.env);
   APCA_API_BASE_URL and APCA_API_DATA_URL point everything at another server.
@@ -48,6 +52,7 @@ export const consoleCommand: Command = {
   Examples
     $ scalp-tui TSLA AAPL
     $ scalp-tui TSLA AAPL --hft AAPL --speed 120
+    $ scalp-tui NVDA AMD --date 2024-03-05
 `,
 	run: async (args, flags, io) => {
 		const {runConsoleCommand} = await import('../../commands/console.js');
