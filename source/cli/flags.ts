@@ -15,6 +15,7 @@ export const flagSpec = {
 	feed: {type: 'string'},
 	yesLive: {type: 'boolean'},
 	data: {type: 'string', isMultiple: true},
+	ticks: {type: 'string', isMultiple: true},
 	speed: {type: 'string'},
 	cash: {type: 'string'},
 	strategy: {type: 'string'},

@@ -54,6 +54,7 @@ export async function runCli(argv: readonly string[], io: Io, importMeta: Import
 	delete flags.help;
 	// meow gives an empty list for a multiple flag that was not passed: make that "not given".
 	if (flags.data && flags.data.length === 0) delete flags.data;
+	if (flags.ticks && flags.ticks.length === 0) delete flags.ticks;
 	const allowed = new Set<string>(command.flags);
 	for (const name of Object.keys(flags) as FlagName[]) {
 		if (flags[name] !== undefined && !allowed.has(name)) {

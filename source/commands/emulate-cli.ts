@@ -8,15 +8,20 @@ import {rejectFlags, type Io} from './shared.js';
 export async function runEmulateFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	const fromCache = wantsCache(flags);
 	if (args.length > 0 && !fromCache) throw new UsageError(`emulate takes symbols only with --from/--to or --date (got ${args.join(' ')}); it serves every symbol in --data`);
-	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'strategy', 'mode', 'journal', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'emulate');
+	rejectFlags(flags, ['hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'strategy', 'mode', 'journal', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'emulate');
 	const port = flags.port === undefined ? 0 : wholeNumber('port', flags.port, 0);
 	if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
 	const speed = flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed);
 	const cash = flags.cash === undefined ? 100_000 : positiveDollars('cash', flags.cash) / 1e6;
+	if (flags.ticks && flags.data) throw new UsageError('--ticks and --data cannot be combined: tick files bring their own minute bars');
+	if (flags.ticks && flags.hft) throw new UsageError('--hft lays synthetic ticks along minute data: with --ticks the files\' own quotes and trades are streamed');
 	const dataPaths = flags.data ? existingPaths(flags.data) : null;
+	if (flags.ticks && fromCache) throw new UsageError('--ticks replays tick files: not with the bar cache (--from/--to/--date)');
+	const tickPaths = flags.ticks ? existingPaths(flags.ticks) : null;
+	const syntheticTicks = flags.hft ? parseSymbols([flags.hft]) : [];
 	// Replay from the cache (--from/--to/--date): loaded and checked before anything listens.
 	const bars = fromCache ? loadMinuteSource(parseSymbols(args), flags, 'emulate').bars : null;
 	const cache = cacheDir(flags);
 	const {runEmulate} = await import('./emulate.js');
-	return runEmulate({port, dataPaths, speed, cash, bars, archiveDir: cache.dir}, io);
+	return runEmulate({port, dataPaths, tickPaths, syntheticTicks, speed, cash, bars, archiveDir: cache.dir}, io);
 }

@@ -11,6 +11,10 @@ import {startEmulator, type EmulatorHandle} from '../emulate/server.js';
 export interface EmulateOptions {
 	readonly port: number;
 	readonly dataPaths: string[] | null;
+	/** Tick files or folders (tick mode); null: minute data. */
+	readonly tickPaths?: string[] | null;
+	/** Symbols that get SIM's synthetic quotes and trades (tick mode on minute data). */
+	readonly syntheticTicks?: readonly string[];
 	readonly speed: number;
 	readonly cash: number;
 	/** Minute bars to replay instead of files (from the cache). */
@@ -59,6 +63,8 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 			dataPaths: options.dataPaths,
 			...(options.bars ? {bars: options.bars} : {}),
 			archiveDir: options.archiveDir ?? null,
+			tickPaths: options.tickPaths ?? null,
+			syntheticTickSymbols: options.syntheticTicks ?? [],
 			speed: options.speed,
 			cash: options.cash,
 			keys,
@@ -82,6 +88,10 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 	io.stdout.write(`replaying ${handle.symbols.length} symbol(s) (${handle.symbols.join(', ')}), sessions ${span}, speed ${options.speed}\n`);
 	if (options.archiveDir) io.stdout.write(`history: bars in the cache ${options.archiveDir} (scalp-tui data list) on other days\n`);
 	io.stdout.write(`streams: ${handle.streamUrl} (trade updates), ${handle.dataStreamUrl('iex')} (market data)\n`);
+	if (handle.tickSymbols.length > 0) {
+		const from = options.tickPaths ? 'recorded ticks' : 'seeded synthetic ticks along the minute bars';
+		io.stdout.write(`tick mode: quotes and trades of ${handle.tickSymbols.join(', ')} from ${from}; IOC orders fill against the streamed quotes\n`);
+	}
 	io.stdout.write(keys ? `keys: accepting only the pair in APCA_API_KEY_ID (${maskKey(keys.keyId)}) / APCA_API_SECRET_KEY\n` : 'keys: accepting any non-empty key pair\n');
 	io.stdout.write(`export APCA_API_BASE_URL=${handle.baseUrl} APCA_API_DATA_URL=${handle.dataUrl}\n`);
 	handle.onStep(report => {
