@@ -8,10 +8,14 @@
 process.env.NODE_ENV ??= 'production';
 
 import {UserError} from './core/errors.js';
+import {quietOnBrokenPipe} from './cli/broken-pipe.js';
 import {runCli} from './cli/main.js';
 import {printable} from './core/printable.js';
 
 export type {CliFlags} from './cli/flags.js';
+
+quietOnBrokenPipe(process.stdout);
+quietOnBrokenPipe(process.stderr);
 
 runCli(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr}, import.meta).then(
 	code => {
