@@ -205,7 +205,8 @@ interface RunConfig {
 	readonly bench: string | null;
 	readonly positionSize: Micros;
 	readonly maxPositions: number;
-	readonly statePath: string;
+	/** null: no done-for-date marker (a SIM venue built for this run starts a fresh account). */
+	readonly statePath: string | null;
 	readonly lookbackDays: number;
 	readonly fillTimeoutMs: number;
 	readonly pollMs: number;
@@ -444,7 +445,7 @@ class RebalanceSession {
 			filled_qty: t.filledQty,
 		}));
 		this.state = {version: 1, modes: {...this.state.modes, [this.config.mode]: {date, status, at: isoMs(ts), orders}}};
-		writeRebalanceState(this.config.statePath, this.state);
+		if (this.config.statePath !== null) writeRebalanceState(this.config.statePath, this.state);
 	}
 
 	private async submitAll(orders: readonly PlannedOrder[], inFlight: ReadonlySet<string>): Promise<void> {
@@ -613,7 +614,11 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		universe ??= readUniverseFile(bundledUniverse());
 		if (bench) universe = universe.filter(s => s !== bench);
 		if (!(lookbackDays > 10)) throw new UsageError(`lookback must be more than 10 days, got ${String(lookbackDays)}`);
-		const state = readRebalanceState(statePath);
+		// A SIM venue made here from the data starts from --cash with no positions every run, so a
+		// done-marker would only block the next rehearsal of the same (last) day of the data forever
+		// (an explicit state path still asks for one).
+		const markerPath = mode === 'sim' && !deps.venue && options.state === undefined ? null : statePath;
+		const state: RebalanceStateFile = markerPath === null ? {version: 1, modes: {}} : readRebalanceState(markerPath);
 		if (options.journal) journal = openJournal(options.journal, 'sync');
 		stage = 'run';
 		const session = new RebalanceSession(
@@ -626,7 +631,7 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 				bench,
 				positionSize,
 				maxPositions,
-				statePath,
+				statePath: markerPath,
 				lookbackDays,
 				fillTimeoutMs: Math.round(fillTimeoutSeconds * 1000),
 				pollMs: Math.round(pollSeconds * 1000),

@@ -72,8 +72,10 @@ test('sells go first; buys are sent only once the sells have filled', async () =
 test('the done-for-today marker survives a restart: the second run sends nothing', async () => {
 	const dir = tmp();
 	const state = join(dir, 'state.json');
+	// One account across both runs, as a broker keeps it (a SIM venue built per run does not).
+	const venue = createSimDailyVenue({data: sample, date: LAST, cash: parseMicros('500')});
 	const first = io();
-	assert.equal(await runRebalanceCommand({state, journal: join(dir, 'j1.jsonl')}, first), 0, first.stderr.text());
+	assert.equal(await runRebalanceCommand({state, journal: join(dir, 'j1.jsonl')}, first, {venue}), 0, first.stderr.text());
 	const marker = readRebalanceState(state);
 	assert.equal(marker.modes.sim?.date, LAST);
 	assert.equal(marker.modes.sim?.status, 'done');
@@ -82,13 +84,24 @@ test('the done-for-today marker survives a restart: the second run sends nothing
 	assert.ok(firstOrders.length > 0);
 
 	const second = io();
-	assert.equal(await runRebalanceCommand({state, journal: join(dir, 'j2.jsonl')}, second), 0);
+	assert.equal(await runRebalanceCommand({state, journal: join(dir, 'j2.jsonl')}, second, {venue}), 0);
 	assert.match(second.stdout.text(), /already rebalanced for 2018-02-07 \(sim\)/);
 	assert.equal(readJournal(join(dir, 'j2.jsonl')).filter(r => r.type === 'order_submitted').length, 0);
 	// Another mode keeps its own marker.
 	assert.equal(readRebalanceState(state).modes.paper, undefined);
 	// Leftover temp files are not left beside the state file.
 	assert.ok(!readFileSync(state, 'utf8').includes('tmp'));
+});
+
+test('rebalance --mode sim from data rehearses again on every run (regression: marker = the data\'s last day blocked it forever)', async () => {
+	const dir = tmp();
+	for (const name of ['j1.jsonl', 'j2.jsonl']) {
+		const out = io();
+		assert.equal(await runRebalanceCommand({journal: join(dir, name)}, out, {cwd: dir}), 0, out.stderr.text());
+		assert.doesNotMatch(out.stdout.text(), /already rebalanced/);
+		assert.ok(readJournal(join(dir, name)).some(r => r.type === 'order_submitted'), `${name}: orders sent`);
+	}
+	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'no marker for a fresh simulated account');
 });
 
 test('a marker left as "started" (crash mid-way) trades again without resending an order still open', async () => {
