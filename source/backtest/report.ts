@@ -1,5 +1,7 @@
 /** Text and JSON reports of a minute-bar or tick backtest (same result shape for both). */
+import {reportJson} from '../core/json-keys.js';
 import {plotSeries} from '../core/ascii-plot.js';
+import type {HftSymbolResult} from './hft-backtest.js';
 import type {ScalpBacktestResult} from './scalp-backtest.js';
 
 const money = (v: number) => (v < 0 ? '-' : '') + '$' + Math.abs(v).toFixed(2);
@@ -24,6 +26,13 @@ export function formatBacktestReport(result: ScalpBacktestResult, header: Report
 	const t = result.total;
 	rows.push(['TOTAL', String(t.roundTrips), pct(t.winRate), money(t.realizedPnl), money(t.maxDrawdown), pct(t.timeInMarket), '']);
 	out.push(table(rows, [false, true, true, true, true, true, true]));
+	// The tick-taker scales in and out: its fills say what happened when it is rarely flat.
+	for (const s of result.symbols) {
+		const h = (s as Partial<HftSymbolResult>).hft;
+		if (!h) continue;
+		const held = s.finalPosition !== 0 ? `, ${s.finalPosition} shares held at the end` : '';
+		out.push(`${s.symbol} tick-taker: ${h.executions} executions (${h.sharesBought} shares bought, ${h.sharesSold} sold); a round trip is a return to flat: ${s.roundTrips}${held}`);
+	}
 	out.push('');
 	out.push(`sessions ${t.sessions}, bars ${t.bars}; cash ${money(t.startCash)} -> ${money(t.finalCash)}; equity ${money(t.finalEquity)} (${t.finalEquity >= t.startCash ? '+' : ''}${money(t.finalEquity - t.startCash)})`);
 	out.push(`unrealized P&L ${money(t.unrealizedPnl)}; max drawdown of equity ${money(t.maxDrawdown)} (${(t.maxDrawdownPct * 100).toFixed(3)}%)`);
@@ -35,16 +44,10 @@ export function formatBacktestReport(result: ScalpBacktestResult, header: Report
 }
 
 export function backtestReportJson(result: ScalpBacktestResult, meta: Record<string, unknown>): string {
-	return (
-		JSON.stringify(
-			{
-				...meta,
-				symbols: result.symbols,
-				total: result.total,
-				equity: result.equity.times.map((t, i) => ({ts: new Date(t).toISOString(), equity: result.equity.values[i]})),
-			},
-			null,
-			2,
-		) + '\n'
-	);
+	return reportJson({
+		...meta,
+		symbols: result.symbols,
+		total: result.total,
+		equity: result.equity.times.map((t, i) => ({ts: new Date(t).toISOString(), equity: result.equity.values[i]})),
+	});
 }

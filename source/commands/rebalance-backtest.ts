@@ -25,6 +25,7 @@
  *   color         boolean            ANSI colors in the chart (default: stdout is a TTY).
  *   chartHeight   number             chart rows (default 12).
  */
+import {reportJson} from '../core/json-keys.js';
 import {nyTime} from '../core/time.js';
 import {UsageError} from '../core/errors.js';
 import {readDailyData} from '../adapters/replay/daily-csv.js';
@@ -92,7 +93,7 @@ export async function runRebalanceBacktestCommand(options: RebalanceBacktestComm
 
 	const totals = computeTotals(result);
 	if (options.json) {
-		io.stdout.write(`${JSON.stringify(toJsonReport(result, totals), null, 2)}\n`);
+		io.stdout.write(reportJson(toJsonReport(result, totals)));
 	} else {
 		const width = options.width ?? (io.stdout.columns && io.stdout.columns > 0 ? io.stdout.columns : 100);
 		io.stdout.write(

@@ -43,6 +43,12 @@ export function formatMicros(micros: Micros, minDecimals = 2): string {
 	return negative ? `-${body}` : body;
 }
 
+/** "-$547.63" / "$12.00": the sign before the dollar sign, cents rounded half up. */
+export function formatUsd(micros: Micros): string {
+	const text = formatMicros(Math.abs(roundCentHalfUp(micros)), 2);
+	return micros < 0 && text !== '0.00' ? `-$${text}` : `$${text}`;
+}
+
 /** Nearest cent, ties away from zero for positives ("half up", the take-profit rounding). */
 export function roundCentHalfUp(micros: Micros): Micros {
 	return Math.floor((micros + CENT / 2) / CENT) * CENT;

@@ -4,7 +4,7 @@
  * operator kill switch. Exits are never blocked by the loss or size guards: they reduce risk.
  * Every trip is journaled once (`risk` records) and shown in the console header.
  */
-import type {Micros} from '../core/money.js';
+import {formatUsd, type Micros} from '../core/money.js';
 import type {OrderReason, StrategyName} from '../core/types.js';
 import type {OrderSpec} from './context.js';
 import type {RiskView} from './snapshot.js';
@@ -98,7 +98,7 @@ export class RiskGuard {
 		const pnl = this.host.sessionPnl();
 		if (pnl <= -this.limits.maxDailyLoss) {
 			this.lossTripped = true;
-			this.trip('daily_loss', `session P&L $${(pnl / 1e6).toFixed(2)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`, null);
+			this.trip('daily_loss', `session P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`, null);
 			if (this.limits.flattenOnLoss) this.host.flattenAll('daily loss limit');
 		}
 	}

@@ -3,6 +3,7 @@
  * parameters, JSON, and the progress line. Text only; nothing here depends on timing, so the
  * same results print the same bytes.
  */
+import {reportJson} from '../core/json-keys.js';
 import {describePoint, type GridAxis} from './grid.js';
 import type {JobMetrics} from './job.js';
 import type {SweepOutcome} from './sweep.js';
@@ -132,7 +133,7 @@ export function sweepJson(outcome: SweepOutcome, meta: Record<string, unknown>):
 	} else {
 		body.ranked = outcome.ranked.map(r => ({rank: r.rank, params: params(r.values), ...r.metrics}));
 	}
-	return JSON.stringify(body, null, 2) + '\n';
+	return reportJson(body);
 }
 
 /** `[#######.....] 12/36 33% ETA 0:12` */

@@ -57,7 +57,7 @@ test('backtest --json prints a JSON report and writes a valid journal', () => {
 	assert.equal(result.status, 0, result.stderr);
 	const report = JSON.parse(result.stdout);
 	assert.equal(report.symbols[0].symbol, 'TSLA');
-	assert.ok(report.total.roundTrips > 10);
+	assert.ok(report.total.round_trips > 10);
 	assert.ok(existsSync(join(dir, 'out.jsonl')));
 });
 
@@ -67,7 +67,7 @@ test('a custom signal module drives entries', () => {
 	const result = runCli(['backtest', 'TSLA', '--signal', 'sig.mjs', '--json', '--journal', 'j.jsonl'], {cwd: dir});
 	assert.equal(result.status, 0, result.stderr);
 	const report = JSON.parse(result.stdout);
-	assert.ok(report.total.roundTrips >= 5);
+	assert.ok(report.total.round_trips >= 5);
 });
 
 test('rebalance in sim with the bundled data: dry run prints the plan and exits 0 (regression: empty --data list)', () => {

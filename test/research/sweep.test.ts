@@ -64,17 +64,17 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 test('a grid point equals the plain backtest with the same flags (through the CLI, workers included)', () => {
 	const sweep = runCli(['sweep', 'TSLA', 'AAPL', '--sma', '15,30', '--take-profit', '0.01,0.03', '--stale-buy', '90s', '--json', '--workers', '2']);
 	assert.equal(sweep.status, 0, sweep.stderr);
-	const ranked = JSON.parse(sweep.stdout).ranked as {params: Record<string, string>; pnl: number; realizedPnl: number; roundTrips: number; maxDrawdown: number}[];
+	const ranked = JSON.parse(sweep.stdout).ranked as {params: Record<string, string>; pnl: number; realized_pnl: number; round_trips: number; max_drawdown: number}[];
 	assert.equal(ranked.length, 4);
-	const point = ranked.find(r => r.params.sma === '30' && r.params['take-profit'] === '0.03')!;
+	const point = ranked.find(r => r.params.sma === '30' && r.params.take_profit === '0.03')!;
 	const dir = scratchDir();
 	const plain = runCli(['backtest', 'TSLA', 'AAPL', '--sma', '30', '--take-profit', '0.03', '--stale-buy', '90s', '--json', '--journal', join(dir, 'j.jsonl')]);
 	assert.equal(plain.status, 0, plain.stderr);
 	const total = JSON.parse(plain.stdout).total;
-	assert.equal(point.realizedPnl, total.realizedPnl);
-	assert.equal(point.roundTrips, total.roundTrips);
-	assert.equal(point.maxDrawdown, total.maxDrawdown);
-	assert.equal(point.pnl.toFixed(6), (total.finalEquity - total.startCash).toFixed(6));
+	assert.equal(point.realized_pnl, total.realized_pnl);
+	assert.equal(point.round_trips, total.round_trips);
+	assert.equal(point.max_drawdown, total.max_drawdown);
+	assert.equal(point.pnl.toFixed(6), (total.final_equity - total.start_cash).toFixed(6));
 });
 
 function config(walkForward: SweepConfig['walkForward'] = null, days = ['2019-02-11', '2019-02-12', '2019-02-13', '2019-02-14', '2019-02-15']): SweepConfig {

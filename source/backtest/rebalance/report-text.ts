@@ -3,7 +3,7 @@
  * totals and an asciichart plot of algo vs benchmark performance, like the tutorial's plot.
  */
 import type {Micros} from '../../core/money.js';
-import {formatMicros, roundCentHalfUp} from '../../core/money.js';
+import {formatMicros, formatUsd, roundCentHalfUp} from '../../core/money.js';
 import {colorize, fillGaps, lineChart} from './chart.js';
 import type {RebalanceTotals} from './metrics.js';
 import {computeTotals} from './metrics.js';
@@ -107,9 +107,9 @@ export function formatTextReport(
 		totals.winRate === null ? 'n/a' : percent(totals.winRate, false),
 		`${totals.wins} of ${totals.roundTrips} round trips sold above cost`,
 	);
-	row('realized P&L', `$${dollars(totals.realizedPnl)}`);
-	row('final cash', `$${dollars(totals.finalCash)}`);
-	row('final equity', `$${dollars(totals.finalEquity)}`);
+	row('realized P&L', formatUsd(totals.realizedPnl));
+	row('final cash', formatUsd(totals.finalCash));
+	row('final equity', formatUsd(totals.finalEquity));
 	lines.push('');
 
 	// Chart: performance in percent since the baseline day.
