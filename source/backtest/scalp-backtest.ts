@@ -10,7 +10,7 @@ import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
-import type {ScalpParams} from '../strategies/params.js';
+import {DEFAULT_SCALP_PARAMS, scalpParamsJson, type ScalpParams} from '../strategies/params.js';
 import {BarReplay} from './bar-runner.js';
 import {backtestTotals, type ScalpBacktestResult, type SymbolResult} from './totals.js';
 
@@ -47,7 +47,7 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 		},
 	});
 	const startMs = replay.peekNextArrival();
-	config.journal.write({ts: (startMs ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
+	config.journal.write({ts: (startMs ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols], params: {...scalpParamsJson(config.params ?? DEFAULT_SCALP_PARAMS), lot: config.lot / 1e6}});
 	replay.runToEnd();
 	config.journal.write({ts: engine.now, type: 'session', event: 'end', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
 	config.journal.flush();

@@ -46,6 +46,7 @@ export const flagSpec = {
 	timeframe: {type: 'string'},
 	adjustment: {type: 'string'},
 	cacheDir: {type: 'string'},
+	by: {type: 'string'},
 } as const;
 
 export type FlagName = Exclude<keyof typeof flagSpec, 'help'>;

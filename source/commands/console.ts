@@ -111,10 +111,19 @@ export async function runConsoleCommand(args: readonly string[], flags: CliFlags
 }
 
 async function runUi(session: import('../engine/control.js').SessionControl, config: ConsoleConfig, io: Io): Promise<number> {
+	let code: number;
 	if (io.stdout.isTTY && process.stdin.isTTY) {
 		const {runConsole} = await import('../ui/render.js');
-		return runConsole(session, {logFile: config.logFile});
+		code = await runConsole(session, {logFile: config.logFile});
+	} else {
+		const {runHeadless} = await import('../ui/headless.js');
+		code = await runHeadless(session, {stdout: io.stdout, stderr: io.stderr, logFile: config.logFile});
 	}
-	const {runHeadless} = await import('../ui/headless.js');
-	return runHeadless(session, {stdout: io.stdout, stderr: io.stderr, logFile: config.logFile});
+	// The session's figures, also journaled as its session_summary line.
+	const summary = session.summary?.();
+	if (summary) {
+		const {formatSummary} = await import('../report/session-tally.js');
+		io.stdout.write(formatSummary(summary));
+	}
+	return code;
 }

@@ -3,6 +3,7 @@
  * and renders `snapshot()`; it never trades on its own.
  */
 import type {EngineSnapshot} from './snapshot.js';
+import type {SessionSummary} from '../report/session-tally.js';
 
 export interface SessionControl {
 	/** A fresh picture of the session; cheap enough to call once per frame. */
@@ -41,4 +42,6 @@ export interface SessionControl {
 	 * - `leave`: the operator chose to leave orders and positions as they are.
 	 */
 	shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void>;
+	/** After shutdown: the session's trades and P&L (printed at quit), when the session keeps them. */
+	summary?(): SessionSummary | null;
 }

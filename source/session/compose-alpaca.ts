@@ -8,8 +8,8 @@ import {sessionParams} from './session-params.js';
 import {UsageError} from '../core/errors.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
-import type {FileJournal} from '../journal/writer.js';
 import {journalFailureMessage, openJournal} from '../journal/open.js';
+import {SessionTally} from '../report/session-tally.js';
 import {packageVersion} from '../paths.js';
 import {confirmLive} from './live-confirm.js';
 import {LiveSession} from './live-session.js';
@@ -80,9 +80,9 @@ async function composeStarted(
 		await adapter.close();
 		throw new UsageError((error as Error).message);
 	}
-	let journal: FileJournal;
+	let journal: SessionTally;
 	try {
-		journal = openJournal(config.journalPath, 'sync');
+		journal = new SessionTally(openJournal(config.journalPath, 'sync'), mode);
 	} catch (error) {
 		await adapter.close();
 		throw error;
@@ -104,6 +104,7 @@ async function composeStarted(
 		version: packageVersion(),
 		scalpSymbols: config.symbols,
 		params: sessionParams(config),
+		tally: journal,
 		hftSymbol: config.hft,
 		signalName: config.signalName ?? null,
 		onProgress: step => {

@@ -9,6 +9,7 @@ import {sessionParams} from './session-params.js';
 import {Engine} from '../engine/engine.js';
 import {runTagFromTime} from '../engine/order-ids.js';
 import {journalFailureMessage, openJournal} from '../journal/open.js';
+import {SessionTally} from '../report/session-tally.js';
 import {packageVersion} from '../paths.js';
 import {seededTicksFor} from '../adapters/sim/synthetic-ticks.js';
 import type {TickSource} from '../backtest/bar-runner.js';
@@ -24,7 +25,8 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	const data = loadSimData(dataSymbols, deps.dataPaths, config.cacheData ?? null);
 	const statePath = operatorStatePath(config.journalPath);
 	const operatorState = readOperatorState(statePath);
-	const journal = openJournal(config.journalPath, 'sync');
+	// The tally journals the session's summary before its end line (printed at quit too).
+	const journal = new SessionTally(openJournal(config.journalPath, 'sync'), 'sim');
 	const log = new LogBuffer();
 	// Open buys hold buying power, as at Alpaca: the console never shows negative cash.
 	// Backtests keep the original fill model's rule (open buys reserve nothing) for fidelity.
@@ -51,6 +53,7 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 		signalName: config.signalName ?? null,
 		risk: () => engine.riskView(),
 		params: sessionParams(config),
+		tally: journal,
 		...(deps.scheduler ? {scheduler: deps.scheduler} : {}),
 	});
 	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));

@@ -15,6 +15,7 @@ import {EngineCommands} from './engine-commands.js';
 import type {Engine} from '../engine/engine.js';
 import {barProblem, quoteProblem, tradeProblem} from '../engine/market-guard.js';
 import {buildSnapshot, type SessionParams} from '../engine/snapshot-builder.js';
+import type {SessionSummary, SessionTally} from '../report/session-tally.js';
 import type {EngineSnapshot} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
 import type {ConnectionState, MarketData} from '../ports/market-data.js';
@@ -45,6 +46,8 @@ export interface LiveSessionOptions {
 	readonly barSettleMs?: number;
 	/** Strategy parameters for the header and the journal's session start. */
 	readonly params?: SessionParams;
+	/** The journal wrapper that keeps the session summary (journaled and printed at quit). */
+	readonly tally?: SessionTally;
 	/** Name of the custom buy signal, if any (shown on the panels). */
 	readonly signalName?: string | null;
 	/** Start-up steps as they begin (the console prints them while it connects). */
@@ -230,6 +233,11 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			...(this.options.params ? {params: this.options.params} : {}),
 			signalName: this.options.signalName ?? null,
 		});
+	}
+
+	/** The session's summary once it has ended (journaled before its end line). */
+	summary(): SessionSummary | null {
+		return this.options.tally?.last ?? null;
 	}
 
 	onChange(listener: () => void): () => void {

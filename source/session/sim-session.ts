@@ -11,6 +11,7 @@ import type {SessionControl} from '../engine/control.js';
 import {EngineCommands} from './engine-commands.js';
 import type {Engine} from '../engine/engine.js';
 import {buildSnapshot, type SessionParams} from '../engine/snapshot-builder.js';
+import type {SessionSummary, SessionTally} from '../report/session-tally.js';
 import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
 import type {LogBuffer} from './log-buffer.js';
@@ -44,6 +45,8 @@ export interface SimSessionOptions {
 	readonly ticks?: TickSource;
 	/** Strategy parameters for the header and the journal's session start. */
 	readonly params?: SessionParams;
+	/** The journal wrapper that keeps the session summary (journaled and printed at quit). */
+	readonly tally?: SessionTally;
 	/** What is made up, for the panels to say so: symbols with synthetic bars, a synthetic book. */
 	readonly synthetic?: {readonly bars: readonly string[]; readonly ticks: boolean};
 	/** Name of the custom buy signal, if any (shown on the panels). */
@@ -154,6 +157,11 @@ export class SimSession extends EngineCommands implements SessionControl {
 			syntheticTicks: this.options.synthetic?.ticks === true,
 			signalName: this.options.signalName ?? null,
 		});
+	}
+
+	/** The session's summary once it has ended (journaled before its end line). */
+	summary(): SessionSummary | null {
+		return this.options.tally?.last ?? null;
 	}
 
 	onChange(listener: () => void): () => void {

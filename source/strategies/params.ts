@@ -66,5 +66,5 @@ export function describeHftParams(p: HftParams): string {
 
 /** The same, as JSON fields (flag names in snake case) for --json reports. */
 export function scalpParamsJson(p: ScalpParams): Record<string, number | string> {
-	return {sma: p.smaWindow, take_profit: p.takeProfit / 1e6, stale_buy_ms: p.staleBuyMs, eod: formatClock(p.eodMs)};
+	return {sma: p.smaWindow, take_profit: p.takeProfit / 1e6, stale_buy: formatSeconds(p.staleBuyMs), eod: formatClock(p.eodMs)};
 }

@@ -141,5 +141,5 @@ test('the backtest report names the parameters in force', () => {
 	assert.match(r.stdout, /params sma 30 · take-profit 0\.02 · stale-buy 90s · eod 15:30 · lot 2000/);
 	const json = runCli(['backtest', 'TSLA', '--sma', '30', '--json']);
 	assert.equal(json.status, 0, json.stderr);
-	assert.deepEqual(JSON.parse(json.stdout).params, {sma: 30, take_profit: 0.01, stale_buy_ms: 120_000, eod: '15:55', lot: 2000});
+	assert.deepEqual(JSON.parse(json.stdout).params, {sma: 30, take_profit: 0.01, stale_buy: '120s', eod: '15:55', lot: 2000});
 });
