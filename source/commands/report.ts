@@ -3,7 +3,7 @@
  * trades and P&L read back from journals, across restarts, modes kept apart.
  */
 import {existsSync} from 'node:fs';
-import type {CliFlags} from '../cli.js';
+import type {CliFlags} from '../cli/flags.js';
 import {UsageError} from '../config.js';
 import {readJournal} from '../journal/reader.js';
 import {formatReport, reportJson} from '../report/format.js';

@@ -27,15 +27,17 @@ const LAYERS: readonly Layer[] = [
 	// they publish, the order history; these import only core and ports.
 	{name: 'strategy contract', files: /^engine\/(context|snapshot|order-history)\.ts$/, may: ['core', 'ports']},
 	{name: 'strategies', files: /^strategies\//, may: ['core', 'ports', 'strategy contract']},
-	{name: 'engine', files: /^engine\//, may: ['core', 'ports', 'journal', 'strategy contract', 'strategies']},
+	// Trades and P&L read from journal records (reports, the session summary).
+	{name: 'report', files: /^report\//, may: ['core', 'journal']},
+	{name: 'engine', files: /^engine\//, may: ['core', 'ports', 'journal', 'strategy contract', 'strategies', 'report']},
 	{name: 'adapters', files: /^adapters\//, may: ['core', 'ports', 'files', 'journal']},
 	{name: 'backtest', files: /^backtest\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters']},
 	{name: 'emulate', files: /^emulate\//, may: ['core', 'ports', 'files', 'journal', 'adapters']},
 	{name: 'ui', files: /^ui\//, may: ['core', 'journal', 'strategy contract', 'strategies', 'engine']},
 	{name: 'flags', files: /^(config|signal-loader|strategy-flags)\.ts$|^cli\/flags\.ts$/, may: ['core', 'files', 'strategy contract', 'strategies']},
 	{name: 'research', files: /^research\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'flags']},
-	{name: 'session', files: /^session\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'ui']},
-	{name: 'commands', files: /^commands\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'emulate', 'ui', 'flags', 'research', 'session']},
+	{name: 'session', files: /^session\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'ui', 'report']},
+	{name: 'commands', files: /^commands\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'emulate', 'ui', 'flags', 'research', 'session', 'report']},
 	{name: 'cli', files: /^cli(\.tsx|\/)/, may: ['core', 'files', 'flags', 'commands', 'session']},
 ];
 const SOURCE = join(ROOT, 'source');
