@@ -16,13 +16,14 @@ import {openJournal} from '../journal/open.js';
 import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');
 	const symbols = parseSymbols(args);
-	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
-	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
-	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
+	const hftQty = wholeNumber('hft-qty', flags.hftQty ?? DEFAULTS.hftQty, 100);
+	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
+	const lot = positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const scalpParams = scalpParamsFromFlags(flags);
 	const hftParams = hftParamsFromFlags(flags);

@@ -16,6 +16,7 @@ import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
@@ -35,9 +36,9 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy scalp');
 
 	const symbols = parseSymbols(args);
-	const lot = flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot);
+	const lot = positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd);
 	const params = scalpParamsFromFlags(flags);
-	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
+	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
 	const data = loadMinuteSource(symbols, flags, 'backtest');

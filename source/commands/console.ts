@@ -18,18 +18,19 @@ import {cacheDir, dateRange, seriesKind} from './data-flags.js';
 import {wantsCache} from './minute-source.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import type {ConsoleConfig} from '../session/console-config.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 export type {ConsoleConfig};
 
 
-export const DEFAULT_LOG_FILE = 'scalp-tui.log';
+export const DEFAULT_LOG_FILE = DEFAULTS.logFile;
 
 /** Risk guard settings; the loss limit defaults to 2% of the starting cash. */
 export function riskLimits(flags: CliFlags, cash: Micros): RiskLimits {
 	return {
-		maxDailyLoss: flags.maxDailyLoss === undefined ? Math.round(cash * 0.02) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
+		maxDailyLoss: flags.maxDailyLoss === undefined ? Math.round(cash * DEFAULTS.maxDailyLossShare) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
 		flattenOnLoss: flags.flattenOnLoss === true,
-		maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? 200 : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
+		maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? DEFAULTS.maxOrdersPerMinute : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
 		maxPositionUsd: flags.maxPositionUsd === undefined ? null : positiveDollars('max-position-usd', flags.maxPositionUsd),
 	};
 }
@@ -39,7 +40,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 	const symbols = parseSymbols(args);
 	const hft = flags.hft ? parseSymbols([flags.hft])[0]! : null;
 	if (symbols.length === 0 && hft === null) throw new UsageError('name at least one symbol, e.g. scalp-tui TSLA AAPL');
-	const hftQty = flags.hftQty === undefined ? 500 : wholeNumber('hft-qty', flags.hftQty, 100);
+	const hftQty = wholeNumber('hft-qty', flags.hftQty ?? DEFAULTS.hftQty, 100);
 	if (flags.hftQty !== undefined && hft === null) throw new UsageError('--hft-qty needs --hft SYMBOL');
 	if (flags.hftRatio !== undefined && hft === null) throw new UsageError('--hft-ratio needs --hft SYMBOL');
 	if (flags.hftSize !== undefined && hft === null) throw new UsageError('--hft-size needs --hft SYMBOL');
@@ -48,7 +49,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 	checkHftQty(hftQty, hftParams);
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
-	const feed = (flags.feed ?? 'iex').toLowerCase();
+	const feed = (flags.feed ?? DEFAULTS.feed).toLowerCase();
 	if (feed !== 'iex' && feed !== 'sip') throw new UsageError(`--feed must be iex or sip, got "${flags.feed}"`);
 	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);
 	const cacheData = wantsCache(flags) ? cacheFlags(flags, mode) : null;
@@ -58,9 +59,9 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		symbols,
 		hft,
 		hftQty,
-		lot: flags.lot === undefined ? 2000e6 : positiveDollars('lot', flags.lot),
-		cash: flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash),
-		speed: flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed),
+		lot: positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd),
+		cash: positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd),
+		speed: positiveNumber('speed', flags.speed ?? DEFAULTS.speed),
 		exitAfterMs: flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter),
 		signal: flags.signal ? await loadSignal(flags.signal) : null,
 		signalName: null,
@@ -70,7 +71,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
 		feed,
 		yesLive: flags.yesLive === true,
-		risk: riskLimits(flags, flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash)),
+		risk: riskLimits(flags, positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd)),
 		scalpParams,
 		hftParams,
 	};

@@ -4,6 +4,8 @@ import {existingPaths, parseSymbols, positiveDollars, positiveNumber, UsageError
 import {cacheDir} from './data-flags.js';
 import {loadMinuteSource, wantsCache} from './minute-source.js';
 import {rejectFlags, type Io} from './shared.js';
+import {DEFAULTS} from '../cli/defaults.js';
+import {microsToNumber} from '../core/money.js';
 
 export async function runEmulateFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	const fromCache = wantsCache(flags);
@@ -11,8 +13,8 @@ export async function runEmulateFromCli(args: readonly string[], flags: CliFlags
 	rejectFlags(flags, ['hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'strategy', 'mode', 'journal', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'emulate');
 	const port = flags.port === undefined ? 0 : wholeNumber('port', flags.port, 0);
 	if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
-	const speed = flags.speed === undefined ? 60 : positiveNumber('speed', flags.speed);
-	const cash = flags.cash === undefined ? 100_000 : positiveDollars('cash', flags.cash) / 1e6;
+	const speed = positiveNumber('speed', flags.speed ?? DEFAULTS.speed);
+	const cash = microsToNumber(positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd));
 	if (flags.ticks && flags.data) throw new UsageError('--ticks and --data cannot be combined: tick files bring their own minute bars');
 	if (flags.ticks && flags.hft) throw new UsageError('--hft lays synthetic ticks along minute data: with --ticks the files\' own quotes and trades are streamed');
 	const dataPaths = flags.data ? existingPaths(flags.data) : null;

@@ -40,6 +40,7 @@ import {nullJournal, sessionRecord} from '../journal/records.js';
 import {positiveDollars, symbolFlag, wholeNumber} from '../config.js';
 import {bundledDailyData, packageVersion} from '../paths.js';
 import type {TextIo} from './shared.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 export interface RebalanceBacktestCommandOptions {
 	data?: string | readonly string[];
@@ -56,7 +57,7 @@ export interface RebalanceBacktestCommandOptions {
 	chartHeight?: number;
 }
 
-export const BACKTEST_DEFAULTS = {days: 10, cash: '500', positionSize: '100', maxPositions: 5, bench: 'SPY'} as const;
+const BACKTEST_DEFAULTS = DEFAULTS.rebalance;
 
 /** Upper-case benchmark symbol, or null for none ('', 'none', null). */
 export function benchOption(value: string | null | undefined, fallback: string | null): string | null {
@@ -68,8 +69,8 @@ export function benchOption(value: string | null | undefined, fallback: string |
 /** Runs the backtest and prints its report; bad input throws a UserError before anything is written. */
 export async function runRebalanceBacktestCommand(options: RebalanceBacktestCommandOptions, io: TextIo): Promise<number> {
 	const days = wholeNumber('days', options.days ?? BACKTEST_DEFAULTS.days, 1);
-	const cash = positiveDollars('cash', options.cash ?? BACKTEST_DEFAULTS.cash);
-	const positionSize = positiveDollars('position-size', options.positionSize ?? BACKTEST_DEFAULTS.positionSize);
+	const cash = positiveDollars('cash', options.cash ?? BACKTEST_DEFAULTS.cashUsd);
+	const positionSize = positiveDollars('position-size', options.positionSize ?? BACKTEST_DEFAULTS.positionSizeUsd);
 	const maxPositions = wholeNumber('max-positions', options.maxPositions ?? BACKTEST_DEFAULTS.maxPositions, 1);
 	const bench = benchOption(options.bench, BACKTEST_DEFAULTS.bench);
 	const universe = options.universe ? readUniverseFile(options.universe) : null;

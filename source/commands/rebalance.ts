@@ -66,6 +66,7 @@ import {positiveDollars, wholeNumber} from '../config.js';
 import {bundledDailyData, bundledUniverse, packageVersion} from '../paths.js';
 import {benchOption} from './rebalance-backtest.js';
 import type {TextIo} from './shared.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 export interface RebalanceCommandOptions {
 	mode?: Mode;
@@ -99,17 +100,9 @@ export interface RebalanceCommandDeps {
 	cwd?: string;
 }
 
-export const DEFAULT_STATE_FILE = '.scalp-tui-rebalance.json';
+export const DEFAULT_STATE_FILE = DEFAULTS.rebalance.stateFile;
 
-export const REBALANCE_DEFAULTS = {
-	positionSize: '100',
-	maxPositions: 5,
-	bench: 'SPY',
-	simCash: '500',
-	lookbackDays: 200,
-	fillTimeoutSeconds: 30,
-	pollSeconds: 60,
-} as const;
+const REBALANCE_DEFAULTS = DEFAULTS.rebalance;
 
 // ---------------------------------------------------------------------------------------------
 // State file: the done-for-date marker, per mode.
@@ -586,7 +579,7 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		const mode = options.mode ?? 'sim';
 		if (mode !== 'sim' && mode !== 'paper' && mode !== 'live') throw new UsageError(`--mode must be sim, paper or live, got "${String(mode)}"`);
 		const dryRun = options.dryRun === true;
-		const positionSize = positiveDollars('position-size', options.positionSize ?? REBALANCE_DEFAULTS.positionSize);
+		const positionSize = positiveDollars('position-size', options.positionSize ?? REBALANCE_DEFAULTS.positionSizeUsd);
 		const maxPositions = wholeNumber('max-positions', options.maxPositions ?? REBALANCE_DEFAULTS.maxPositions, 1);
 		const bench = benchOption(options.bench, REBALANCE_DEFAULTS.bench);
 		const fillTimeoutSeconds = options.fillTimeout === undefined ? REBALANCE_DEFAULTS.fillTimeoutSeconds : Number(options.fillTimeout);
@@ -604,7 +597,7 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 			const date = options.date ?? data.dates.at(-1)!;
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD, got "${date}"`);
 			if (!data.dates.includes(date)) throw new UsageError(`--date ${date} is not a trading day of the data (${data.dates[0]} .. ${data.dates.at(-1)})`);
-			const cash = positiveDollars('cash', options.cash ?? REBALANCE_DEFAULTS.simCash);
+			const cash = positiveDollars('cash', options.cash ?? REBALANCE_DEFAULTS.cashUsd);
 			venue = createSimDailyVenue({data, date, cash});
 			universe ??= data.symbols.filter(s => s !== bench);
 			if (options.lookbackDays === undefined) lookbackDays = Number.POSITIVE_INFINITY;

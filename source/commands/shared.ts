@@ -1,6 +1,7 @@
 /** What every command shares: where it writes, the default journal, the check for foreign flags. */
 import type {CliFlags} from '../cli/flags.js';
 import {UsageError} from '../core/errors.js';
+import {DEFAULTS} from '../cli/defaults.js';
 
 /** Something a command writes text to (process.stdout, a test buffer). */
 export interface TextSink {
@@ -21,7 +22,7 @@ export interface Io extends TextIo {
 	readonly stderr: NodeJS.WritableStream & TextSink;
 }
 
-export const DEFAULT_JOURNAL = 'scalp-tui-journal.jsonl';
+export const DEFAULT_JOURNAL = DEFAULTS.journal;
 
 /** Flags that belong to other commands are an error here, not silently ignored. */
 export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {

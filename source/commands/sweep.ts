@@ -17,6 +17,8 @@ import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson}
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
 import {rejectFlags, type Io} from './shared.js';
+import {DEFAULTS} from '../cli/defaults.js';
+import {dollarsToMicros} from '../core/money.js';
 
 const DATE = /^\d{4}-\d\d-\d\d$/;
 
@@ -29,7 +31,7 @@ function dateFlag(name: string, value: string | undefined): string | null {
 /** The parameters the grid does not vary, as the reports name them. */
 function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParams): string {
 	const swept = new Set(axes.map(a => a.flag.flag));
-	return describeScalpParams(params, 2000e6)
+	return describeScalpParams(params, dollarsToMicros(DEFAULTS.lotUsd))
 		.split(' · ')
 		.filter(part => !swept.has(part.slice(0, part.lastIndexOf(' '))))
 		.join(' · ') || '(none)';
@@ -44,7 +46,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	if (axes.length === 0) throw new UsageError('sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02');
 	// Values not swept keep the defaults; the swept ones are overridden per point.
 	const baseParams = scalpParamsFromFlags({});
-	const cash = flags.cash === undefined ? 100_000e6 : positiveDollars('cash', flags.cash);
+	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
 	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
@@ -64,7 +66,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	if (days.length === 0) throw new UsageError(`no trading days${from || to ? ` between ${from ?? 'the start'} and ${to ?? 'the end'}` : ''} in ${dataPaths.join(', ')}`);
 	const config: SweepConfig = {
 		axes,
-		base: {data: {kind: 'csv', paths: dataPaths, symbols: runSymbols}, symbols: runSymbols, cash, lot: 2000e6, exitAfterMs, params: baseParams},
+		base: {data: {kind: 'csv', paths: dataPaths, symbols: runSymbols}, symbols: runSymbols, cash, lot: dollarsToMicros(DEFAULTS.lotUsd), exitAfterMs, params: baseParams},
 		days,
 		allDays: days.length === allDays.length,
 		walkForward,
@@ -99,7 +101,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 		days: {from: days[0], to: days[days.length - 1], count: days.length},
 		cash: cash / 1e6,
 		exit_after_ms: exitAfterMs,
-		defaults: describeScalpParams(baseParams, 2000e6),
+		defaults: describeScalpParams(baseParams, dollarsToMicros(DEFAULTS.lotUsd)),
 	};
 	if (flags.json) {
 		io.stdout.write(sweepJson(outcome, meta));

@@ -34,7 +34,7 @@ const LAYERS: readonly Layer[] = [
 	{name: 'backtest', files: /^backtest\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters']},
 	{name: 'emulate', files: /^emulate\//, may: ['core', 'ports', 'files', 'journal', 'adapters']},
 	{name: 'ui', files: /^ui\//, may: ['core', 'journal', 'strategy contract', 'strategies', 'engine']},
-	{name: 'flags', files: /^(config|signal-loader|strategy-flags)\.ts$|^cli\/flags\.ts$/, may: ['core', 'files', 'strategy contract', 'strategies']},
+	{name: 'flags', files: /^(config|signal-loader|strategy-flags)\.ts$|^cli\/(flags|defaults)\.ts$/, may: ['core', 'files', 'strategy contract', 'strategies']},
 	{name: 'research', files: /^research\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'flags']},
 	{name: 'session', files: /^session\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'ui', 'report']},
 	{name: 'commands', files: /^commands\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'emulate', 'ui', 'flags', 'research', 'session', 'report']},

@@ -1,4 +1,5 @@
 import type {Command} from '../command.js';
+import {DEFAULTS} from '../defaults.js';
 
 export const backtestCommand: Command = {
 	name: 'backtest',
@@ -15,8 +16,8 @@ export const backtestCommand: Command = {
     --strategy scalp|hft|rebalance   (default scalp)
     --data PATH             file or folder of data (default: the bundled sample for the strategy)
     --json                  print the report as JSON on stdout
-    --journal PATH          JSONL journal of the run (default scalp-tui-journal.jsonl)
-    --cash USD              starting cash (default 100000; rebalance 500)
+    --journal PATH          JSONL journal of the run (default ${DEFAULTS.journal})
+    --cash USD              starting cash (default ${DEFAULTS.cashUsd}; rebalance ${DEFAULTS.rebalance.cashUsd})
     --mode sim              accepted for symmetry; backtests always run simulated
 
   Cached market data (scalp; see scalp-tui data --help)
@@ -27,7 +28,7 @@ export const backtestCommand: Command = {
     --cache-dir DIR         the cache folder (default ~/.cache/scalp-tui)
 
   scalp and hft
-    --lot USD               dollars per scalp entry (default 2000)
+    --lot USD               dollars per scalp entry (default ${DEFAULTS.lotUsd})
     --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
     --sma N                 scalper SMA window in bars (default 20)
     --take-profit USD       take-profit above the average cost (default 0.01)
@@ -35,15 +36,15 @@ export const backtestCommand: Command = {
     --eod HH:MM             New York time of the end-of-day exit (default 15:55)
     --signal MODULE         JS/TS module exporting a custom scalp buy signal
     --hft SYMBOL            (hft) the symbol the tick-taker trades; others are scalped
-    --hft-qty N             (hft) most shares the tick-taker may hold, >= 100 (default 500)
+    --hft-qty N             (hft) most shares the tick-taker may hold, >= 100 (default ${DEFAULTS.hftQty})
     --hft-ratio X           (hft) size imbalance that triggers the tick-taker (default 1.8)
     --hft-size N            (hft) shares per tick-taker order (default 100)
 
   rebalance
-    --days N                trading days to trade, the last of the data (default 10)
-    --position-size USD     dollars per new position (default 100)
-    --max-positions N       most positions held (default 5)
-    --bench SYMBOL          benchmark for the report (default SPY; none for no benchmark)
+    --days N                trading days to trade, the last of the data (default ${DEFAULTS.rebalance.days})
+    --position-size USD     dollars per new position (default ${DEFAULTS.rebalance.positionSizeUsd})
+    --max-positions N       most positions held (default ${DEFAULTS.rebalance.maxPositions})
+    --bench SYMBOL          benchmark for the report (default ${DEFAULTS.rebalance.bench}; none for no benchmark)
     --universe FILE         symbols to rank (default: bundled S&P 500 list)
 
   Examples

@@ -1,4 +1,5 @@
 import type {Command} from '../command.js';
+import {DEFAULTS} from '../defaults.js';
 
 export const consoleCommand: Command = {
 	name: null,
@@ -16,9 +17,9 @@ export const consoleCommand: Command = {
   Trading
     --mode sim|paper|live   where orders go (default: paper with API keys, else sim)
     --yes-live              confirm --mode live without a terminal prompt
-    --lot USD               dollars per scalp entry (default 2000)
+    --lot USD               dollars per scalp entry (default ${DEFAULTS.lotUsd})
     --hft SYMBOL            also run the order-book-imbalance tick-taker on SYMBOL
-    --hft-qty N             most shares the tick-taker may hold, >= 100 (default 500)
+    --hft-qty N             most shares the tick-taker may hold, >= 100 (default ${DEFAULTS.hftQty})
     --hft-ratio X           size imbalance that triggers the tick-taker (default 1.8)
     --hft-size N            shares per tick-taker order (default 100)
     --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
@@ -27,20 +28,20 @@ export const consoleCommand: Command = {
     --stale-buy DURATION    cancel a scalp buy still open after this (default 120s)
     --eod HH:MM             New York time of the end-of-day exit (default 15:55)
     --signal MODULE         JS/TS module exporting a custom scalp buy signal
-    --journal PATH          JSONL journal of every event (default scalp-tui-journal.jsonl)
-    --log-file PATH         console log lines (default scalp-tui.log)
-    --feed iex|sip          Alpaca market-data feed (default iex)
+    --journal PATH          JSONL journal of every event (default ${DEFAULTS.journal})
+    --log-file PATH         console log lines (default ${DEFAULTS.logFile})
+    --feed iex|sip          Alpaca market-data feed (default ${DEFAULTS.feed})
 
   Risk guards (shown in the header; every trip is journaled)
     --max-daily-loss USD    stop new entries when the day loses this (default 2% of cash)
     --flatten-on-loss       also sell everything when the loss limit trips
-    --max-orders-per-minute N   refuse strategy orders beyond this rate (default 200)
+    --max-orders-per-minute N   refuse strategy orders beyond this rate (default ${DEFAULTS.maxOrdersPerMinute})
     --max-position-usd USD  largest position per symbol (default off)
 
   Simulation (--mode sim)
     --data PATH             file or folder of minute bars (default: bundled 2019 sample)
-    --speed X               sim clock speed, 60 = one market minute per second (default 60)
-    --cash USD              starting cash of the simulated account (default 100000)
+    --speed X               sim clock speed, 60 = one market minute per second (default ${DEFAULTS.speed})
+    --cash USD              starting cash of the simulated account (default ${DEFAULTS.cashUsd})
     --from DATE --to DATE   replay these New York dates from the bar cache (scalp-tui data fetch)
     --date DATE             one day from the cache
     --adjustment raw|split|all   the cached adjustment (default raw; --feed picks the cached feed)

@@ -1,4 +1,5 @@
 import type {Command} from '../command.js';
+import {DEFAULTS} from '../defaults.js';
 
 export const emulateCommand: Command = {
 	name: 'emulate',
@@ -22,8 +23,8 @@ export const emulateCommand: Command = {
                             against them; the minute bars are built from the trades
     --hft SYMBOL            tick mode on minute data: stream SIM's seeded synthetic quotes and
                             trades along SYMBOL's bars (what the tick-taker sees in SIM)
-    --speed X               market clock speed (default 60)
-    --cash USD              starting cash of the emulated account (default 100000)
+    --speed X               market clock speed (default ${DEFAULTS.speed})
+    --cash USD              starting cash of the emulated account (default ${DEFAULTS.cashUsd})
     --from DATE --to DATE   replay these dates from the cache (all cached symbols, or those named)
     --date DATE             one day from the cache
     --feed iex|sip, --adjustment raw|split|all   which cached series (default iex, raw)

@@ -1,4 +1,5 @@
 import type {Command} from '../command.js';
+import {DEFAULTS} from '../defaults.js';
 
 export const rebalanceCommand: Command = {
 	name: 'rebalance',
@@ -16,12 +17,12 @@ export const rebalanceCommand: Command = {
     --yes-live              confirm --mode live without a terminal prompt
     --dry-run               print ranked candidates and orders without sending them
     --universe FILE         symbols to rank (default: bundled S&P 500 list)
-    --position-size USD     dollars per new position (default 100)
-    --max-positions N       most positions held (default 5)
-    --bench SYMBOL          benchmark symbol, never ranked (default SPY; none for no benchmark)
+    --position-size USD     dollars per new position (default ${DEFAULTS.rebalance.positionSizeUsd})
+    --max-positions N       most positions held (default ${DEFAULTS.rebalance.maxPositions})
+    --bench SYMBOL          benchmark symbol, never ranked (default ${DEFAULTS.rebalance.bench}; none for no benchmark)
     --data PATH             (sim) daily bars file or folder (default: bundled sample)
     --cash USD              (sim) starting cash (default 500)
-    --journal PATH          JSONL journal (default scalp-tui-journal.jsonl)
+    --journal PATH          JSONL journal (default ${DEFAULTS.journal})
 
   Examples
     $ scalp-tui rebalance --dry-run
