@@ -103,7 +103,11 @@ export async function runConsoleCommand(args: readonly string[], flags: CliFlags
 	if (config.mode !== 'sim') {
 		const {composeAlpacaSession} = await import('../session/compose-alpaca.js');
 		const session = await composeAlpacaSession(config, {progress: line => io.stderr.write(`scalp-tui: ${line}\n`)});
-		return runUi(session, config, io);
+		const code = await runUi(session, config, io);
+		// The quit had its deadline: a broker socket that never closed must not keep the
+		// process alive (an unref'd timer only fires when something else still holds it).
+		setTimeout(() => process.exit(code), 1000).unref();
+		return code;
 	}
 	const {composeSimSession} = await import('../session/compose-sim.js');
 	const session = composeSimSession(config, {dataPaths: config.dataPaths ?? [bundledMinuteData()]});

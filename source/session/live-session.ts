@@ -24,6 +24,25 @@ import type {ScalpStrategy} from '../strategies/scalp.js';
 import type {LogBuffer} from './log-buffer.js';
 
 export const CHECKUP_MS = 30_000;
+/** Longest a quit may take (issue 14: a stalled broker held it 15-80 s). */
+export const SHUTDOWN_DEADLINE_MS = 5000;
+
+/** True when `promise` settled within `ms` (its rejection counts as settled). */
+function withDeadline(promise: Promise<unknown>, ms: number): Promise<boolean> {
+	return new Promise(resolve => {
+		const timer = setTimeout(() => resolve(false), ms);
+		promise.then(
+			() => {
+				clearTimeout(timer);
+				resolve(true);
+			},
+			() => {
+				clearTimeout(timer);
+				resolve(true);
+			},
+		);
+	});
+}
 
 export interface LiveVenue {
 	readonly broker: Broker & {start(): Promise<void>; onReconnected(l: () => void): () => void; onConnectionState(l: (s: ConnectionState) => void): () => void};
@@ -44,6 +63,8 @@ export interface LiveSessionOptions {
 	readonly wallNow?: () => number;
 	/** How long bars wait for same-minute fills on the other socket (ms, default 25). */
 	readonly barSettleMs?: number;
+	/** The one deadline of a quit, from the key press to the broker connections closed (ms, default 5000). */
+	readonly shutdownDeadlineMs?: number;
 	/** Strategy parameters for the header and the journal's session start. */
 	readonly params?: SessionParams;
 	/** The journal wrapper that keeps the session summary (journaled and printed at quit). */
@@ -253,17 +274,23 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		return null;
 	}
 
+	/**
+	 * One deadline for the whole quit (default 5 s): a stalled broker must not hold the
+	 * operator for minutes. Each wait says what it is waiting for, and what was left when the
+	 * deadline passed (orders the broker may still hold show again on the next start).
+	 */
 	async shutdown(options: {how: 'flatten' | 'cancel_orders' | 'leave'; reason: string}): Promise<void> {
 		if (this.stopped) return;
+		const deadline = Date.now() + (this.options.shutdownDeadlineMs ?? SHUTDOWN_DEADLINE_MS);
 		this.engine.note('quit');
 		if (options.how === 'flatten') {
 			this.engine.liquidateAll();
-			await this.waitUntil(() => !this.engine.hasExposure(), 15_000);
+			await this.waitUntil(() => !this.engine.hasExposure(), deadline, () => `positions to be sold (${this.exposedSymbols()})`);
 		}
 		this.engine.halt('shutting down');
 		if (options.how !== 'leave') {
 			this.engine.cancelAll('manual');
-			await this.waitUntil(() => this.engine.openOrderCount() === 0, 10_000);
+			await this.waitUntil(() => this.engine.openOrderCount() === 0, deadline, () => `${this.engine.openOrderCount()} open order(s) to be canceled (${this.orderSymbols()})`);
 		}
 		this.stopped = true;
 		if (this.checkupTimer) clearTimeout(this.checkupTimer);
@@ -273,15 +300,27 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		this.options.journal.write({ts: this.now(), type: 'session', event: 'end', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols], how: options.how});
 		this.options.journal.flush();
 		try {
-			await this.venue.close();
+			const closed = await withDeadline(this.venue.close(), Math.max(deadline - Date.now(), 250));
+			if (!closed) this.engine.log(null, 'warn', 'quit: the broker connections did not close in time; leaving them');
 		} finally {
 			this.options.journal.close();
 			this.emitChange();
 		}
 	}
 
-	private async waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (!done() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100));
+	private exposedSymbols(): string {
+		return [...new Set(this.engine.strategies.filter(s => this.engine.portfolio.symbolQty(s.symbol) !== 0).map(s => s.symbol))].join(', ') || 'none';
+	}
+
+	private orderSymbols(): string {
+		return [...new Set(this.engine.openOrders().map(o => o.symbol))].join(', ') || 'not yet acknowledged';
+	}
+
+	private async waitUntil(done: () => boolean, deadline: number, what: () => string): Promise<void> {
+		if (done()) return;
+		const seconds = Math.max(0, Math.round((deadline - Date.now()) / 100) / 10);
+		this.engine.log(null, 'info', `quit: waiting up to ${seconds} s for ${what()}`);
+		while (!done() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+		if (!done()) this.engine.log(null, 'warn', `quit: gave up waiting for ${what()}: the broker did not confirm in time`);
 	}
 }

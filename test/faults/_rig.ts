@@ -94,6 +94,8 @@ export interface RigOptions {
 	readonly runTag?: string;
 	/** How long the session must stay quiet after a step (default 50 ms). */
 	readonly quietMs?: number;
+	/** LiveSession's quit deadline (default its own, 5 s). */
+	readonly shutdownDeadlineMs?: number;
 }
 
 export interface Rig {
@@ -211,6 +213,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 		scalpSymbols: options.symbols,
 		hftSymbol: options.hft ?? null,
 		barSettleMs: 10,
+		...(options.shutdownDeadlineMs === undefined ? {} : {shutdownDeadlineMs: options.shutdownDeadlineMs}),
 	});
 	await session.start();
 
