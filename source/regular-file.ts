@@ -4,7 +4,8 @@
  * cannot interrupt a blocked synchronous call), and a device like /dev/full fails every write.
  * `stat` never blocks, so the check comes before any open. /dev/null is allowed.
  */
-import {realpathSync, statSync} from 'node:fs';
+import {accessSync, constants, realpathSync, statSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {UsageError} from './core/errors.js';
 
 /** False when nothing is at `path`; true for a regular file; a UsageError (exit 2) for anything else. */
@@ -22,4 +23,16 @@ export function checkRegularFile(path: string, what: string): boolean {
 		throw new UsageError(`cannot use ${path} as ${what}: ${code ?? (error as Error).message}`);
 	}
 	throw new UsageError(`cannot use ${path} as ${what}: it is ${kind}, not a regular file`);
+}
+
+/** A file the program will append to: regular (or absent, in a folder it may write to). */
+export function checkAppendable(path: string, what: string): void {
+	try {
+		if (checkRegularFile(path, what)) accessSync(path, constants.W_OK);
+		else accessSync(dirname(path), constants.W_OK);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === undefined) throw error;
+		throw new UsageError(`cannot write ${what} ${path}: ${code}`);
+	}
 }

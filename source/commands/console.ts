@@ -8,6 +8,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import type {Micros} from '../core/money.js';
 import {bundledMinuteData} from '../paths.js';
+import {checkAppendable} from '../regular-file.js';
 import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {Mode} from '../core/types.js';
@@ -68,7 +69,7 @@ export async function parseConsoleConfig(args: readonly string[], flags: CliFlag
 		dataPaths: flags.data ? existingPaths(flags.data) : null,
 		cacheData,
 		journalPath: flags.journal ?? DEFAULT_JOURNAL,
-		logFile: flags.logFile ?? DEFAULT_LOG_FILE,
+		logFile: checkedLogFile(flags.logFile ?? DEFAULT_LOG_FILE),
 		feed,
 		yesLive: flags.yesLive === true,
 		risk: riskLimits(flags, positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd)),
@@ -96,6 +97,12 @@ function cacheFlags(flags: CliFlags, mode: Mode): CacheSelection {
 	if (kind.timeframe !== '1Min') throw new UsageError(`the console replays minute bars: --timeframe ${kind.timeframe} does not apply`);
 	const cache = cacheDir(flags);
 	return {...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit};
+}
+
+/** The log file must be writable before anything starts: its failures were silent (issue 14). */
+function checkedLogFile(path: string): string {
+	checkAppendable(path, 'the log file');
+	return path;
 }
 
 export async function runConsoleCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {

@@ -4,7 +4,7 @@
  * everything and answers operator commands. Pure: no I/O but through its ports, no clock
  * but the market time it is given. The same engine runs backtest, sim, paper and live.
  */
-import type {Micros} from '../core/money.js';
+import {formatMicros, type Micros} from '../core/money.js';
 import {sessionTimes, type SessionTimes} from '../core/time.js';
 import type {Bar, BrokerState, CancelReason, Mode, Order, OrderEvent, OrderReason, Quote, StrategyName, Trade} from '../core/types.js';
 import {nullJournal, orderSubmittedRecord, orderUpdateRecord, type CommandName, type Journal, type JournalRecord} from '../journal/records.js';
@@ -284,6 +284,12 @@ export class Engine {
 			this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, this.nowMs, `not sent: ${this.haltedReason}`);
 			this.log(spec.symbol, 'warn', `not sent (${this.haltedReason}): ${spec.side} ${spec.qty} ${spec.type}`);
 			return {accepted: false, clientOrderId, message: this.haltedReason};
+		}
+		const sent = spec.limitPrice !== null && this.options.broker.conformLimitPrice ? this.options.broker.conformLimitPrice(spec.limitPrice) : spec.limitPrice;
+		if (sent !== spec.limitPrice) {
+			// Journal, risk check and order carry the price that goes out (170.0701 -> 170.07).
+			this.log(spec.symbol, 'info', `limit ${formatMicros(spec.limitPrice!, 2)} sent as ${formatMicros(sent!, 2)} (the broker takes whole cents at or above $1)`);
+			spec = {...spec, limitPrice: sent};
 		}
 		const veto = this.risk?.check(spec, kind, reason) ?? null;
 		const submitted: JournalRecord | null = this.journaling ? orderSubmittedRecord(this.nowMs, spec, kind, clientOrderId, reason) : null;

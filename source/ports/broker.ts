@@ -1,3 +1,4 @@
+import type {Micros} from '../core/money.js';
 import type {BrokerState, OrderEvent, OrderRequest} from '../core/types.js';
 
 export type OrderEventListener = (event: OrderEvent) => void;
@@ -15,4 +16,10 @@ export interface Broker {
 	onOrderEvent(listener: OrderEventListener): () => void;
 	/** Cash, open orders and positions as the broker holds them now. */
 	loadState(): Promise<BrokerState>;
+	/**
+	 * The limit price this broker will actually send for `price` (Alpaca: whole cents at or
+	 * above $1, ties up). Absent: prices go as they are (the simulated exchange, CONTRACT §3).
+	 * The engine journals what is sent, not what the strategy computed.
+	 */
+	conformLimitPrice?(price: Micros): Micros;
 }

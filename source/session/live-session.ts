@@ -111,7 +111,24 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		this.clockOffset = clock.ms - this.wallNow();
 		this.lastEventMs = clock.ms;
 		this.engine.setTime(clock.ms);
-		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])], ...(this.options.params ? {params: this.options.params.json} : {})});
+		const symbols = [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])];
+		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols, ...(this.options.params ? {params: this.options.params.json} : {})});
+		try {
+			await this.startTrading(clock);
+		} catch (error) {
+			// A start line always gets its end line: a reader must not take this run for one
+			// that is still going (or crashed).
+			this.stopped = true;
+			if (this.checkupTimer) clearTimeout(this.checkupTimer);
+			if (this.barTimer) clearTimeout(this.barTimer);
+			const message = error instanceof Error ? error.message : String(error);
+			this.options.journal.write({ts: this.now(), type: 'session', event: 'end', mode: this.options.mode, version: this.options.version, symbols, how: 'start_failed', error: message.split('\n')[0]!});
+			this.options.journal.flush();
+			throw error;
+		}
+	}
+
+	private async startTrading(clock: {isOpen: boolean; nextOpenMs: number}): Promise<void> {
 		this.engine.log(null, 'info', `${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`);
 		this.venue.broker.onConnectionState(state => {
 			this.connection = state;

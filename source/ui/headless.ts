@@ -6,7 +6,7 @@
 import type {SessionControl} from '../engine/control.js';
 import type {EngineSnapshot, LogLine} from '../engine/snapshot.js';
 import {formatLogLine} from './format.js';
-import {createLogFollower, openLogFile} from './log-file.js';
+import {createLogFollower, logFileFailure, openLogFile} from './log-file.js';
 import {SIGNAL_EXIT_CODES, watchSignals, type SignalSource} from './signals.js';
 import {createSnapshotStore, type FrameTimer} from './store.js';
 
@@ -76,6 +76,8 @@ export async function runHeadless(control: SessionControl, options: HeadlessOpti
 			store.dispose();
 			stopSignals();
 			await file?.close();
+			const logFailure = options.logFile ? logFileFailure(options.logFile, file) : null;
+			if (logFailure !== null) stderr.write(`scalp-tui: ${logFailure}\n`);
 			if (fatal !== null) {
 				stderr.write(`scalp-tui: ${fatal}\n`);
 				if (exitCode === 0) exitCode = 1;

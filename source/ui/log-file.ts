@@ -55,6 +55,13 @@ export interface LogFile {
 	error(): Error | null;
 }
 
+/** The one line a console prints at exit when its log file stopped taking lines. */
+export function logFileFailure(path: string, file: LogFile | null): string | null {
+	const error = file?.error() as NodeJS.ErrnoException | null | undefined;
+	if (!error) return null;
+	return `log file ${path} could not be written (${error.code ?? error.message}): lines after that are missing from it (the journal has every event)`;
+}
+
 export function openLogFile(path: string): LogFile {
 	const stream = createWriteStream(path, {flags: 'a', encoding: 'utf8'});
 	let failure: Error | null = null;

@@ -12,7 +12,7 @@ import type {SessionControl} from '../engine/control.js';
 import type {SessionPhase} from './app.js';
 import {colorEnabled} from './hooks/use-theme.js';
 import type {ShutdownHow} from './keymap.js';
-import {createLogFollower, openLogFile} from './log-file.js';
+import {createLogFollower, logFileFailure, openLogFile} from './log-file.js';
 import {SIGNAL_EXIT_CODES, watchSignals, type SignalSource} from './signals.js';
 import {createSnapshotStore} from './store.js';
 
@@ -150,6 +150,8 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 			stdout.off('error', ignore);
 			stdin.off('error', ignore);
 			await file?.close();
+			const logFailure = options.logFile ? logFileFailure(options.logFile, file) : null;
+			if (logFailure !== null) stderr.write(`scalp-tui: ${logFailure}\n`);
 			if (error) stderr.write(`scalp-tui: ${error}\n`);
 			resolve(code);
 		};

@@ -122,6 +122,8 @@ const CLI_CASES: CliCase[] = [
 	{name: '/dev/full as the journal', args: ['AAPL', ...SIM, '--journal', '/dev/full'], error: /^scalp-tui: cannot use \/dev\/full as the journal: it is a device, not a regular file$/},
 	{name: 'a FIFO as the backtest journal', args: ['backtest', 'AAPL', '--journal', 'b.fifo'], setup: fifo('b.fifo'), error: /^scalp-tui: cannot use b\.fifo as the journal: it is a FIFO, not a regular file$/},
 	{name: 'a FIFO as the operator state file', args: ['AAPL', ...SIM, '--journal', 'j3.jsonl'], setup: fifo('j3.jsonl.state.json'), error: /^scalp-tui: cannot use j3\.jsonl\.state\.json as the operator state file: it is a FIFO, not a regular file$/},
+	{name: 'a FIFO as the log file', args: ['AAPL', ...SIM, '--log-file', 'l.fifo'], setup: fifo('l.fifo'), error: /^scalp-tui: cannot use l\.fifo as the log file: it is a FIFO, not a regular file$/},
+	{name: '--log-file in a missing folder', args: ['AAPL', ...SIM, '--log-file', '/nonexistent-dir/x.log'], error: /^scalp-tui: cannot write the log file \/nonexistent-dir\/x\.log: ENOENT$/},
 	{name: 'a FIFO as .env', args: ['AAPL'], setup: fifo('.env'), error: /^scalp-tui: cannot use \.env as a \.env file: it is a FIFO, not a regular file$/},
 	{name: '.env saved with a UTF-8 BOM: its keys still count (paper mode, so --data is refused)', args: ['AAPL', '--data', 'x'], setup: dotEnv(`\ufeff${KEYS_ENV}`), error: /^scalp-tui: --data applies to sim mode only \(mode is paper\)$/},
 	// Error messages quote file bytes: control characters are escaped, never sent raw.

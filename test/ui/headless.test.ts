@@ -86,3 +86,15 @@ test('a closed stdout (EPIPE) does not stop the session from ending cleanly', as
 	signals.emit('SIGTERM');
 	assert.equal(await done, 143);
 });
+
+test('a log file that cannot be written is reported in one line at exit (issue 14)', async () => {
+	const control = createFakeControl(makeSnapshot({log: [makeLog('session started', {symbol: null})]}));
+	const signals = new EventEmitter();
+	const err = capture();
+	const done = runHeadless(control, {stdout: capture().stream, stderr: err.stream, logFile: '/dev/full', timer: createManualTimer(), signals});
+	await new Promise(resolve => setTimeout(resolve, 50));
+	signals.emit('SIGTERM');
+	assert.equal(await done, 143);
+	await settle();
+	assert.deepEqual(err.text().trim().split('\n'), ['scalp-tui: log file /dev/full could not be written (ENOSPC): lines after that are missing from it (the journal has every event)']);
+});

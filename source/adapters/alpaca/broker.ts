@@ -200,6 +200,11 @@ export class AlpacaBroker implements Broker {
 		if (tracked.id !== '') void this.sendCancel(tracked);
 	}
 
+	conformLimitPrice(price: Micros): Micros {
+		// A price the adapter refuses anyway (not positive, not whole micros) is left for that refusal.
+		return Number.isSafeInteger(price) && price > 0 ? conformLimitPrice(price).price : price;
+	}
+
 	onOrderEvent(listener: OrderEventListener): () => void {
 		this.listeners.push(listener);
 		return () => {
