@@ -80,16 +80,13 @@ export function openLogFile(path: string): LogFile {
 			if (closed) return Promise.resolve();
 			closed = true;
 			return new Promise(resolve => {
-				if (failure || stream.destroyed) {
+				if (stream.destroyed) {
 					resolve();
 					return;
 				}
-				stream.end(() => {
-					resolve();
-				});
-				stream.once('error', () => {
-					resolve();
-				});
+				// 'close' comes last, after 'finish' or after 'error': a failed last write is known by then.
+				stream.once('close', () => resolve());
+				stream.end();
 			});
 		},
 		error: () => failure,
