@@ -105,8 +105,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	}
 
 	async start(): Promise<void> {
-		const progress = this.options.onProgress ?? (() => {});
-		progress('reading the market clock');
+		this.options.onProgress?.('reading the market clock');
 		const clock = await this.venue.clock();
 		this.clockOffset = clock.ms - this.wallNow();
 		this.lastEventMs = clock.ms;
@@ -129,6 +128,7 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	}
 
 	private async startTrading(clock: {isOpen: boolean; nextOpenMs: number}): Promise<void> {
+		const progress = this.options.onProgress ?? (() => {});
 		this.engine.log(null, 'info', `${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`);
 		this.venue.broker.onConnectionState(state => {
 			this.connection = state;
