@@ -4,6 +4,7 @@
  * Alpaca adapter) and runs the Ink console, or plain log lines when stdout is not a terminal.
  */
 import {basename} from 'node:path';
+import type {ProgressStream} from '../ui/progress-line.js';
 import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import type {Micros} from '../core/money.js';
@@ -109,7 +110,14 @@ export async function runConsoleCommand(args: readonly string[], flags: CliFlags
 	const config = await parseConsoleConfig(args, flags);
 	if (config.mode !== 'sim') {
 		const {composeAlpacaSession} = await import('../session/compose-alpaca.js');
-		const session = await composeAlpacaSession(config, {progress: line => io.stderr.write(`scalp-tui: ${line}\n`)});
+		const {progressLine} = await import('../ui/progress-line.js');
+		const progress = progressLine(io.stderr as ProgressStream);
+		let session: Awaited<ReturnType<typeof composeAlpacaSession>>;
+		try {
+			session = await composeAlpacaSession(config, {progress: text => progress.update(text)});
+		} finally {
+			progress.clear();
+		}
 		const code = await runUi(session, config, io);
 		// The quit had its deadline: a broker socket that never closed must not keep the
 		// process alive (an unref'd timer only fires when something else still holds it).

@@ -19,9 +19,9 @@ import {attachOperatorState, operatorStatePath, readOperatorState} from './opera
 
 export interface ComposeAlpacaOptions {
 	/**
-	 * Connection progress while the session starts (which host, which step, retries with
-	 * "n of m"), so a slow or unreachable host is never a blank screen. Warnings and errors
-	 * the adapter logs before the console runs come here too.
+	 * Connection progress while the session starts: each step with its host, then the adapter's
+	 * warnings (retries as "retry n of m", sockets) with the step they hold up, then
+	 * "connected". The console shows it as one line rewritten in place on a terminal.
 	 */
 	readonly progress?: (line: string) => void;
 }
@@ -63,17 +63,22 @@ async function composeStarted(
 	const {mode, alpacaModule, alpacaConfig, statePath, operatorState} = parts;
 	const log = new LogBuffer();
 	let engine: Engine | null = null;
-	// Until the session runs, progress lines (and the adapter's warnings: retries, sockets) are
-	// printed as they happen; afterwards the console's log shows them.
+	// Until the session runs, each step with its host (and the adapter's warnings on top of it:
+	// retries, sockets) goes to `progress`; afterwards the console's log shows them.
 	let progress = parts.progress;
+	let step = '';
+	const report = (text: string): void => {
+		step = text;
+		progress?.(text);
+	};
 	const adapter = alpacaModule.createAlpaca(alpacaConfig, {
 		log: (level, message) => {
 			log.push({ms: engine?.now ?? Date.now(), symbol: null, level, text: message});
-			if (level !== 'info') progress?.(message);
+			if (level !== 'info') progress?.(`${message} · ${step}`);
 		},
 		feed: config.feed,
 	});
-	progress?.(`connecting to ${alpacaConfig.baseUrl} (${mode}): checking the API keys`);
+	report(`checking the API keys at ${alpacaConfig.baseUrl} (${mode})`);
 	try {
 		await adapter.checkCredentials();
 	} catch (error) {
@@ -107,16 +112,16 @@ async function composeStarted(
 		tally: journal,
 		hftSymbol: config.hft,
 		signalName: config.signalName ?? null,
-		onProgress: step => {
+		onProgress: next => {
 			// Each step with the host it talks to.
-			const host = step.includes('market-data')
+			const host = next.includes('market-data')
 				? alpacaConfig.dataStreamUrl(config.feed)
-				: step.includes('trade-updates')
+				: next.includes('trade-updates')
 					? alpacaConfig.streamUrl
-					: step.includes('bars')
+					: next.includes('bars')
 						? alpacaConfig.dataUrl
 						: alpacaConfig.baseUrl;
-			progress?.(`${step} (${host})`);
+			report(`${next} at ${host}`);
 		},
 	});
 	journal.onFailure(error => session.fail(journalFailureMessage(config.journalPath, error)));
@@ -127,7 +132,7 @@ async function composeStarted(
 		journal.close();
 		throw new UsageError(`could not start ${mode} trading: ${(error as Error).message}`);
 	}
-	progress?.('connected');
+	report('connected');
 	progress = null;
 	return session;
 }

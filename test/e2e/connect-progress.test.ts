@@ -1,37 +1,26 @@
 /**
- * Connecting in paper mode says what it is doing: the host, each start-up step, and retries
- * as "retry n of m", instead of a silent wait (issue 11 item 12). The real CLI, loopback only.
+ * Connecting in paper mode says what it is doing (issue 11 item 12): each step with its host,
+ * retries as "retry n of m", then "connected"; on a terminal as one line rewritten in place,
+ * and nothing extra when stderr is not a terminal (a failed start stays one line). Loopback only.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startEmulator} from '../../source/emulate/server.js';
+import {composeAlpacaSession} from '../../source/session/compose-alpaca.js';
+import type {ConsoleConfig} from '../../source/session/console-config.js';
+import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
+import {progressLine} from '../../source/ui/progress-line.js';
 import {ROOT} from '../_helpers/cli.js';
 import {sampleBars} from '../emulate/_support.js';
 
 const SECRET = 'progress-secret-never-printed-7q';
-
-function startCli(baseUrl: string) {
-	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
-	const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'AAPL', '--mode', 'paper', '--journal', join(dir, 'j.jsonl'), '--log-file', join(dir, 'log.txt')], {
-		cwd: dir,
-		env: {...process.env, APCA_API_KEY_ID: 'PKPROGRESS', APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: baseUrl, APCA_API_DATA_URL: baseUrl, NO_COLOR: '1'},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const out = {stdout: '', stderr: ''};
-	child.stdout.on('data', chunk => (out.stdout += chunk));
-	child.stderr.on('data', chunk => (out.stderr += chunk));
-	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-	const waitFor = async (pattern: RegExp, ms: number): Promise<void> => {
-		const deadline = Date.now() + ms;
-		while (!pattern.test(out.stderr) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
-	};
-	return {child, out, exited, waitFor};
-}
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const BIN = join(ROOT, 'dist/cli.js');
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -42,47 +31,87 @@ async function closedPort(): Promise<number> {
 	return port;
 }
 
-test('an unreachable host: the host and each retry as "n of m" are printed while it waits', {timeout: 60_000}, async () => {
-	const base = `http://127.0.0.1:${await closedPort()}`;
-	const cli = startCli(base);
-	try {
-		await cli.waitFor(/retry 2 of \d+/, 30_000);
-		assert.match(cli.out.stderr, new RegExp(`scalp-tui: connecting to ${base.replace(/\./g, '\\.')} \\(paper\\): checking the API keys`));
-		assert.match(cli.out.stderr, /scalp-tui: .*network error, retrying in \d+\.\d s \(retry 1 of 6\)/);
-		assert.match(cli.out.stderr, /\(retry 2 of 6\)/);
-		assert.equal(cli.out.stderr.includes(SECRET), false);
-	} finally {
-		cli.child.kill('SIGKILL');
-		await cli.exited;
-	}
+test('the progress line is rewritten in place on a terminal, cut to its width, erased at the end; nothing off a terminal', () => {
+	const writes: string[] = [];
+	const line = progressLine({isTTY: true, columns: 40, write: text => writes.push(text)});
+	line.update('checking the API keys at http://127.0.0.1:1 (paper)');
+	line.update('connected');
+	line.clear();
+	line.clear();
+	assert.deepEqual(writes, ['\r\u001B[2Kscalp-tui: checking the API keys at ht…', '\r\u001B[2Kscalp-tui: connected', '\r\u001B[2K']);
+	const piped: string[] = [];
+	const quiet = progressLine({isTTY: false, write: text => piped.push(text)});
+	quiet.update('anything');
+	quiet.clear();
+	assert.deepEqual(piped, []);
 });
 
-test('a reachable host: every start-up step with its host, then "connected"', {timeout: 60_000}, async () => {
+test('a reachable host: every start-up step with its host, in order, then "connected"', {timeout: 60_000}, async () => {
 	const emulator = await startEmulator({port: 0, bars: sampleBars(), manualClock: true, keys: {keyId: 'PKPROGRESS', secret: SECRET}, cash: 100_000});
-	const cli = startCli(emulator.baseUrl);
+	Object.assign(process.env, {APCA_API_KEY_ID: 'PKPROGRESS', APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: emulator.baseUrl, APCA_API_DATA_URL: emulator.baseUrl});
+	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
+	const config: ConsoleConfig = {
+		mode: 'paper',
+		symbols: ['AAPL'],
+		hft: null,
+		hftQty: 500,
+		lot: 2000e6,
+		cash: 100_000e6,
+		speed: 60,
+		exitAfterMs: null,
+		signal: null,
+		dataPaths: null,
+		journalPath: join(dir, 'journal.jsonl'),
+		logFile: join(dir, 'log.txt'),
+		feed: 'iex',
+		yesLive: false,
+		risk: {maxDailyLoss: null, flattenOnLoss: false, maxOrdersPerMinute: null, maxPositionUsd: null},
+		scalpParams: DEFAULT_SCALP_PARAMS,
+		hftParams: DEFAULT_HFT_PARAMS,
+	};
+	const lines: string[] = [];
 	try {
-		await cli.waitFor(/scalp-tui: connected/, 40_000);
-		const lines = cli.out.stderr.split('\n').filter(line => line.startsWith('scalp-tui: '));
-		const steps = lines.map(line => line.replace(/ \(.*\)$/, '').replace(/^scalp-tui: /, ''));
-		assert.deepEqual(
-			steps.filter(step => !/retry/.test(step)),
-			[
-				`connecting to ${emulator.baseUrl} (paper): checking the API keys`,
-				'reading the market clock',
-				'connecting the trade-updates stream',
-				'loading open orders and positions',
-				"loading today's bars",
-				'connecting the market-data stream',
-				'connected',
-			],
-			cli.out.stderr,
-		);
-		assert.match(cli.out.stderr, /connecting the market-data stream \(ws:\/\/127\.0\.0\.1:\d+\/v2\/iex\)/);
-		assert.equal(cli.out.stderr.includes(SECRET), false);
+		const session = await composeAlpacaSession(config, {progress: text => lines.push(text)});
+		await session.shutdown({how: 'cancel_orders', reason: 'test'});
 	} finally {
-		cli.child.kill('SIGTERM');
-		await cli.exited;
-		cli.child.kill('SIGKILL');
 		await emulator.close();
 	}
+	const base = emulator.baseUrl;
+	const stream = base.replace(/^http/, 'ws');
+	assert.deepEqual(lines, [
+		`checking the API keys at ${base} (paper)`,
+		`reading the market clock at ${base}`,
+		`connecting the trade-updates stream at ${stream}/stream`,
+		`loading open orders and positions at ${base}`,
+		`loading today's bars at ${base}`,
+		`connecting the market-data stream at ${stream}/v2/iex`,
+		'connected',
+	]);
+	assert.ok(lines.every(line => !line.includes(SECRET)));
+});
+
+test('an unreachable host in a real terminal: the host and each retry as "n of m" while it waits', {skip: hasTmux ? false : 'tmux is not installed', timeout: 60_000}, async () => {
+	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
+	const base = `http://127.0.0.1:${await closedPort()}`;
+	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
+	const session = `scalp-progress-${process.pid}`;
+	const env = `APCA_API_KEY_ID=PKPROGRESS APCA_API_SECRET_KEY=${SECRET} APCA_API_BASE_URL=${base} APCA_API_DATA_URL=${base} NO_COLOR=1`;
+	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '10', `cd ${dir} && ${env} ${process.execPath} ${BIN} AAPL --mode paper --journal ${join(dir, 'j.jsonl')}; sleep 30`]);
+	const seen: string[] = [];
+	try {
+		const deadline = Date.now() + 40_000;
+		while (Date.now() < deadline && !seen.some(screen => /retry 2 of 6/.test(screen))) {
+			seen.push(execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'}));
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+	} finally {
+		spawnSync('tmux', ['kill-session', '-t', session]);
+	}
+	const escaped = base.replace(/[.]/g, '\\.');
+	assert.ok(seen.some(screen => new RegExp(`scalp-tui: checking the API keys at ${escaped} \\(paper\\)`).test(screen)), seen.at(-1));
+	const retry = seen.find(screen => /retry 2 of 6/.test(screen)) ?? '';
+	assert.match(retry, new RegExp(`scalp-tui: .*network error, retrying in \\d+\\.\\d s \\(retry 2 of 6\\) · checking the API keys at ${escaped}`));
+	// One line, rewritten: the earlier retry is gone from the screen.
+	assert.doesNotMatch(retry, /retry 1 of 6/);
+	assert.ok(seen.every(screen => !screen.includes(SECRET)));
 });
