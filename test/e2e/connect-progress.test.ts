@@ -90,7 +90,7 @@ test('a reachable host: every start-up step with its host, in order, then "conne
 	assert.ok(lines.every(line => !line.includes(SECRET)));
 });
 
-test('an unreachable host in a real terminal: the host and each retry as "n of m" while it waits', {skip: hasTmux ? false : 'tmux is not installed', timeout: 60_000}, async () => {
+test('an unreachable host in a real terminal: the host and each retry as "n of m" while it waits', {skip: hasTmux ? false : 'tmux is not installed', timeout: 120_000}, async () => {
 	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
 	const base = `http://127.0.0.1:${await closedPort()}`;
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
@@ -99,7 +99,7 @@ test('an unreachable host in a real terminal: the host and each retry as "n of m
 	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '10', `cd ${dir} && ${env} ${process.execPath} ${BIN} AAPL --mode paper --journal ${join(dir, 'j.jsonl')}; sleep 30`]);
 	const seen: string[] = [];
 	try {
-		const deadline = Date.now() + 40_000;
+		const deadline = Date.now() + 90_000;
 		while (Date.now() < deadline && !seen.some(screen => /retry 2 of 6/.test(screen))) {
 			seen.push(execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'}));
 			await new Promise(resolve => setTimeout(resolve, 100));
