@@ -7,6 +7,7 @@ const suites: Array<[string, () => Promise<string[]>]> = [
 	['bar backtest (scalper)', async () => (await import('./bars.js')).benchBars()],
 	['tick replay (tick-taker)', async () => (await import('./ticks.js')).benchTicks()],
 	['rebalance backtest', async () => (await import('./rebalance.js')).benchRebalance()],
+	['parameter sweep on worker threads', async () => (await import('./sweep.js')).benchSweep()],
 	['console render load', async () => (await import('./render-load.js')).benchRender()],
 	// In its own process: its RSS must not include what the other benchmarks left behind.
 	['soak: a full session, 20 symbols + tick-taker, faults every 3 s (about a minute)', async () => ownProcess('bench/soak.ts')],
