@@ -57,9 +57,23 @@ export function nyClockText(ms: number): string {
 }
 
 /** Epoch ms of New York local midnight starting the given YYYY-MM-DD date. */
+/**
+ * True when `text` starts with a date that exists (YYYY-MM-DD) and, if a time follows, one
+ * within 00:00-23:59:59. Date.parse rolls 2019-02-30 over to March 2 and takes hour 24.
+ */
+export function isRealDateTime(text: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
+	if (!m) return false;
+	const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	const date = new Date(Date.UTC(year, month - 1, day));
+	if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+	if (m[4] === undefined) return true;
+	return Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6] ?? 0) <= 59;
+}
+
 export function nyMidnight(date: string): number {
 	const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-	if (Number.isNaN(utcMidnight)) throw new RangeError(`not a date: ${date}`);
+	if (Number.isNaN(utcMidnight) || !isRealDateTime(date)) throw new RangeError(`not a date: ${date}`);
 	// New York is behind UTC: local midnight is UTC midnight minus the offset in force then.
 	// Use the offset at local noon of that date (never a DST switch hour).
 	const offset = nyOffsetMs(utcMidnight + 12 * HOUR_MS);

@@ -3,7 +3,7 @@
  * bars (any N-minute, N-hour or daily timeframe, aggregated from the minute bars, paginated with
  * `limit` across symbols and an opaque `next_page_token`), latest trade/quote/bar, snapshots.
  */
-import {nyDate, nyMidnight} from '../core/time.js';
+import {isRealDateTime, nyDate, nyMidnight} from '../core/time.js';
 import type {Bar} from '../core/types.js';
 import type {BarArchive} from './archive.js';
 import {badRequest, forbidden} from './errors.js';
@@ -31,7 +31,7 @@ function timeParam(query: URLSearchParams, name: string): number | null {
 		}
 	}
 	const ms = Date.parse(text);
-	if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) throw badRequest(`invalid ${name}: ${text}`);
+	if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(text) || !isRealDateTime(text)) throw badRequest(`invalid ${name}: ${text}`);
 	return ms;
 }
 

@@ -49,5 +49,7 @@ export function loadSimData(symbols: readonly string[], dataPaths: readonly stri
 			return {date: session.date, bars};
 		});
 	}
-	return {sessions, recorded, synthetic, description: null};
+	// Conflicting rows for one minute: the first is kept; say so rather than pick silently.
+	const description = data.conflicts > 0 ? `${data.conflicts} conflicting duplicate minute row${data.conflicts === 1 ? '' : 's'} dropped (the first row of each minute kept)` : null;
+	return {sessions, recorded, synthetic, description};
 }

@@ -89,3 +89,16 @@ test('open buys hold buying power (403 past it, as Alpaca); a cancel gives it ba
 		await h.close();
 	}
 });
+
+test('bars route: a start or end date that does not exist is 400, not an empty 200', async () => {
+	const h = await startTestEmulator();
+	try {
+		for (const query of ['start=2019-02-31', 'start=2019-02-30T14:30:00Z', 'end=2019-13-01']) {
+			const reply = await api(h, 'GET', `/v2/stocks/AAPL/bars?timeframe=1Min&${query}`);
+			assert.equal(reply.status, 400, query);
+		}
+		assert.equal((await api(h, 'GET', '/v2/stocks/AAPL/bars?timeframe=1Min&start=2019-02-11')).status, 200);
+	} finally {
+		await h.close();
+	}
+});

@@ -92,6 +92,7 @@ const CLI_CASES: CliCase[] = [
 	{name: '--journal in a missing folder', args: ['AAPL', ...SIM, '--journal', '/nonexistent-dir/j.jsonl'], error: /^scalp-tui: cannot open journal \/nonexistent-dir\/j\.jsonl: ENOENT$/},
 	// Data: minute CSV.
 	{name: 'minute CSV: timestamp not ISO-8601', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-11 14:30,1,2,0.5,1.5,100'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: bad timestamp "2019-02-11 14:30" \(want ISO-8601 UTC like 2019-02-11T14:30:00Z\)$/},
+	{name: 'minute CSV: a date that does not exist', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-30T14:30:00Z,1,2,0.5,1.5,100'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: bad timestamp "2019-02-30T14:30:00Z" \(want ISO-8601 UTC like 2019-02-11T14:30:00Z\)$/},
 	{name: 'minute CSV: a field missing', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-11T14:30:00Z,1,2,0.5,1.5'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: expected 6 fields, found 5$/},
 	{name: 'minute CSV: negative price', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-11T14:30:00Z,-1,2,0.5,1.5,100'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: bad open price "-1"$/},
 	{name: 'minute CSV: zero price', args: ['backtest', 'AAPL', '--data', 'm'], setup: minuteFile('2019-02-11T14:30:00Z,1,2,0,1.5,100'), error: /^scalp-tui: m\/AAPL_2019-02-11\.csv:2: bad low price "0"$/},

@@ -59,3 +59,19 @@ test('the writer appends and never truncates; sync mode writes each line at once
 	journal.close();
 	assert.equal(readFileSync(path, 'utf8').trim().split('\n').length, 2);
 });
+
+test('minute CSV: conflicting duplicate rows are counted apart from repeated ones; an impossible date is an error', async () => {
+	const {parseMinuteCsv} = await import('../../source/adapters/replay/minute-csv.js');
+	const text = [
+		'timestamp,open,high,low,close,volume',
+		'2019-02-11T14:30:00Z,1,2,0.5,1.5,100',
+		'2019-02-11T14:30:00Z,1,2,0.5,1.5,100',
+		'2019-02-11T14:30:00Z,1,2,0.5,1.6,100',
+	].join('\n');
+	const parsed = parseMinuteCsv(text, 'AAPL.csv');
+	assert.equal(parsed.bars.length, 1);
+	assert.equal(parsed.duplicates, 2);
+	assert.equal(parsed.conflicts, 1);
+	assert.throws(() => parseMinuteCsv('timestamp,open,high,low,close,volume\n2019-02-29T14:30:00Z,1,2,0.5,1.5,100\n', 'AAPL.csv'), /bad timestamp/);
+	assert.throws(() => parseMinuteCsv('timestamp,open,high,low,close,volume\n2019-02-11T24:00:00Z,1,2,0.5,1.5,100\n', 'AAPL.csv'), /bad timestamp/);
+});

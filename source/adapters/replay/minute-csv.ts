@@ -5,7 +5,7 @@
  * naming the file and line.
  */
 import {parseMicros} from '../../core/money.js';
-import {isRegularSessionStart, nyDate} from '../../core/time.js';
+import {isRealDateTime, isRegularSessionStart, nyDate} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import {DataError} from '../../core/errors.js';
 import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
@@ -18,13 +18,20 @@ export interface MinuteData {
 	readonly files: string[];
 	readonly droppedOutOfSession: number;
 	readonly duplicates: number;
+	/** Duplicates whose prices or volume differ from the row kept (the first): reported. */
+	readonly conflicts: number;
 }
 
 export function isMinuteCsvName(name: string): boolean {
 	return name.toLowerCase().endsWith('.csv');
 }
 
-export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFileName(file)): {bars: Bar[]; dropped: number; duplicates: number} {
+/** Same prices and volume: a repeated row, not a conflicting one. */
+function sameBar(a: Bar, b: Bar): boolean {
+	return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+}
+
+export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFileName(file)): {bars: Bar[]; dropped: number; duplicates: number; conflicts: number} {
 	const lines = text.split(/\r?\n/);
 	const header = (lines[0] ?? '').trim().replace(/^\uFEFF/, '').toLowerCase();
 	if (header !== MINUTE_HEADER) throw new DataError(`${file}:1: expected header "${MINUTE_HEADER}", found "${header.slice(0, 60)}"`);
@@ -37,7 +44,7 @@ export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFi
 		const where = `${file}:${i + 1}`;
 		if (cells.length !== 6) throw new DataError(`${where}: expected 6 fields, found ${cells.length}`);
 		const start = Date.parse(cells[0]!);
-		if (Number.isNaN(start) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(cells[0]!.trim())) {
+		if (Number.isNaN(start) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(cells[0]!.trim()) || !isRealDateTime(cells[0]!.trim())) {
 			throw new DataError(`${where}: bad timestamp "${cells[0]}" (want ISO-8601 UTC like 2019-02-11T14:30:00Z)`);
 		}
 		const open = parseMicros(cells[1]!);
@@ -58,14 +65,17 @@ export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFi
 	bars.sort((a, b) => a.start - b.start);
 	let duplicates = 0;
 	const unique: Bar[] = [];
+	let conflicts = 0;
 	for (const bar of bars) {
-		if (unique.length > 0 && unique[unique.length - 1]!.start === bar.start) {
+		const kept = unique[unique.length - 1];
+		if (kept !== undefined && kept.start === bar.start) {
 			duplicates += 1;
+			if (!sameBar(kept, bar)) conflicts += 1;
 			continue;
 		}
 		unique.push(bar);
 	}
-	return {bars: unique, dropped, duplicates};
+	return {bars: unique, dropped, duplicates, conflicts};
 }
 
 /** Read minute CSVs from files or folders; optionally only the given symbols. */
@@ -76,12 +86,14 @@ export function loadMinuteData(paths: readonly string[], symbols?: readonly stri
 	const bars = new Map<string, Bar[]>();
 	let dropped = 0;
 	let duplicates = 0;
+	let conflicts = 0;
 	for (const file of files) {
 		const symbol = symbolFromFileName(file);
 		if (wanted && !wanted.has(symbol)) continue;
 		const text = readDataFile(file);
 		const parsed = parseMinuteCsv(text, file, symbol);
 		dropped += parsed.dropped;
+		conflicts += parsed.conflicts;
 		const existing = bars.get(symbol);
 		if (!existing) {
 			bars.set(symbol, parsed.bars);
@@ -89,10 +101,14 @@ export function loadMinuteData(paths: readonly string[], symbols?: readonly stri
 			continue;
 		}
 		// Same symbol in several files (one per session): merge, first row wins on duplicates.
-		const seen = new Set(existing.map(b => b.start));
+		const seen = new Map(existing.map(b => [b.start, b]));
 		for (const bar of parsed.bars) {
-			if (seen.has(bar.start)) duplicates += 1;
-			else existing.push(bar);
+			const kept = seen.get(bar.start);
+			if (kept === undefined) existing.push(bar);
+			else {
+				duplicates += 1;
+				if (!sameBar(kept, bar)) conflicts += 1;
+			}
 		}
 		existing.sort((a, b) => a.start - b.start);
 		duplicates += parsed.duplicates;
@@ -105,7 +121,7 @@ export function loadMinuteData(paths: readonly string[], symbols?: readonly stri
 			throw new DataError(`no minute data for ${missing.join(', ')} in ${paths.join(', ')}${note}`);
 		}
 	}
-	return {bars, files, droppedOutOfSession: dropped, duplicates};
+	return {bars, files, droppedOutOfSession: dropped, duplicates, conflicts};
 }
 
 export interface BarSession {
