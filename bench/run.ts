@@ -5,6 +5,7 @@
  */
 const suites: Array<[string, () => Promise<string[]>]> = [
 	['bar backtest (scalper)', async () => (await import('./bars.js')).benchBars()],
+	['bar cache: load and backtest 1,170,000 minute bars from the cache vs CSV', async () => (await import('./cache.js')).benchCache()],
 	['tick replay (tick-taker)', async () => (await import('./ticks.js')).benchTicks()],
 	['rebalance backtest', async () => (await import('./rebalance.js')).benchRebalance()],
 	['parameter sweep on worker threads', async () => (await import('./sweep.js')).benchSweep()],

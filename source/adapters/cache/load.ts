@@ -95,13 +95,20 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	for (let i = 0; i <= days.length; i++) bounds[i] = nyMidnight(i < days.length ? days[i]! : addDays(to, 1));
 	const trading = days.map(isTradingDay);
 	const expected = days.map(d => (closeTimeOfDayMs(d) - REGULAR_OPEN_MS) / MINUTE_MS);
-	const perDay: Bar[][][] = days.map(() => []);
-	const bySymbol = new Map<string, Bar[]>();
 	const holes = {missingMinutes: 0, daysWithHoles: 0, missingDays: 0, missingDayList: [] as string[]};
-	let total = 0;
-	const fromMinute = bounds[0]! / MINUTE_MS;
-	const toMinute = bounds[days.length]! / MINUTE_MS;
+	const nDays = days.length;
+	// Day boundaries and slots in epoch minutes (integers: New York offsets are whole hours).
+	const dayMinute = new Float64Array(nDays + 1);
+	for (let d = 0; d <= nDays; d++) dayMinute[d] = bounds[d]! / MINUTE_MS;
+	const fromMinute = dayMinute[0]!;
+	const toMinute = dayMinute[nDays]!;
 
+	// Pass 1: read and verify every file; count bars per day and minute of the day (a
+	// counting sort: the second pass places each bar straight into its session).
+	const segments: {symbol: string; cols: BarColumns; lo: number; hi: number}[] = [];
+	const slots = Array.from({length: nDays}, () => new Int32Array(SLOTS));
+	const perSymbolDay = new Int32Array(nDays);
+	let total = 0;
 	for (const {key, manifest} of manifests) {
 		const periods = Object.keys(manifest!.files)
 			.filter(p => {
@@ -109,25 +116,26 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 				return b.to >= from && b.from <= to;
 			})
 			.sort();
-		const bars: Bar[] = [];
+		perSymbolDay.fill(0);
 		for (const period of periods) {
 			const cols: BarColumns = readPeriod(cacheDir, key, manifest!.files[period]!);
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
-			const slice = columnsToBars(key.symbol, cols, lo, hi);
-			for (let i = 0; i < slice.length; i++) bars.push(slice[i]!);
+			if (hi <= lo) continue;
+			segments.push({symbol: key.symbol, cols, lo, hi});
+			const t = cols.t;
+			let d = 0;
+			for (let i = lo; i < hi; i++) {
+				const minute = t[i]!;
+				while (minute >= dayMinute[d + 1]!) d++;
+				slots[d]![minute - dayMinute[d]! + 1]! += 1;
+				perSymbolDay[d]! += 1;
+			}
+			total += hi - lo;
 		}
-		bySymbol.set(key.symbol, bars);
-		total += bars.length;
-		// Split into days and count holes on the way.
-		let i = 0;
-		for (let d = 0; d < days.length; d++) {
-			const begin = i;
-			const end = bounds[d + 1]!;
-			while (i < bars.length && bars[i]!.start < end) i++;
-			const count = i - begin;
-			if (count > 0) perDay[d]!.push(begin === 0 && i === bars.length ? bars : bars.slice(begin, i));
+		for (let d = 0; d < nDays; d++) {
 			if (!trading[d]) continue;
+			const count = perSymbolDay[d]!;
 			if (count === 0) {
 				holes.missingDays += 1;
 				if (holes.missingDayList.length < 5) holes.missingDayList.push(`${key.symbol} ${days[d]}`);
@@ -138,13 +146,26 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		}
 	}
 
-	const sessions: BarSession[] = [];
-	const slots = new Int32Array(1501);
-	for (let d = 0; d < days.length; d++) {
-		const lists = perDay[d]!;
-		if (lists.length === 0) continue;
-		sessions.push({date: days[d]!, bars: lists.length === 1 ? lists[0]! : mergeByMinute(lists, bounds[d]!, slots)});
+	// Pass 2: one Bar object per row, placed at its session's position (start, then symbol:
+	// segments come in symbol order).
+	const out: Bar[][] = [];
+	for (let d = 0; d < nDays; d++) {
+		const counts = slots[d]!;
+		for (let k = 1; k < SLOTS; k++) counts[k]! += counts[k - 1]!;
+		out.push(new Array<Bar>(counts[SLOTS - 1]!));
 	}
+	for (const {symbol, cols, lo, hi} of segments) {
+		const {t, o, h, l, c, v} = cols;
+		let d = 0;
+		for (let i = lo; i < hi; i++) {
+			const minute = t[i]!;
+			while (minute >= dayMinute[d + 1]!) d++;
+			const slot = minute - dayMinute[d]!;
+			out[d]![slots[d]![slot]!++] = {symbol, start: minute * MINUTE_MS, open: o[i]!, high: h[i]!, low: l[i]!, close: c[i]!, volume: v[i]!};
+		}
+	}
+	const sessions: BarSession[] = [];
+	for (let d = 0; d < nDays; d++) if (out[d]!.length > 0) sessions.push({date: days[d]!, bars: out[d]!});
 	const summary: DataSummary = {
 		source: 'cache',
 		location: cacheDir,
@@ -157,32 +178,23 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		sessions: sessions.length,
 		holes,
 	};
-	return {sessions, bars: bySymbol, summary};
+	let bySymbol: Map<string, Bar[]> | null = null;
+	return {
+		sessions,
+		summary,
+		// Per symbol only when asked for (sessions are what a backtest needs).
+		get bars(): Map<string, Bar[]> {
+			if (!bySymbol) {
+				bySymbol = new Map(manifests.map(m => [m.key.symbol, [] as Bar[]]));
+				for (const session of sessions) for (const bar of session.bars) bySymbol.get(bar.symbol)!.push(bar);
+			}
+			return bySymbol;
+		},
+	};
 }
 
-/**
- * One day's bars of several symbols (lists in symbol order, each ascending) in arrival order:
- * a counting sort on the minute of the day keeps symbol order inside a minute.
- */
-function mergeByMinute(lists: readonly Bar[][], midnight: number, slots: Int32Array): Bar[] {
-	slots.fill(0);
-	let n = 0;
-	for (const list of lists) {
-		for (let i = 0; i < list.length; i++) slots[(list[i]!.start - midnight) / MINUTE_MS + 1]! += 1;
-		n += list.length;
-	}
-	for (let s = 1; s < slots.length; s++) slots[s]! += slots[s - 1]!;
-	const out: Bar[] = new Array(n);
-	for (const list of lists) {
-		for (let i = 0; i < list.length; i++) {
-			const bar = list[i]!;
-			const slot = (bar.start - midnight) / MINUTE_MS;
-			out[slots[slot]!++] = bar;
-		}
-	}
-	return out;
-}
-
+/** Minutes in the longest New York day (25 h) plus one for the counting sort's prefix sums. */
+const SLOTS = 25 * 60 + 1;
 
 /**
  * Bars of one series with start in [startMs, endMs] (whatever the cache holds, covered or
