@@ -54,7 +54,7 @@ test('backtest from the cache equals backtest from the same CSV, order for order
 	const b = JSON.parse(cached.stdout);
 	assert.deepEqual(b.symbols, a.symbols);
 	assert.deepEqual(b.total, a.total);
-	assert.ok(a.total.roundTrips > 10);
+	assert.ok(a.total.round_trips > 10);
 	const orders = (file: string) => readFileSync(join(cwd, file), 'utf8').split('\n').filter(l => l !== '' && !l.includes('"type":"session"'));
 	assert.deepEqual(orders('cache.jsonl'), orders('csv.jsonl'));
 	assert.equal(b.data_source.source, 'cache');
