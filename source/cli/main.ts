@@ -4,7 +4,8 @@
  * that into one line and exit status 2).
  */
 import meow from 'meow';
-import {UsageError} from '../core/errors.js';
+import {UsageError, UserError} from '../core/errors.js';
+import {printable} from '../core/printable.js';
 import type {Io} from '../commands/shared.js';
 import {flagSpec, kebab, knownFlagSpellings, type CliFlags, type FlagName} from './flags.js';
 import {globalHelp} from './help.js';
@@ -62,4 +63,24 @@ export async function runCli(argv: readonly string[], io: Io, importMeta: Import
 		}
 	}
 	return command.run(args, flags, io);
+}
+
+/**
+ * The whole command line as the binary runs it: the exit status, with bad input as one line on
+ * stderr (a UserError's own status) and anything else as one "internal error" line (status 1;
+ * the stack only with SCALP_TUI_DEBUG). cli.tsx sets process.exitCode from it; tests call it
+ * in-process.
+ */
+export async function runCliToExit(argv: readonly string[], io: Io, importMeta: ImportMeta): Promise<number> {
+	try {
+		return await runCli(argv, io, importMeta);
+	} catch (error) {
+		if (error instanceof UserError) {
+			io.stderr.write(`scalp-tui: ${printable(error.message)}\n`);
+			return error.exitCode;
+		}
+		io.stderr.write(`scalp-tui: internal error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
+		if (process.env.SCALP_TUI_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+		return 1;
+	}
 }

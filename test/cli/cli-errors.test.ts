@@ -3,12 +3,14 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCli, runCliInProcess, scratchDir, type CliResult} from '../_helpers/cli.js';
 
-function expectUsageError(args: string[], pattern: RegExp, setup?: (dir: string) => void) {
+/** In-process by default (the CLI's own exit route); `spawn` runs the real binary. */
+async function expectUsageError(args: string[], pattern: RegExp, setup?: (dir: string) => void, spawn = false) {
 	const dir = scratchDir();
 	setup?.(dir);
-	const result = runCli([...args, '--journal', join(dir, 'j.jsonl')], {cwd: dir});
+	const full = [...args, '--journal', join(dir, 'j.jsonl')];
+	const result: CliResult = spawn ? runCli(full, {cwd: dir}) : await runCliInProcess(full, {cwd: dir});
 	assert.equal(result.status, 2, `exit status for ${args.join(' ')}: ${result.stderr}`);
 	const lines = result.stderr.trim().split('\n');
 	assert.equal(lines.length, 1, `one line: ${result.stderr}`);
@@ -17,7 +19,7 @@ function expectUsageError(args: string[], pattern: RegExp, setup?: (dir: string)
 	assert.equal(existsSync(join(dir, 'j.jsonl')), false, 'no partial journal');
 }
 
-test('unknown flag', () => expectUsageError(['backtest', '--frobnicate', '1'], /unknown flag --frobnicate/));
+test('unknown flag (the real binary)', () => expectUsageError(['backtest', '--frobnicate', '1'], /unknown flag --frobnicate/, undefined, true));
 test('--lot 0', () => expectUsageError(['backtest', '--lot', '0'], /--lot must be greater than 0/));
 test('--lot not a number', () => expectUsageError(['backtest', '--lot', 'lots'], /--lot needs a number/));
 test('--cash negative', () => expectUsageError(['backtest', '--cash=-5'], /--cash must be greater than 0/));
@@ -51,9 +53,9 @@ test('--help prints usage and exits 0', () => {
 	assert.match(result.stdout, /scalp-tui backtest/);
 });
 
-test('backtest --json prints a JSON report and writes a valid journal', () => {
+test('backtest --json prints a JSON report and writes a valid journal', async () => {
 	const dir = scratchDir();
-	const result = runCli(['backtest', 'tsla', '--json', '--journal', 'out.jsonl'], {cwd: dir});
+	const result = await runCliInProcess(['backtest', 'tsla', '--json', '--journal', 'out.jsonl'], {cwd: dir});
 	assert.equal(result.status, 0, result.stderr);
 	const report = JSON.parse(result.stdout);
 	assert.equal(report.symbols[0].symbol, 'TSLA');
@@ -61,18 +63,18 @@ test('backtest --json prints a JSON report and writes a valid journal', () => {
 	assert.ok(existsSync(join(dir, 'out.jsonl')));
 });
 
-test('a custom signal module drives entries', () => {
+test('a custom signal module drives entries', async () => {
 	const dir = scratchDir();
 	writeFileSync(join(dir, 'sig.mjs'), 'export default function (bars) { return bars.length % 50 === 0; }\n');
-	const result = runCli(['backtest', 'TSLA', '--signal', 'sig.mjs', '--json', '--journal', 'j.jsonl'], {cwd: dir});
+	const result = await runCliInProcess(['backtest', 'TSLA', '--signal', 'sig.mjs', '--json', '--journal', 'j.jsonl'], {cwd: dir});
 	assert.equal(result.status, 0, result.stderr);
 	const report = JSON.parse(result.stdout);
 	assert.ok(report.total.round_trips >= 5);
 });
 
-test('rebalance in sim with the bundled data: dry run prints the plan and exits 0 (regression: empty --data list)', () => {
+test('rebalance in sim with the bundled data: dry run prints the plan and exits 0 (regression: empty --data list)', async () => {
 	const dir = scratchDir();
-	const result = runCli(['rebalance', '--dry-run', '--journal', 'j.jsonl'], {cwd: dir});
+	const result = await runCliInProcess(['rebalance', '--dry-run', '--journal', 'j.jsonl'], {cwd: dir});
 	assert.equal(result.status, 0, result.stderr);
 	assert.match(result.stdout, /ARNC|CHK|candidate/i);
 	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'a dry run writes no done marker');

@@ -21,7 +21,7 @@ import {Engine} from '../../source/engine/engine.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
-import {ROOT, scratchDir} from '../_helpers/cli.js';
+import {ROOT, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {cliCommand} from './_process.js';
 
 // --- the process cases -----------------------------------------------------------------------
@@ -148,12 +148,13 @@ function runCliAsync(args: readonly string[], cwd: string, env: NodeJS.ProcessEn
 	});
 }
 
-async function expectOneLine(c: CliCase, env: NodeJS.ProcessEnv = {}): Promise<void> {
+/** In-process through the CLI's own exit route, or (`spawn`) the real binary. */
+async function expectOneLine(c: CliCase, env: NodeJS.ProcessEnv = {}, spawn = false): Promise<void> {
 	const dir = scratchDir();
 	c.setup?.(dir);
 	const journal = c.args.includes('--journal') ? null : join(dir, 'journal.jsonl');
 	const args = journal && !c.args.includes('emulate') ? [...c.args, '--journal', journal] : c.args;
-	const result = await runCliAsync(args, dir, {...env, ...c.env});
+	const result = spawn ? await runCliAsync(args, dir, {...env, ...c.env}) : await runCliInProcess(args, {cwd: dir, env: {...env, ...c.env}});
 	assert.equal(result.status, 2, `${c.name}: exit status (stderr: ${result.stderr})`);
 	const lines = result.stderr.trim().split('\n');
 	assert.equal(lines.length, 1, `${c.name}: one line, got ${result.stderr}`);
@@ -162,21 +163,26 @@ async function expectOneLine(c: CliCase, env: NodeJS.ProcessEnv = {}): Promise<v
 	if (journal) assert.equal(existsSync(journal), false, `${c.name}: no journal written`);
 }
 
+/** Through the real binary too: a flag, a data file and a .env file (the exit status and stderr of a process). */
+const SPAWNED = new Set(['--hft-qty not whole', 'ticks: a malformed message row', '.env: a base URL that is not a URL']);
+
 test(`${CLI_CASES.length} bad command lines, data files, .env files and state files: one line, exit 2`, {timeout: 180_000}, async () => {
 	assert.ok(CLI_CASES.length >= 30);
-	const queue = [...CLI_CASES];
+	assert.equal(CLI_CASES.filter(c => SPAWNED.has(c.name)).length, SPAWNED.size);
 	const failures: string[] = [];
-	const worker = async (): Promise<void> => {
-		for (let c = queue.shift(); c; c = queue.shift()) {
-			try {
-				await expectOneLine(c);
-			} catch (error) {
-				failures.push((error as Error).message);
-			}
+	// In-process runs share the working directory and environment: one at a time.
+	for (const c of CLI_CASES) {
+		try {
+			await expectOneLine(c);
+		} catch (error) {
+			failures.push((error as Error).message);
 		}
-	};
-	await Promise.all([worker(), worker(), worker()]);
+	}
 	assert.deepEqual(failures, []);
+});
+
+test('the same through the real binary: exit status 2, one line on stderr, no stack trace', {timeout: 120_000}, async () => {
+	await Promise.all(CLI_CASES.filter(c => SPAWNED.has(c.name)).map(c => expectOneLine(c, {}, true)));
 });
 
 test('.env keys the server refuses: one line naming the server, the secret never printed, exit 2', {timeout: 60_000}, async () => {
