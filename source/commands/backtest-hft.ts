@@ -13,7 +13,8 @@ import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import {nullJournal, type Journal} from '../journal/records.js';
+import {rejectFlags, type Io} from './shared.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {DEFAULTS} from '../cli/defaults.js';
@@ -39,8 +40,9 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	const hftSymbols = hftPick.length > 0 ? hftPick : wanted.length > 0 ? wanted : [...data.symbols];
 	const scalpSymbols = hftPick.length > 0 ? wanted.filter(s => !hftPick.includes(s)) : [];
 
-	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
-	const journal = openJournal(journalPath, 'buffered');
+	// A backtest journals only when asked: never into the console's journal by default.
+	const journalPath = flags.journal ?? null;
+	const journal: Journal = journalPath === null ? nullJournal : openJournal(journalPath, 'buffered');
 	const showProgress = Boolean(io.stderr.isTTY);
 	const started = Date.now();
 	let result;
@@ -76,7 +78,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${cash / 1e6}`,
 				`params ${describeHftParams(hftParams)}${scalpSymbols.length > 0 ? ` · ${describeScalpParams(scalpParams, lot)}` : ''}`,
 				...data.notes,
-				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath}`,
+				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath ?? 'none (--journal PATH keeps one)'}`,
 			],
 		}),
 	);

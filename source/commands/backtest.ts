@@ -10,9 +10,10 @@ import {loadMinuteSource} from './minute-source.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {runScalpBacktest} from '../backtest/scalp-backtest.js';
 import {openJournal} from '../journal/open.js';
+import {nullJournal, type Journal} from '../journal/records.js';
 import {packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import {rejectFlags, type Io} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
@@ -45,8 +46,9 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	const runSymbols = symbols.length > 0 ? symbols : [...data.bars.keys()].sort();
 	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${data.summary.location}`);
 
-	const journalPath = flags.journal ?? DEFAULT_JOURNAL;
-	const journal = openJournal(journalPath, 'buffered');
+	// A backtest journals only when asked: never into the console's journal by default.
+	const journalPath = flags.journal ?? null;
+	const journal: Journal = journalPath === null ? nullJournal : openJournal(journalPath, 'buffered');
 	const sessions = data.sessions;
 	const totalBars = sessions.reduce((n, s) => n + s.bars.length, 0);
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
@@ -82,7 +84,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 					formatDataSummary(data.summary),
 					`cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
 					`params ${describeScalpParams(params, lot)}`,
-					`journal ${journalPath}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
+					`journal ${journalPath ?? 'none (--journal PATH keeps one)'}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
 				],
 			}),
 		);

@@ -25,7 +25,8 @@ export async function runRebalanceBacktestFromCli(args: readonly string[], flags
 			...(flags.bench !== undefined ? {bench: flags.bench} : {}),
 			...(flags.universe !== undefined ? {universe: flags.universe} : {}),
 			json: flags.json === true,
-			journal: flags.journal ?? DEFAULT_JOURNAL,
+			// A backtest journals only when asked: never into the console's journal by default.
+			...(flags.journal !== undefined ? {journal: flags.journal} : {}),
 			color: colorOn(io),
 			...((io.stdout as {columns?: number}).columns ? {width: (io.stdout as {columns?: number}).columns} : {}),
 		},

@@ -9,12 +9,19 @@ export interface FileJournalOptions {
 	 */
 	readonly mode: 'sync' | 'buffered';
 	readonly bufferBytes?: number;
+	/** Written into every record as `run`, so interleaved runs in one journal stay apart. */
+	readonly run?: string;
 }
 
 /** Serialize one record as a JSON line with `ts` as ISO-8601 UTC milliseconds. */
 export function serializeRecord(record: JournalRecord): string {
+	return serializeRunRecord(record, undefined);
+}
+
+/** The same line with the writer's run id after `ts` (a separate function: map() passes an index). */
+export function serializeRunRecord(record: JournalRecord, run: string | undefined): string {
 	const {ts, ...rest} = record;
-	return JSON.stringify({ts: new Date(ts).toISOString(), ...rest}) + '\n';
+	return JSON.stringify(run === undefined ? {ts: new Date(ts).toISOString(), ...rest} : {ts: new Date(ts).toISOString(), run, ...rest}) + '\n';
 }
 
 /**
@@ -23,6 +30,7 @@ export function serializeRecord(record: JournalRecord): string {
  */
 export class FileJournal implements Journal {
 	readonly path: string;
+	readonly run: string | undefined;
 	private fd: number | null;
 	private readonly mode: 'sync' | 'buffered';
 	private readonly bufferBytes: number;
@@ -33,6 +41,7 @@ export class FileJournal implements Journal {
 
 	constructor(path: string, options: FileJournalOptions = {mode: 'sync'}) {
 		this.path = path;
+		this.run = options.run;
 		this.fd = openSync(path, 'a+');
 		this.mode = options.mode;
 		this.bufferBytes = options.bufferBytes ?? 1 << 20;
@@ -68,7 +77,7 @@ export class FileJournal implements Journal {
 
 	write(record: JournalRecord): void {
 		if (this.fd === null) return;
-		const line = serializeRecord(record);
+		const line = serializeRunRecord(record, this.run);
 		if (this.mode === 'sync') {
 			this.writeOut(line);
 			return;

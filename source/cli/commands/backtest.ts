@@ -16,7 +16,7 @@ export const backtestCommand: Command = {
     --strategy scalp|hft|rebalance   (default scalp)
     --data PATH             file or folder of data (default: the bundled sample for the strategy)
     --json                  print the report as JSON on stdout
-    --journal PATH          JSONL journal of the run (default ${DEFAULTS.journal})
+    --journal PATH          JSONL journal of the run (default: none)
     --cash USD              starting cash (default ${DEFAULTS.cashUsd}; rebalance ${DEFAULTS.rebalance.cashUsd})
     --mode sim              accepted for symmetry; backtests always run simulated
 
