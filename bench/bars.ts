@@ -32,13 +32,17 @@ export async function benchBars(): Promise<string[]> {
 	const runs = Array.from({length: 5}, () => timeRun(sessions, nullJournal)).sort((a, b) => a.seconds - b.seconds);
 	const off = runs[2]!;
 	const rate = (r: {bars: number; seconds: number}) => Math.round(r.bars / r.seconds).toLocaleString('en-US');
-	lines.push(`bar backtest, journal off: ${off.bars.toLocaleString('en-US')} bars, median of 5 runs ${off.seconds.toFixed(3)} s = ${rate(off)} bars/s (fastest ${rate(runs[0]!)}, slowest ${rate(runs[4]!)}, first cold run ${rate(first)}; ${off.trips} round trips, ~${Math.round(off.bars / (off.trips * 2))} bars per order)`);
+	lines.push(
+		`bar backtest, journal off: ${off.bars.toLocaleString('en-US')} bars, median of 5 runs ${off.seconds.toFixed(3)} s = ${rate(off)} bars/s (fastest ${rate(runs[0]!)}, slowest ${rate(runs[4]!)}, first cold run ${rate(first)}; ${off.trips} round trips, ~${Math.round(off.bars / (off.trips * 2))} bars per order)`,
+	);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-'));
 	const path = join(dir, 'journal.jsonl');
 	const journal = new FileJournal(path, {mode: 'buffered'});
 	const on = timeRun(sessions, journal);
 	journal.close();
-	lines.push(`bar backtest, journal on:  ${on.bars.toLocaleString('en-US')} bars in ${on.seconds.toFixed(3)} s = ${Math.round(on.bars / on.seconds).toLocaleString('en-US')} bars/s (journal ${(statSync(path).size / 1e6).toFixed(1)} MB)`);
+	lines.push(
+		`bar backtest, journal on:  ${on.bars.toLocaleString('en-US')} bars in ${on.seconds.toFixed(3)} s = ${Math.round(on.bars / on.seconds).toLocaleString('en-US')} bars/s (journal ${(statSync(path).size / 1e6).toFixed(1)} MB)`,
+	);
 	rmSync(dir, {recursive: true, force: true});
 
 	// Memory: a lazily generated run of 520 sessions (~4M bars); heap sampled as it goes.
@@ -55,7 +59,9 @@ export async function benchBars(): Promise<string[]> {
 		}
 	})();
 	runScalpBacktest({sessions: lazy, symbols: SYMBOLS, lot: 2000e6, cash: 1_000_000e6, exitAfterMs: null, signal: null, journal: nullJournal});
-	lines.push(`memory over 520 sessions (heap after 130/260/390/520): ${samples.map(b => `${(b / 1e6).toFixed(1)} MB`).join(', ')}${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+	lines.push(
+		`memory over 520 sessions (heap after 130/260/390/520): ${samples.map(b => `${(b / 1e6).toFixed(1)} MB`).join(', ')}${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`,
+	);
 	return lines;
 }
 

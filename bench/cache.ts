@@ -63,7 +63,9 @@ export async function benchCache(): Promise<string[]> {
 		}
 		const cacheBytes = dirBytes(cache);
 		const csvBytes = dirBytes(csvDir);
-		lines.push(`data: ${SYMBOLS.length} symbols x ${DATES.length} sessions = ${total.toLocaleString('en-US')} minute bars; cache ${(cacheBytes / 1e6).toFixed(1)} MB (Arrow, ${(cacheBytes / total).toFixed(1)} bytes/bar) vs CSV ${(csvBytes / 1e6).toFixed(1)} MB (${(cacheBytes / csvBytes).toFixed(2)}x)`);
+		lines.push(
+			`data: ${SYMBOLS.length} symbols x ${DATES.length} sessions = ${total.toLocaleString('en-US')} minute bars; cache ${(cacheBytes / 1e6).toFixed(1)} MB (Arrow, ${(cacheBytes / total).toFixed(1)} bytes/bar) vs CSV ${(csvBytes / 1e6).toFixed(1)} MB (${(cacheBytes / csvBytes).toFixed(2)}x)`,
+		);
 
 		const loads = Array.from({length: 5}, () => {
 			globalThis.gc?.();
@@ -74,12 +76,16 @@ export async function benchCache(): Promise<string[]> {
 			return {seconds: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, loaded};
 		});
 		const load = median(loads, r => r.seconds);
-		lines.push(`load from the cache (checksums verified, sessions built): median of 5 ${load.seconds.toFixed(3)} s wall (${load.cpu.toFixed(3)} s CPU) = ${Math.round(total / load.seconds).toLocaleString('en-US')} bars/s (fastest ${Math.min(...loads.map(r => r.seconds)).toFixed(3)} s)`);
+		lines.push(
+			`load from the cache (checksums verified, sessions built): median of 5 ${load.seconds.toFixed(3)} s wall (${load.cpu.toFixed(3)} s CPU) = ${Math.round(total / load.seconds).toLocaleString('en-US')} bars/s (fastest ${Math.min(...loads.map(r => r.seconds)).toFixed(3)} s)`,
+		);
 		const t0 = process.hrtime.bigint();
 		const csv = loadMinuteData([csvDir]);
 		const csvSessions = toSessions(csv.bars);
 		const csvSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-		lines.push(`load from CSV (parse, sessions): ${csvSeconds.toFixed(2)} s = ${Math.round(total / csvSeconds).toLocaleString('en-US')} bars/s; cache is ${(csvSeconds / load.seconds).toFixed(0)}x faster`);
+		lines.push(
+			`load from CSV (parse, sessions): ${csvSeconds.toFixed(2)} s = ${Math.round(total / csvSeconds).toLocaleString('en-US')} bars/s; cache is ${(csvSeconds / load.seconds).toFixed(0)}x faster`,
+		);
 		if (csvSessions.length !== load.loaded.sessions.length) throw new Error('cache and CSV sessions differ');
 
 		// In process, end to end: load + backtest.
@@ -94,7 +100,9 @@ export async function benchCache(): Promise<string[]> {
 			return {seconds: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, bars: result.total.bars, trips: result.total.roundTrips};
 		});
 		const offRun = median(off, r => r.seconds);
-		lines.push(`load + backtest, journal off: median of 3 ${offRun.seconds.toFixed(3)} s wall (${offRun.cpu.toFixed(3)} s CPU) = ${Math.round(offRun.bars / offRun.seconds).toLocaleString('en-US')} bars/s (${offRun.trips.toLocaleString('en-US')} round trips)`);
+		lines.push(
+			`load + backtest, journal off: median of 3 ${offRun.seconds.toFixed(3)} s wall (${offRun.cpu.toFixed(3)} s CPU) = ${Math.round(offRun.bars / offRun.seconds).toLocaleString('en-US')} bars/s (${offRun.trips.toLocaleString('en-US')} round trips)`,
+		);
 		const journalPath = join(root, 'journal.jsonl');
 		const on = Array.from({length: 3}, () => {
 			rmSync(journalPath, {force: true});
@@ -106,19 +114,26 @@ export async function benchCache(): Promise<string[]> {
 			return {seconds: Number(process.hrtime.bigint() - t) / 1e9, bars: result.total.bars};
 		});
 		const onRun = median(on, r => r.seconds);
-		lines.push(`load + backtest, journal on:  median of 3 ${onRun.seconds.toFixed(3)} s = ${Math.round(onRun.bars / onRun.seconds).toLocaleString('en-US')} bars/s (journal ${(statSync(journalPath).size / 1e6).toFixed(0)} MB)`);
+		lines.push(
+			`load + backtest, journal on:  median of 3 ${onRun.seconds.toFixed(3)} s = ${Math.round(onRun.bars / onRun.seconds).toLocaleString('en-US')} bars/s (journal ${(statSync(journalPath).size / 1e6).toFixed(0)} MB)`,
+		);
 
 		// The real binary, spawn to exit (node start-up, imports, load, run, report, journal).
 		const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 		if (existsSync(cli)) {
 			const runs = Array.from({length: 3}, () => {
 				const t = process.hrtime.bigint();
-				const r = spawnSync(process.execPath, [cli, 'backtest', '--from', FROM, '--to', TO, '--cache-dir', cache, '--journal', journalPath, '--json'], {encoding: 'utf8', maxBuffer: 1 << 28});
+				const r = spawnSync(process.execPath, [cli, 'backtest', '--from', FROM, '--to', TO, '--cache-dir', cache, '--journal', journalPath, '--json'], {
+					encoding: 'utf8',
+					maxBuffer: 1 << 28,
+				});
 				if (r.status !== 0) throw new Error(`backtest exited ${r.status}: ${r.stderr.trim()}`);
 				return {seconds: Number(process.hrtime.bigint() - t) / 1e9};
 			});
 			const cliRun = median(runs, r => r.seconds);
-			lines.push(`scalp-tui backtest --from ${FROM} --to ${TO} (binary, journal on, spawn to exit): median of 3 ${cliRun.seconds.toFixed(2)} s = ${Math.round(total / cliRun.seconds).toLocaleString('en-US')} bars/s`);
+			lines.push(
+				`scalp-tui backtest --from ${FROM} --to ${TO} (binary, journal on, spawn to exit): median of 3 ${cliRun.seconds.toFixed(2)} s = ${Math.round(total / cliRun.seconds).toLocaleString('en-US')} bars/s`,
+			);
 		} else {
 			lines.push('binary run skipped: npm run build first');
 		}

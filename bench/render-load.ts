@@ -590,9 +590,7 @@ export async function benchRender(options: RenderBenchOptions = {}): Promise<str
 		`  publish to frame (snapshot + React render + commit + layout + Ink render): avg ${fmt(commit.avg)} ms, p95 ${fmt(commit.p95)} ms over ${commitTimes.length}`,
 		`  CPU: ${fmt((cpuMs / wall) * 100, 1)}% of one core in all, ${fmt(((cpuMs - feed) / wall) * 100, 1)}% without the synthetic feed (budget < 25%)`,
 		`  heap after GC: ${heapGrowth >= 0 ? '+' : ''}${fmt(heapGrowth / 1024 / 1024, 2)} MiB over the steady run${
-			process.env['NODE_ENV'] === 'production'
-				? ''
-				: " (React's development build keeps a performance entry per render: run with NODE_ENV=production)"
+			process.env['NODE_ENV'] === 'production' ? '' : " (React's development build keeps a performance entry per render: run with NODE_ENV=production)"
 		}`,
 		`  full-screen clears: ${clearsSteady} in steady state, ${clearsTotal} in all (budget 0)`,
 		`  key -> frame: avg ${fmt(latency.avg, 1)} ms, max ${fmt(latency.max, 1)} ms over ${latencies.length} presses (budget < 100 ms)`,

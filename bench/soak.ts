@@ -59,7 +59,13 @@ interface Fault {
 const GARBAGE_TRADE_FRAMES: unknown[] = [
 	Buffer.from('not json at all'),
 	{stream: 'trade_updates', data: {event: 'fill'}},
-	{stream: 'trade_updates', data: {event: 'fill', order: {client_order_id: 'ghost', id: 'g', symbol: 'S01', side: 'buy', qty: '10', filled_qty: '10', filled_avg_price: '1', status: 'filled'}}},
+	{
+		stream: 'trade_updates',
+		data: {
+			event: 'fill',
+			order: {client_order_id: 'ghost', id: 'g', symbol: 'S01', side: 'buy', qty: '10', filled_qty: '10', filled_avg_price: '1', status: 'filled'},
+		},
+	},
 	{stream: 'trade_updates', data: {event: 'new', order: {client_order_id: 7, symbol: 'S01'}}},
 ];
 
@@ -135,7 +141,11 @@ export async function benchSoak(options: SoakOptions = {}): Promise<string[]> {
 		logSink: log.push,
 		risk: {maxDailyLoss: dollarsToMicros(CASH * 0.02), flattenOnLoss: false, maxOrdersPerMinute: 200, maxPositionUsd: null},
 	});
-	for (const symbol of SYMBOLS) engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: dollarsToMicros(2000), exitAfterMs: null, signal: null, keepHistory: true}, book(symbol)));
+	for (const symbol of SYMBOLS)
+		engine.add(
+			'scalp',
+			(ctx, book) => new ScalpStrategy(symbol, ctx, {lot: dollarsToMicros(2000), exitAfterMs: null, signal: null, keepHistory: true}, book(symbol)),
+		);
 	engine.add('hft', (ctx, book) => new ImbalanceStrategy(HFT, ctx, {maxQty: 500}, book(HFT)));
 	const live = new LiveSession({
 		mode: 'paper',

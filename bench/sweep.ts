@@ -23,7 +23,9 @@ function writeCsv(dir: string): number {
 	let bars = 0;
 	for (const session of syntheticSessions(SYMBOLS, weekdays('2019-01-07', 130), {seed: 7})) {
 		for (const b of session.bars) {
-			rows.get(b.symbol)!.push(`${new Date(b.start).toISOString()},${formatMicros(b.open)},${formatMicros(b.high)},${formatMicros(b.low)},${formatMicros(b.close)},${b.volume}`);
+			rows
+				.get(b.symbol)!
+				.push(`${new Date(b.start).toISOString()},${formatMicros(b.open)},${formatMicros(b.high)},${formatMicros(b.low)},${formatMicros(b.close)},${b.volume}`);
 			bars += 1;
 		}
 	}
@@ -35,24 +37,39 @@ async function timedSweep(config: SweepConfig, threads: number) {
 	const started = performance.now();
 	let runMs = 0;
 	let loadMs = 0;
-	const outcome = await runSweep(config, (jobs, onResult) => runJobs(jobs, {threads, onResult: r => onResult(r)}), r => {
-		runMs += r.runMs;
-		loadMs += r.loadMs;
-	});
+	const outcome = await runSweep(
+		config,
+		(jobs, onResult) => runJobs(jobs, {threads, onResult: r => onResult(r)}),
+		r => {
+			runMs += r.runMs;
+			loadMs += r.loadMs;
+		},
+	);
 	return {seconds: (performance.now() - started) / 1000, runMs, loadMs, best: outcome.ranked[0]!};
 }
 
 export async function benchSweep(): Promise<string[]> {
 	const lines: string[] = [];
 	const cores = availableParallelism();
-	lines.push(`machine: ${cores} cores, load average ${loadavg().map(l => l.toFixed(1)).join(' / ')} at start`);
+	lines.push(
+		`machine: ${cores} cores, load average ${loadavg()
+			.map(l => l.toFixed(1))
+			.join(' / ')} at start`,
+	);
 	const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
 	try {
 		const bars = writeCsv(dir);
 		const days = weekdays('2019-01-07', 130);
 		const config: SweepConfig = {
 			axes: parseGrid({sma: '15,20,30', takeProfit: '0.01,0.02,0.03,0.05', staleBuy: '60s,120s,180s'}),
-			base: {data: {kind: 'csv', paths: [dir], symbols: SYMBOLS}, symbols: SYMBOLS, cash: 1_000_000e6, lot: 2000e6, exitAfterMs: null, params: DEFAULT_SCALP_PARAMS},
+			base: {
+				data: {kind: 'csv', paths: [dir], symbols: SYMBOLS},
+				symbols: SYMBOLS,
+				cash: 1_000_000e6,
+				lot: 2000e6,
+				exitAfterMs: null,
+				params: DEFAULT_SCALP_PARAMS,
+			},
 			days,
 			allDays: true,
 			walkForward: null,
@@ -61,9 +78,15 @@ export async function benchSweep(): Promise<string[]> {
 		const all = await timedSweep(config, cores);
 		const barRuns = bars * 36;
 		lines.push(`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars (${(barRuns / 1e6).toFixed(1)} M bar-runs):`);
-		lines.push(`  1 worker:  ${one.seconds.toFixed(2)} s wall (CSV load ${(one.loadMs / 1000).toFixed(2)} s, backtests ${(one.runMs / 1000).toFixed(2)} s = ${Math.round(barRuns / (one.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s)`);
-		lines.push(`  ${cores} workers: ${all.seconds.toFixed(2)} s wall (CSV load ${(all.loadMs / 1000).toFixed(2)} s summed over workers, backtests ${(all.runMs / 1000).toFixed(2)} s summed)`);
-		lines.push(`  speed-up ${(one.seconds / all.seconds).toFixed(2)}x on ${cores} cores (${((one.seconds - one.loadMs / 1000) / (all.seconds - all.loadMs / 1000 / cores)).toFixed(2)}x without the one-off CSV load per worker)`);
+		lines.push(
+			`  1 worker:  ${one.seconds.toFixed(2)} s wall (CSV load ${(one.loadMs / 1000).toFixed(2)} s, backtests ${(one.runMs / 1000).toFixed(2)} s = ${Math.round(barRuns / (one.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s)`,
+		);
+		lines.push(
+			`  ${cores} workers: ${all.seconds.toFixed(2)} s wall (CSV load ${(all.loadMs / 1000).toFixed(2)} s summed over workers, backtests ${(all.runMs / 1000).toFixed(2)} s summed)`,
+		);
+		lines.push(
+			`  speed-up ${(one.seconds / all.seconds).toFixed(2)}x on ${cores} cores (${((one.seconds - one.loadMs / 1000) / (all.seconds - all.loadMs / 1000 / cores)).toFixed(2)}x without the one-off CSV load per worker)`,
+		);
 		lines.push(`  same best point both ways: ${one.best.point === all.best.point && one.best.metrics.pnl === all.best.metrics.pnl ? 'yes' : 'NO'}`);
 
 		// Per-job overhead: 200 tiny jobs (one symbol, one day) on one warm worker.
@@ -71,17 +94,26 @@ export async function benchSweep(): Promise<string[]> {
 		const jobs = Array.from({length: 201}, (_, i) => makeJob(tiny, `t${i}`, i, {}, ['2019-02-11']));
 		const startedPool = performance.now();
 		let firstBack = 0;
-		const results = await runJobs(jobs, {threads: 1, onResult: (_r, done) => {
-			if (done === 1) firstBack = performance.now();
-		}});
+		const results = await runJobs(jobs, {
+			threads: 1,
+			onResult: (_r, done) => {
+				if (done === 1) firstBack = performance.now();
+			},
+		});
 		const ended = performance.now();
 		const rest = results.slice(1);
 		const inside = rest.reduce((sum, r) => sum + r.runMs + r.loadMs, 0);
-		lines.push(`per-job worker overhead (200 tiny jobs, one warm worker): ${((ended - firstBack - inside) / rest.length).toFixed(2)} ms per job (dispatch + job/result copies), each job's backtest ${(inside / rest.length).toFixed(2)} ms; worker start-up + first data load ${(firstBack - startedPool).toFixed(0)} ms once per worker`);
+		lines.push(
+			`per-job worker overhead (200 tiny jobs, one warm worker): ${((ended - firstBack - inside) / rest.length).toFixed(2)} ms per job (dispatch + job/result copies), each job's backtest ${(inside / rest.length).toFixed(2)} ms; worker start-up + first data load ${(firstBack - startedPool).toFixed(0)} ms once per worker`,
+		);
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
-	lines.push(`load average at the end ${loadavg().map(l => l.toFixed(1)).join(' / ')}`);
+	lines.push(
+		`load average at the end ${loadavg()
+			.map(l => l.toFixed(1))
+			.join(' / ')}`,
+	);
 	return lines;
 }
 

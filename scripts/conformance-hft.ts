@@ -56,7 +56,13 @@ function pairFor(ref: Reference, dataDir: string): TickPair {
 		const message = ref.inputs.find(f => /_message_/.test(f))!;
 		const orderbook = ref.inputs.find(f => /_orderbook_/.test(f))!;
 		const name = parseLobsterName(message)!;
-		return {format: 'lobster', symbol: name.symbol, date: name.date, levels: name.levels, files: [join(dataDir, 'lobster', message), join(dataDir, 'lobster', orderbook)]};
+		return {
+			format: 'lobster',
+			symbol: name.symbol,
+			date: name.date,
+			levels: name.levels,
+			files: [join(dataDir, 'lobster', message), join(dataDir, 'lobster', orderbook)],
+		};
 	}
 	const folder = join(dataDir, 'lean', ref.symbol.toLowerCase());
 	const trade = ref.inputs.find(f => /_trade_/i.test(f))!;
@@ -77,7 +83,12 @@ export function compareHft(referencePath: string, dataDir: string): {ok: boolean
 		journal,
 	});
 	const elapsed = performance.now() - started;
-	const refusedIds = new Set(journal.ofType('order_update').filter(u => u.event === 'rejected' && u.order_id === null).map(u => u.client_order_id));
+	const refusedIds = new Set(
+		journal
+			.ofType('order_update')
+			.filter(u => u.event === 'rejected' && u.order_id === null)
+			.map(u => u.client_order_id),
+	);
 	const submitted = journal.ofType('order_submitted');
 	const toKey = (r: (typeof submitted)[number]) =>
 		key({ts: new Date(r.ts).toISOString(), symbol: r.symbol, side: r.side, order_type: r.order_type, qty: r.qty, limit_price: r.limit_price});
@@ -107,7 +118,9 @@ if (!existsSync(refDir) || !existsSync(dataDir)) {
 }
 let pass = 0;
 let fail = 0;
-for (const name of readdirSync(refDir).filter(f => f.endsWith('.json')).sort()) {
+for (const name of readdirSync(refDir)
+	.filter(f => f.endsWith('.json'))
+	.sort()) {
 	const r = compareHft(join(refDir, name), dataDir);
 	if (r.ok) pass++;
 	else fail++;

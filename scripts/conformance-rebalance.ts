@@ -66,7 +66,9 @@ function main(argv: string[]): number {
 	const t2 = performance.now();
 	const mine = toJsonReport(result);
 	const mineDays = mine.days as RefDay[];
-	process.stdout.write(`data: ${data.symbols.length} symbols, ${data.dates.length} days, ${data.skippedRows} rows with empty fields skipped (load ${(t1 - t0).toFixed(0)} ms, backtest ${(t2 - t1).toFixed(0)} ms)\n`);
+	process.stdout.write(
+		`data: ${data.symbols.length} symbols, ${data.dates.length} days, ${data.skippedRows} rows with empty fields skipped (load ${(t1 - t0).toFixed(0)} ms, backtest ${(t2 - t1).toFixed(0)} ms)\n`,
+	);
 	process.stdout.write(`reference: ${refPath} (${ref.days.length} days); ours: ${mineDays.length} days\n`);
 
 	let fillDays = 0;
@@ -83,8 +85,14 @@ function main(argv: string[]): number {
 			continue;
 		}
 		const key = (o: RefOrder) => `${o.side} ${o.symbol} ${o.qty} @ ${o.price}`;
-		const refFills = r.orders.filter(o => o.filled).map(key).sort();
-		const ourFills = m.orders.filter(o => o.filled).map(key).sort();
+		const refFills = r.orders
+			.filter(o => o.filled)
+			.map(key)
+			.sort();
+		const ourFills = m.orders
+			.filter(o => o.filled)
+			.map(key)
+			.sort();
 		const same = refFills.length === ourFills.length && refFills.every((f, i) => f === ourFills[i]);
 		if (same) fillDays++;
 		else {

@@ -11,7 +11,14 @@ import {loadMinuteData, toSessions} from '../source/adapters/replay/minute-csv.j
 import {runScalpBacktest} from '../source/backtest/scalp-backtest.js';
 import {MemoryJournal} from '../source/journal/records.js';
 
-interface RefOrder {ts: string; symbol: string; side: string; order_type: string; qty: number; limit_price: number | null}
+interface RefOrder {
+	ts: string;
+	symbol: string;
+	side: string;
+	order_type: string;
+	qty: number;
+	limit_price: number | null;
+}
 
 function key(o: RefOrder): string {
 	return `${o.ts}|${o.symbol}|${o.side}|${o.order_type}|${o.qty}|${o.limit_price}`;
@@ -23,13 +30,20 @@ export function compare(referencePath: string, dataPaths: string[]): {ok: boolea
 	const journal = new MemoryJournal();
 	const symbols = [...data.bars.keys()].sort();
 	runScalpBacktest({sessions: toSessions(data.bars), symbols, lot: 2000e6, cash: 100000e6, exitAfterMs: null, signal: null, journal});
-	const mine = journal.ofType('order_submitted').map(r => ({ts: new Date(r.ts).toISOString(), symbol: r.symbol, side: r.side, order_type: r.order_type, qty: r.qty, limit_price: r.limit_price}));
+	const mine = journal
+		.ofType('order_submitted')
+		.map(r => ({ts: new Date(r.ts).toISOString(), symbol: r.symbol, side: r.side, order_type: r.order_type, qty: r.qty, limit_price: r.limit_price}));
 	const a = mine.map(key).sort();
 	const b = (ref.orders as RefOrder[]).map(key).sort();
 	const missing = b.filter(x => !a.includes(x));
 	const extra = a.filter(x => !b.includes(x));
 	const ok = missing.length === 0 && extra.length === 0;
-	return {ok, detail: ok ? `${a.length} orders equal` : `mine ${a.length} ref ${b.length}\n  missing: ${missing.slice(0, 5).join('\n           ')}\n  extra:   ${extra.slice(0, 5).join('\n           ')}`};
+	return {
+		ok,
+		detail: ok
+			? `${a.length} orders equal`
+			: `mine ${a.length} ref ${b.length}\n  missing: ${missing.slice(0, 5).join('\n           ')}\n  extra:   ${extra.slice(0, 5).join('\n           ')}`,
+	};
 }
 
 const args = process.argv.slice(2);
@@ -54,10 +68,12 @@ if (args[0] === '--all') {
 	}
 	for (const name of readdirSync(join(root, 'scalp/fleet'))) {
 		const [first, last] = name.replace('.json', '').split('_') as [string, string];
-		const paths = files.filter(f => {
-			const d = f.slice(f.indexOf('_') + 1, -4);
-			return d >= first && d <= last;
-		}).map(f => join(minute, f));
+		const paths = files
+			.filter(f => {
+				const d = f.slice(f.indexOf('_') + 1, -4);
+				return d >= first && d <= last;
+			})
+			.map(f => join(minute, f));
 		const r = compare(join(root, 'scalp/fleet', name), paths);
 		r.ok ? pass++ : fail++;
 		console.log(`${r.ok ? 'ok  ' : 'FAIL'} fleet/${name}: ${r.detail}`);

@@ -16,7 +16,15 @@ export function checkRegularFile(path: string, what: string): boolean {
 		if (stat.isFile()) return true;
 		// /dev/null never blocks and never fails: a fine place to throw a journal away.
 		if (stat.isCharacterDevice() && realpathSync(path) === '/dev/null') return true;
-		kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+		kind = stat.isDirectory()
+			? 'a directory'
+			: stat.isFIFO()
+				? 'a FIFO'
+				: stat.isCharacterDevice() || stat.isBlockDevice()
+					? 'a device'
+					: stat.isSocket()
+						? 'a socket'
+						: 'not a regular file';
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return false;

@@ -94,11 +94,17 @@ export const PARAM_FLAGS: readonly ParamFlag[] = [
 	{flag: 'stale-buy', key: 'staleBuy', parse: staleParse, format: formatMs, parseStep: durationIn('stale-buy')},
 	{flag: 'eod', key: 'eod', parse: parseClock, format: formatClock, parseStep: durationIn('eod')},
 	{flag: 'lot', key: 'lot', parse: lotParse, format: v => String(v / 1e6), parseStep: lotParse},
-	{flag: 'hft-ratio', key: 'hftRatio', parse: parseRatio, format: v => String(v / 1000), parseStep: text => {
-		const n = Number(text.trim());
-		if (!(n > 0) || Math.abs(Math.round(n * 1000) - n * 1000) > 1e-6) fail('hft-ratio', 'step must be a positive number with at most 3 decimals', text);
-		return Math.round(n * 1000);
-	}},
+	{
+		flag: 'hft-ratio',
+		key: 'hftRatio',
+		parse: parseRatio,
+		format: v => String(v / 1000),
+		parseStep: text => {
+			const n = Number(text.trim());
+			if (!(n > 0) || Math.abs(Math.round(n * 1000) - n * 1000) > 1e-6) fail('hft-ratio', 'step must be a positive number with at most 3 decimals', text);
+			return Math.round(n * 1000);
+		},
+	},
 	{flag: 'hft-size', key: 'hftSize', parse: sizeParse, format: String, parseStep: wholeIn('hft-size', 1, 1_000_000)},
 ];
 

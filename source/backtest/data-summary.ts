@@ -10,9 +10,15 @@ import {MINUTE_MS, REGULAR_OPEN_MS} from '../core/time.js';
 export type {DataHoles, DataSummary};
 
 function holesText(h: DataHoles): string {
-	const minutes = h.missingMinutes === 0 ? 'no missing minutes' : `${h.missingMinutes.toLocaleString('en-US')} missing minutes in ${h.daysWithHoles} symbol-session${h.daysWithHoles === 1 ? '' : 's'}`;
+	const minutes =
+		h.missingMinutes === 0
+			? 'no missing minutes'
+			: `${h.missingMinutes.toLocaleString('en-US')} missing minutes in ${h.daysWithHoles} symbol-session${h.daysWithHoles === 1 ? '' : 's'}`;
 	if (h.missingDays === null) return minutes;
-	const days = h.missingDays === 0 ? 'no missing days' : `${h.missingDays} symbol-day${h.missingDays === 1 ? '' : 's'} without bars (${h.missingDayList.join(', ')}${h.missingDays > h.missingDayList.length ? ', ...' : ''})`;
+	const days =
+		h.missingDays === 0
+			? 'no missing days'
+			: `${h.missingDays} symbol-day${h.missingDays === 1 ? '' : 's'} without bars (${h.missingDayList.join(', ')}${h.missingDays > h.missingDayList.length ? ', ...' : ''})`;
 	return `${minutes}, ${days}`;
 }
 
@@ -34,7 +40,12 @@ export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
 		to: d.to,
 		bars: d.bars,
 		sessions: d.sessions,
-		holes: {missing_minutes: d.holes.missingMinutes, sessions_with_holes: d.holes.daysWithHoles, missing_days: d.holes.missingDays, first_missing_days: d.holes.missingDayList},
+		holes: {
+			missing_minutes: d.holes.missingMinutes,
+			sessions_with_holes: d.holes.daysWithHoles,
+			missing_days: d.holes.missingDays,
+			first_missing_days: d.holes.missingDayList,
+		},
 	};
 }
 

@@ -77,13 +77,23 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 				new ScalpStrategy(
 					symbol,
 					ctx,
-					{lot: config.lot ?? 2000 * 1_000_000, exitAfterMs: config.exitAfterMs ?? null, signal: config.signal ?? null, keepHistory: false, ...(config.scalpParams ? {params: config.scalpParams} : {})},
+					{
+						lot: config.lot ?? 2000 * 1_000_000,
+						exitAfterMs: config.exitAfterMs ?? null,
+						signal: config.signal ?? null,
+						keepHistory: false,
+						...(config.scalpParams ? {params: config.scalpParams} : {}),
+					},
 					engine.portfolio.book('scalp', symbol),
 				),
 		);
 	}
 	for (const symbol of hftSymbols) {
-		engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)));
+		engine.add(
+			'hft',
+			(ctx, book) =>
+				new ImbalanceStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)),
+		);
 	}
 	const progress = config.onProgress;
 	const replay = new TickReplay(tape, engine, exchange, {

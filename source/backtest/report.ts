@@ -9,7 +9,14 @@ const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}
 
 function table(rows: string[][], alignRight: boolean[]): string {
 	const widths = rows[0]!.map((_, c) => Math.max(...rows.map(r => r[c]!.length)));
-	return rows.map(r => r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+	return rows
+		.map(r =>
+			r
+				.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+				.join('  ')
+				.trimEnd(),
+		)
+		.join('\n');
 }
 
 export interface ReportHeader {
@@ -31,10 +38,14 @@ export function formatBacktestReport(result: ScalpBacktestResult, header: Report
 		const h = (s as Partial<HftSymbolResult>).hft;
 		if (!h) continue;
 		const held = s.finalPosition !== 0 ? `, ${s.finalPosition} shares held at the end` : '';
-		out.push(`${s.symbol} tick-taker: ${h.executions} executions (${h.sharesBought} shares bought, ${h.sharesSold} sold); a round trip is a return to flat: ${s.roundTrips}${held}`);
+		out.push(
+			`${s.symbol} tick-taker: ${h.executions} executions (${h.sharesBought} shares bought, ${h.sharesSold} sold); a round trip is a return to flat: ${s.roundTrips}${held}`,
+		);
 	}
 	out.push('');
-	out.push(`sessions ${t.sessions}, bars ${t.bars}; cash ${money(t.startCash)} -> ${money(t.finalCash)}; equity ${money(t.finalEquity)} (${t.finalEquity >= t.startCash ? '+' : ''}${money(t.finalEquity - t.startCash)})`);
+	out.push(
+		`sessions ${t.sessions}, bars ${t.bars}; cash ${money(t.startCash)} -> ${money(t.finalCash)}; equity ${money(t.finalEquity)} (${t.finalEquity >= t.startCash ? '+' : ''}${money(t.finalEquity - t.startCash)})`,
+	);
 	out.push(`unrealized P&L ${money(t.unrealizedPnl)}; max drawdown of equity ${money(t.maxDrawdown)} (${(t.maxDrawdownPct * 100).toFixed(3)}%)`);
 	const chart = plotSeries([result.equity.values], {height: 10, width: 72, format: v => money(v).padStart(12)});
 	if (chart) {

@@ -35,7 +35,16 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 	const exchange = new SimExchange({cash: config.cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	const scalpers = config.symbols.map(symbol =>
-		engine.add('scalp', ctx => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false, ...(config.params ? {params: config.params} : {})}, engine.portfolio.book('scalp', symbol))),
+		engine.add(
+			'scalp',
+			ctx =>
+				new ScalpStrategy(
+					symbol,
+					ctx,
+					{lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false, ...(config.params ? {params: config.params} : {})},
+					engine.portfolio.book('scalp', symbol),
+				),
+		),
 	) as ScalpStrategy[];
 	const firstTs = {value: 0};
 	let steps = 0;
@@ -47,7 +56,15 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 		},
 	});
 	const startMs = replay.peekNextArrival();
-	config.journal.write({ts: (startMs ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols], params: {...scalpParamsJson(config.params ?? DEFAULT_SCALP_PARAMS), lot: config.lot / 1e6}});
+	config.journal.write({
+		ts: (startMs ?? 60_000) - 60_000,
+		type: 'session',
+		event: 'start',
+		mode: 'backtest',
+		version: config.version ?? '0',
+		symbols: [...config.symbols],
+		params: {...scalpParamsJson(config.params ?? DEFAULT_SCALP_PARAMS), lot: config.lot / 1e6},
+	});
 	replay.runToEnd();
 	config.journal.write({ts: engine.now, type: 'session', event: 'end', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
 	config.journal.flush();
@@ -68,5 +85,8 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 			finalPosition: book.qty,
 		};
 	});
-	return {symbols, ...backtestTotals(engine, symbols, {equity: replay.equity, startCash: config.cash, bars: replay.barsProcessed, sessions: replay.sessionsProcessed})};
+	return {
+		symbols,
+		...backtestTotals(engine, symbols, {equity: replay.equity, startCash: config.cash, bars: replay.barsProcessed, sessions: replay.sessionsProcessed}),
+	};
 }

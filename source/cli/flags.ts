@@ -61,9 +61,4 @@ export function kebab(name: string): string {
 }
 
 /** Every spelling meow may report for a known flag (camelCase, kebab-case, short). */
-export const knownFlagSpellings: ReadonlySet<string> = new Set<string>([
-	'version',
-	'h',
-	...Object.keys(flagSpec),
-	...Object.keys(flagSpec).map(kebab),
-]);
+export const knownFlagSpellings: ReadonlySet<string> = new Set<string>(['version', 'h', ...Object.keys(flagSpec), ...Object.keys(flagSpec).map(kebab)]);

@@ -34,7 +34,10 @@ export async function runCli(argv: readonly string[], io: Io, importMeta: Import
 	const wantsHelp = parsed.help === true;
 
 	if (!named && first !== undefined) {
-		const guess = unknownCommand(first, commands.map(c => c.name!));
+		const guess = unknownCommand(
+			first,
+			commands.map(c => c.name!),
+		);
 		if (guess) {
 			if (first === 'help') throw new UsageError('unknown command "help": for help run scalp-tui --help or scalp-tui COMMAND --help');
 			const hint = guess.suggestion ? `did you mean ${guess.suggestion}? ` : '';

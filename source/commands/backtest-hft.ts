@@ -20,7 +20,24 @@ import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strate
 import {DEFAULTS} from '../cli/defaults.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	rejectFlags(flags, ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy hft');
+	rejectFlags(
+		flags,
+		[
+			'days',
+			'positionSize',
+			'maxPositions',
+			'bench',
+			'dryRun',
+			'universe',
+			'port',
+			'speed',
+			'maxDailyLoss',
+			'maxOrdersPerMinute',
+			'maxPositionUsd',
+			'flattenOnLoss',
+		],
+		'backtest --strategy hft',
+	);
 	const symbols = parseSymbols(args);
 	const hftQty = wholeNumber('hft-qty', flags.hftQty ?? DEFAULTS.hftQty, 100);
 	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
@@ -68,7 +85,17 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	if (showProgress) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
 	if (flags.json) {
-		io.stdout.write(backtestReportJson(result, {strategy: 'hft', data: dataPaths, hft_qty: hftQty, cash: cash / 1e6, params: {hft_ratio: hftParams.ratio, hft_size: hftParams.size, ...(scalpSymbols.length > 0 ? {...scalpParamsJson(scalpParams), lot: lot / 1e6} : {})}, journal: journalPath, ticks: result.ticks}));
+		io.stdout.write(
+			backtestReportJson(result, {
+				strategy: 'hft',
+				data: dataPaths,
+				hft_qty: hftQty,
+				cash: cash / 1e6,
+				params: {hft_ratio: hftParams.ratio, hft_size: hftParams.size, ...(scalpSymbols.length > 0 ? {...scalpParamsJson(scalpParams), lot: lot / 1e6} : {})},
+				journal: journalPath,
+				ticks: result.ticks,
+			}),
+		);
 		return 0;
 	}
 	io.stdout.write(

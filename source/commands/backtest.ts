@@ -24,7 +24,8 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		throw new UsageError(`backtest always runs on the simulated exchange: --mode ${flags.mode} does not apply`);
 	}
 	const strategy = (flags.strategy ?? 'scalp').toLowerCase();
-	if (strategy !== 'scalp') rejectFlags(flags, ['from', 'to', 'date', 'feed', 'adjustment', 'cacheDir'], `backtest --strategy ${strategy} (cached minute bars are for the scalper)`);
+	if (strategy !== 'scalp')
+		rejectFlags(flags, ['from', 'to', 'date', 'feed', 'adjustment', 'cacheDir'], `backtest --strategy ${strategy} (cached minute bars are for the scalper)`);
 	if (strategy === 'rebalance') {
 		const {runRebalanceBacktestFromCli} = await import('./rebalance-cli.js');
 		return runRebalanceBacktestFromCli(args, flags, io);
@@ -34,7 +35,28 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		return runHftBacktestCommand(args, flags, io);
 	}
 	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
-	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'speed', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy scalp');
+	rejectFlags(
+		flags,
+		[
+			'hft',
+			'hftQty',
+			'hftRatio',
+			'hftSize',
+			'days',
+			'positionSize',
+			'maxPositions',
+			'bench',
+			'dryRun',
+			'universe',
+			'port',
+			'speed',
+			'maxDailyLoss',
+			'maxOrdersPerMinute',
+			'maxPositionUsd',
+			'flattenOnLoss',
+		],
+		'backtest --strategy scalp',
+	);
 
 	const symbols = parseSymbols(args);
 	const lot = positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd);
@@ -65,9 +87,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 			params,
 			journal,
 			version: packageVersion(),
-			onProgress: showProgress
-				? done => io.stderr.write(`\rbacktest: ${((100 * done) / totalBars).toFixed(0)}% of ${totalBars} bars`)
-				: undefined,
+			onProgress: showProgress ? done => io.stderr.write(`\rbacktest: ${((100 * done) / totalBars).toFixed(0)}% of ${totalBars} bars`) : undefined,
 		});
 	} finally {
 		journal.close();
@@ -75,7 +95,18 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	if (showProgress) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
 	if (flags.json) {
-		io.stdout.write(backtestReportJson(result, {strategy: 'scalp', data: data.summary.location.split(', '), data_source: dataSummaryJson(data.summary), lot: lot / 1e6, cash: cash / 1e6, exit_after_ms: exitAfterMs, params: {...scalpParamsJson(params), lot: lot / 1e6}, journal: journalPath}));
+		io.stdout.write(
+			backtestReportJson(result, {
+				strategy: 'scalp',
+				data: data.summary.location.split(', '),
+				data_source: dataSummaryJson(data.summary),
+				lot: lot / 1e6,
+				cash: cash / 1e6,
+				exit_after_ms: exitAfterMs,
+				params: {...scalpParamsJson(params), lot: lot / 1e6},
+				journal: journalPath,
+			}),
+		);
 	} else {
 		io.stdout.write(
 			formatBacktestReport(result, {

@@ -6,7 +6,18 @@
 import {basename} from 'node:path';
 import type {ProgressStream} from '../ui/progress-line.js';
 import type {CliFlags} from '../cli/flags.js';
-import {durationFlag, existingPaths, keysPresent, loadDotEnv, modeFlag, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
+import {
+	durationFlag,
+	existingPaths,
+	keysPresent,
+	loadDotEnv,
+	modeFlag,
+	parseSymbols,
+	positiveDollars,
+	positiveNumber,
+	UsageError,
+	wholeNumber,
+} from '../config.js';
 import type {Micros} from '../core/money.js';
 import {bundledMinuteData} from '../paths.js';
 import {checkAppendable} from '../regular-file.js';
@@ -24,7 +35,6 @@ import {DEFAULTS} from '../cli/defaults.js';
 
 export type {ConsoleConfig};
 
-
 export const DEFAULT_LOG_FILE = DEFAULTS.logFile;
 
 /** Risk guard settings; the loss limit defaults to 2% of the starting cash. */
@@ -32,7 +42,8 @@ export function riskLimits(flags: CliFlags, cash: Micros): RiskLimits {
 	return {
 		maxDailyLoss: flags.maxDailyLoss === undefined ? Math.round(cash * DEFAULTS.maxDailyLossShare) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
 		flattenOnLoss: flags.flattenOnLoss === true,
-		maxOrdersPerMinute: flags.maxOrdersPerMinute === undefined ? DEFAULTS.maxOrdersPerMinute : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
+		maxOrdersPerMinute:
+			flags.maxOrdersPerMinute === undefined ? DEFAULTS.maxOrdersPerMinute : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),
 		maxPositionUsd: flags.maxPositionUsd === undefined ? null : positiveDollars('max-position-usd', flags.maxPositionUsd),
 	};
 }

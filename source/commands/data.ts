@@ -63,12 +63,18 @@ export function explainFetchError(error: unknown, kind: SeriesKind): Error {
 		.replace(/\s*\((Your account|.*15 minutes).*\)\s*$/, '')
 		.trim();
 	if (status === 403 && /sip/i.test(message)) {
-		return new FetchError(`Alpaca refused SIP data (403 "${message}"): the free plan serves SIP bars only up to 15 minutes ago; pick an earlier --to, or --feed iex`);
+		return new FetchError(
+			`Alpaca refused SIP data (403 "${message}"): the free plan serves SIP bars only up to 15 minutes ago; pick an earlier --to, or --feed iex`,
+		);
 	}
-	if (status === 403) return new FetchError(`Alpaca refused the ${kind.feed} bars (403 "${message}"): the account's market-data subscription does not cover this request${kind.feed === 'sip' ? '; try --feed iex' : ''}`);
+	if (status === 403)
+		return new FetchError(
+			`Alpaca refused the ${kind.feed} bars (403 "${message}"): the account's market-data subscription does not cover this request${kind.feed === 'sip' ? '; try --feed iex' : ''}`,
+		);
 	if (status === 401) return new FetchError(`Alpaca refused the API keys (401): check APCA_API_KEY_ID / APCA_API_SECRET_KEY`);
 	if (status === 429) return new FetchError('Alpaca kept answering 429 (rate limit) after every back-off: try again in a minute; what was fetched is kept');
-	if (typeof status === 'number') return new FetchError(`Alpaca market data answered ${status} ("${message}"); what was fetched is kept, run the command again to resume`);
+	if (typeof status === 'number')
+		return new FetchError(`Alpaca market data answered ${status} ("${message}"); what was fetched is kept, run the command again to resume`);
 	return new FetchError(`cannot fetch bars: ${message}; what was fetched is kept, run the command again to resume`);
 }
 
@@ -91,7 +97,8 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 		...(deps.now ? {now: deps.now} : {}),
 		onBackoff: info => {
 			backoffs += 1;
-			if (!io.stderr.isTTY) io.stderr.write(`data fetch: ${info.status ?? 'network error'} from Alpaca, waiting ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt})\n`);
+			if (!io.stderr.isTTY)
+				io.stderr.write(`data fetch: ${info.status ?? 'network error'} from Alpaca, waiting ${(info.delayMs / 1000).toFixed(1)} s (attempt ${info.attempt})\n`);
 		},
 	});
 	const sdk = createSdkClient(config, {timeoutMs: 60_000, ...(deps.fetch ? {fetch: deps.fetch} : {})});
@@ -117,7 +124,9 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 	const fetched = symbols.filter(s => !result.alreadyCached.includes(s));
 	if (fetched.length === 0) lines.push(`already cached: ${symbols.join(', ')} (${what}); nothing downloaded`);
 	else {
-		lines.push(`fetched ${result.bars.toLocaleString('en-US')} bars of ${fetched.join(', ')} (${what}) in ${result.requests} request${result.requests === 1 ? '' : 's'}, ${seconds.toFixed(1)} s${backoffs > 0 ? `, ${backoffs} back-off${backoffs === 1 ? '' : 's'}` : ''}`);
+		lines.push(
+			`fetched ${result.bars.toLocaleString('en-US')} bars of ${fetched.join(', ')} (${what}) in ${result.requests} request${result.requests === 1 ? '' : 's'}, ${seconds.toFixed(1)} s${backoffs > 0 ? `, ${backoffs} back-off${backoffs === 1 ? '' : 's'}` : ''}`,
+		);
 		if (result.alreadyCached.length > 0) lines.push(`already cached: ${result.alreadyCached.join(', ')}`);
 	}
 	if (range.to > (result.coveredTo ?? '')) {
@@ -128,7 +137,10 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 	if (result.droppedBad > 0) lines.push(`${result.droppedBad} malformed bars dropped`);
 	for (const symbol of symbols) {
 		const info = inspectSeries(cache.dir, {symbol, ...kind});
-		if (info) lines.push(`  ${symbol}: ${info.bars.toLocaleString('en-US')} bars cached, ${formatRanges(info.covered) || 'nothing complete'}; ${describeHoles(info.holes, kind.timeframe)}`);
+		if (info)
+			lines.push(
+				`  ${symbol}: ${info.bars.toLocaleString('en-US')} bars cached, ${formatRanges(info.covered) || 'nothing complete'}; ${describeHoles(info.holes, kind.timeframe)}`,
+			);
 	}
 	lines.push(`cache ${cache.dir}`);
 	io.stdout.write(`${lines.join('\n')}\n`);
@@ -146,7 +158,9 @@ function filterKind(flags: DataFlags): Partial<SeriesKind> {
 
 function matching(dir: string, symbols: readonly string[], flags: DataFlags): SeriesKey[] {
 	const want = filterKind(flags);
-	return listSeries(dir, symbols).filter(k => (!want.timeframe || k.timeframe === want.timeframe) && (!want.feed || k.feed === want.feed) && (!want.adjustment || k.adjustment === want.adjustment));
+	return listSeries(dir, symbols).filter(
+		k => (!want.timeframe || k.timeframe === want.timeframe) && (!want.feed || k.feed === want.feed) && (!want.adjustment || k.adjustment === want.adjustment),
+	);
 }
 
 function runList(args: readonly string[], flags: DataCommandFlags, io: TextIo): number {
@@ -164,7 +178,12 @@ function runList(args: readonly string[], flags: DataCommandFlags, io: TextIo): 
 						covered: i.covered,
 						bars: i.bars,
 						bytes: i.bytes,
-						holes: {missing_minutes: i.holes.missingMinutes, sessions_with_holes: i.holes.daysWithHoles, missing_days: i.holes.missingDays, first_missing_days: i.holes.missingDayList},
+						holes: {
+							missing_minutes: i.holes.missingMinutes,
+							sessions_with_holes: i.holes.daysWithHoles,
+							missing_days: i.holes.missingDays,
+							first_missing_days: i.holes.missingDayList,
+						},
 					})),
 				},
 				null,
@@ -174,15 +193,35 @@ function runList(args: readonly string[], flags: DataCommandFlags, io: TextIo): 
 		return 0;
 	}
 	if (infos.length === 0) {
-		io.stdout.write(`nothing cached${symbols.length > 0 ? ` for ${symbols.join(', ')}` : ''} in ${cache.dir} (get bars with scalp-tui data fetch SYMBOL --from DATE --to DATE)\n`);
+		io.stdout.write(
+			`nothing cached${symbols.length > 0 ? ` for ${symbols.join(', ')}` : ''} in ${cache.dir} (get bars with scalp-tui data fetch SYMBOL --from DATE --to DATE)\n`,
+		);
 		return 0;
 	}
 	const rows = [['symbol', 'timeframe', 'feed', 'adjustment', 'covered', 'bars', 'size', 'holes']];
 	for (const i of infos) {
-		rows.push([i.key.symbol, i.key.timeframe, i.key.feed, i.key.adjustment, formatRanges(i.covered) || '(none complete)', i.bars.toLocaleString('en-US'), `${(i.bytes / 1e6).toFixed(2)} MB`, describeHoles(i.holes, i.key.timeframe)]);
+		rows.push([
+			i.key.symbol,
+			i.key.timeframe,
+			i.key.feed,
+			i.key.adjustment,
+			formatRanges(i.covered) || '(none complete)',
+			i.bars.toLocaleString('en-US'),
+			`${(i.bytes / 1e6).toFixed(2)} MB`,
+			describeHoles(i.holes, i.key.timeframe),
+		]);
 	}
 	const widths = rows[0]!.map((_, c) => Math.max(...rows.map(r => r[c]!.length)));
-	io.stdout.write(`${rows.map(r => r.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n')}\ncache ${cache.dir}\n`);
+	io.stdout.write(
+		`${rows
+			.map(r =>
+				r
+					.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!)))
+					.join('  ')
+					.trimEnd(),
+			)
+			.join('\n')}\ncache ${cache.dir}\n`,
+	);
 	return 0;
 }
 

@@ -38,7 +38,8 @@ function maskKey(keyId: string): string {
 }
 
 function problem(options: EmulateOptions): string | null {
-	if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65_535)) return `--port must be a whole number from 0 to 65535, got ${options.port}`;
+	if (!(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65_535))
+		return `--port must be a whole number from 0 to 65535, got ${options.port}`;
 	if (!(Number.isFinite(options.speed) && options.speed > 0)) return `--speed must be a number > 0, got ${options.speed}`;
 	if (!(Number.isFinite(options.cash) && options.cash > 0)) return `--cash must be a number of dollars > 0, got ${options.cash}`;
 	return null;
@@ -92,10 +93,13 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 		const from = options.tickPaths ? 'recorded ticks' : 'seeded synthetic ticks along the minute bars';
 		io.stdout.write(`tick mode: quotes and trades of ${handle.tickSymbols.join(', ')} from ${from}; IOC orders fill against the streamed quotes\n`);
 	}
-	io.stdout.write(keys ? `keys: accepting only the pair in APCA_API_KEY_ID (${maskKey(keys.keyId)}) / APCA_API_SECRET_KEY\n` : 'keys: accepting any non-empty key pair\n');
+	io.stdout.write(
+		keys ? `keys: accepting only the pair in APCA_API_KEY_ID (${maskKey(keys.keyId)}) / APCA_API_SECRET_KEY\n` : 'keys: accepting any non-empty key pair\n',
+	);
 	io.stdout.write(`export APCA_API_BASE_URL=${handle.baseUrl} APCA_API_DATA_URL=${handle.dataUrl}\n`);
 	handle.onStep(report => {
-		if (report.kind === 'session_end') io.stdout.write(`session ${report.date} closed${handle.finished ? '; replay finished, still serving until stopped' : ''}\n`);
+		if (report.kind === 'session_end')
+			io.stdout.write(`session ${report.date} closed${handle.finished ? '; replay finished, still serving until stopped' : ''}\n`);
 	});
 	io.onReady?.(handle);
 

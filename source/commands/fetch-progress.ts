@@ -9,7 +9,11 @@ import type {TextSink} from './shared.js';
 function duration(seconds: number): string {
 	if (!Number.isFinite(seconds)) return '--';
 	const s = Math.max(0, Math.round(seconds));
-	return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+	return s >= 3600
+		? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+		: s >= 60
+			? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+			: `${s}s`;
 }
 
 export function progressLine(p: FetchProgress, elapsedMs: number, width = 20): string {

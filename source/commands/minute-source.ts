@@ -57,10 +57,15 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			.filter(k => covers(readManifest(cache.dir, k)!.covered, [range.from, range.to]))
 			.map(k => k.symbol);
 		if (wanted.length === 0) {
-			throw new DataError(`nothing cached covers ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (${kind.timeframe} ${kind.feed} ${kind.adjustment}) in ${cache.dir}: name the symbols, e.g. scalp-tui data fetch AAPL --from ${range.from} --to ${range.to}`);
+			throw new DataError(
+				`nothing cached covers ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (${kind.timeframe} ${kind.feed} ${kind.adjustment}) in ${cache.dir}: name the symbols, e.g. scalp-tui data fetch AAPL --from ${range.from} --to ${range.to}`,
+			);
 		}
 	}
 	const loaded = loadBars({symbols: wanted, ...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit});
-	if (loaded.summary.bars === 0) throw new DataError(`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`);
+	if (loaded.summary.bars === 0)
+		throw new DataError(
+			`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`,
+		);
 	return {sessions: loaded.sessions, bars: loaded.bars, summary: loaded.summary, range};
 }

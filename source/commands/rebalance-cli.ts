@@ -13,7 +13,30 @@ function colorOn(io: Io): boolean {
 
 export async function runRebalanceBacktestFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	noSymbols(args, 'backtest --strategy rebalance');
-	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'speed', 'dryRun', 'port', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'backtest --strategy rebalance');
+	rejectFlags(
+		flags,
+		[
+			'hft',
+			'hftQty',
+			'hftRatio',
+			'hftSize',
+			'lot',
+			'exitAfter',
+			'signal',
+			'sma',
+			'takeProfit',
+			'staleBuy',
+			'eod',
+			'speed',
+			'dryRun',
+			'port',
+			'maxDailyLoss',
+			'maxOrdersPerMinute',
+			'maxPositionUsd',
+			'flattenOnLoss',
+		],
+		'backtest --strategy rebalance',
+	);
 	const {runRebalanceBacktestCommand} = await import('./rebalance-backtest.js');
 	return runRebalanceBacktestCommand(
 		{
@@ -36,7 +59,32 @@ export async function runRebalanceBacktestFromCli(args: readonly string[], flags
 
 export async function runRebalanceFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	noSymbols(args, 'rebalance');
-	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod', 'speed', 'json', 'days', 'port', 'strategy', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'rebalance');
+	rejectFlags(
+		flags,
+		[
+			'hft',
+			'hftQty',
+			'hftRatio',
+			'hftSize',
+			'lot',
+			'exitAfter',
+			'signal',
+			'sma',
+			'takeProfit',
+			'staleBuy',
+			'eod',
+			'speed',
+			'json',
+			'days',
+			'port',
+			'strategy',
+			'maxDailyLoss',
+			'maxOrdersPerMinute',
+			'maxPositionUsd',
+			'flattenOnLoss',
+		],
+		'rebalance',
+	);
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
 	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);

@@ -241,7 +241,9 @@ export class RebalanceSession {
 		const eligible = new Set(d.selection.candidates.map(s => s.symbol));
 		d.selection.top.forEach((s, i) => {
 			const mark = eligible.has(s.symbol) ? '' : '  (above cash)';
-			this.say(`  ${String(i + 1).padStart(3)}  ${s.symbol.padEnd(6)} ${(s.score * 100).toFixed(2).padStart(7)}%  last ${s.last.toFixed(2).padStart(9)}${mark}`);
+			this.say(
+				`  ${String(i + 1).padStart(3)}  ${s.symbol.padEnd(6)} ${(s.score * 100).toFixed(2).padStart(7)}%  last ${s.last.toFixed(2).padStart(9)}${mark}`,
+			);
 		});
 		const {sells, buys, zeroQty, overLimit} = d.plan;
 		if (sells.length + buys.length === 0) this.say('orders: none (the portfolio already matches)');
@@ -325,7 +327,15 @@ export class RebalanceSession {
 				this.refreshOrders();
 				continue;
 			}
-			const request = {symbol: o.symbol, side: o.side, type: 'market', qty: o.qty, limitPrice: null, timeInForce: 'day', clientOrderId: o.clientOrderId} as const;
+			const request = {
+				symbol: o.symbol,
+				side: o.side,
+				type: 'market',
+				qty: o.qty,
+				limitPrice: null,
+				timeInForce: 'day',
+				clientOrderId: o.clientOrderId,
+			} as const;
 			this.journal.write(orderSubmittedRecord(ts, request, 'rebalance', o.clientOrderId, 'rebalance'));
 			this.refreshOrders();
 			this.venue.broker.submitOrder(request);
@@ -341,8 +351,7 @@ export class RebalanceSession {
 		if (!duplicate) {
 			t.filledQty = o.filledQty;
 			t.filledNotional = o.filledNotional;
-			t.status =
-				event.event === 'fill' ? 'filled' : event.event === 'partial_fill' ? 'partially_filled' : event.event === 'replaced' ? t.status : event.event;
+			t.status = event.event === 'fill' ? 'filled' : event.event === 'partial_fill' ? 'partially_filled' : event.event === 'replaced' ? t.status : event.event;
 			if (event.message) t.message = event.message;
 		}
 		this.journal.write(orderUpdateRecord(event.ms, o, event.event, event.positionQty, event.message));
@@ -409,10 +418,7 @@ export class RebalanceSession {
 			}
 			const step = new AbortController();
 			const signal = this.signal ? AbortSignal.any([this.signal, step.signal]) : step.signal;
-			const outcome = await Promise.race([
-				this.sleep(PROGRESS_STEP_MS, signal).then(() => 'tick' as const),
-				this.nextChange().then(() => 'event' as const),
-			]);
+			const outcome = await Promise.race([this.sleep(PROGRESS_STEP_MS, signal).then(() => 'tick' as const), this.nextChange().then(() => 'event' as const)]);
 			step.abort();
 			if (outcome === 'tick') elapsed += PROGRESS_STEP_MS;
 		}

@@ -7,7 +7,6 @@ export interface ViewHandle {
 	stop(): void;
 }
 
-
 export async function startInkView(io: TextIo): Promise<ViewHandle | null> {
 	const stdout = io.stdout as unknown as NodeJS.WriteStream;
 	if (stdout.isTTY !== true) return null;

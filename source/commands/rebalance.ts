@@ -106,7 +106,8 @@ export async function runRebalanceCommand(options: RebalanceCommandOptions, io: 
 		const maxPositions = wholeNumber('max-positions', options.maxPositions ?? REBALANCE_DEFAULTS.maxPositions, 1);
 		const bench = benchOption(options.bench, REBALANCE_DEFAULTS.bench);
 		const fillTimeoutSeconds = options.fillTimeout === undefined ? REBALANCE_DEFAULTS.fillTimeoutSeconds : Number(options.fillTimeout);
-		if (!Number.isFinite(fillTimeoutSeconds) || fillTimeoutSeconds < 0) throw new UsageError(`--fill-timeout must be a number of seconds >= 0, got "${String(options.fillTimeout)}"`);
+		if (!Number.isFinite(fillTimeoutSeconds) || fillTimeoutSeconds < 0)
+			throw new UsageError(`--fill-timeout must be a number of seconds >= 0, got "${String(options.fillTimeout)}"`);
 		const pollSeconds = options.pollSeconds ?? REBALANCE_DEFAULTS.pollSeconds;
 		if (!Number.isFinite(pollSeconds) || pollSeconds < 1) throw new UsageError(`poll interval must be >= 1 second, got "${String(pollSeconds)}"`);
 		const statePath = resolve(deps.cwd ?? process.cwd(), options.state ?? DEFAULT_STATE_FILE);

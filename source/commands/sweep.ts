@@ -31,14 +31,44 @@ function dateFlag(name: string, value: string | undefined): string | null {
 /** The parameters the grid does not vary, as the reports name them. */
 function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParams): string {
 	const swept = new Set(axes.map(a => a.flag.flag));
-	return describeScalpParams(params, dollarsToMicros(DEFAULTS.lotUsd))
-		.split(' · ')
-		.filter(part => !swept.has(part.slice(0, part.lastIndexOf(' '))))
-		.join(' · ') || '(none)';
+	return (
+		describeScalpParams(params, dollarsToMicros(DEFAULTS.lotUsd))
+			.split(' · ')
+			.filter(part => !swept.has(part.slice(0, part.lastIndexOf(' '))))
+			.join(' · ') || '(none)'
+	);
 }
 
 export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	rejectFlags(flags, ['hft', 'hftQty', 'hftRatio', 'hftSize', 'mode', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'speed', 'strategy', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port', 'maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'], 'sweep');
+	rejectFlags(
+		flags,
+		[
+			'hft',
+			'hftQty',
+			'hftRatio',
+			'hftSize',
+			'mode',
+			'signal',
+			'journal',
+			'logFile',
+			'feed',
+			'yesLive',
+			'speed',
+			'strategy',
+			'days',
+			'positionSize',
+			'maxPositions',
+			'bench',
+			'dryRun',
+			'universe',
+			'port',
+			'maxDailyLoss',
+			'maxOrdersPerMinute',
+			'maxPositionUsd',
+			'flattenOnLoss',
+		],
+		'sweep',
+	);
 	const symbols = parseSymbols(args);
 	const gridTexts: Partial<Record<ParamKey, string>> = {};
 	for (const key of ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'] as const) if (flags[key] !== undefined) gridTexts[key] = String(flags[key]);
@@ -63,10 +93,18 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
 	const allDays = loaded.sessions.filter(s => s.bars.length > 0).map(s => s.date);
 	const days = allDays.filter(d => (!from || d >= from) && (!to || d <= to));
-	if (days.length === 0) throw new UsageError(`no trading days${from || to ? ` between ${from ?? 'the start'} and ${to ?? 'the end'}` : ''} in ${dataPaths.join(', ')}`);
+	if (days.length === 0)
+		throw new UsageError(`no trading days${from || to ? ` between ${from ?? 'the start'} and ${to ?? 'the end'}` : ''} in ${dataPaths.join(', ')}`);
 	const config: SweepConfig = {
 		axes,
-		base: {data: {kind: 'csv', paths: dataPaths, symbols: runSymbols}, symbols: runSymbols, cash, lot: dollarsToMicros(DEFAULTS.lotUsd), exitAfterMs, params: baseParams},
+		base: {
+			data: {kind: 'csv', paths: dataPaths, symbols: runSymbols},
+			symbols: runSymbols,
+			cash,
+			lot: dollarsToMicros(DEFAULTS.lotUsd),
+			exitAfterMs,
+			params: baseParams,
+		},
 		days,
 		allDays: days.length === allDays.length,
 		walkForward,
@@ -123,6 +161,8 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 		}
 		io.stdout.write(lines.join('\n') + '\n');
 	}
-	io.stderr.write(`sweep: ${outcome.jobs} backtests on ${Math.min(threads, outcome.jobs)} worker thread${threads === 1 ? '' : 's'} in ${elapsed.toFixed(2)} s\n`);
+	io.stderr.write(
+		`sweep: ${outcome.jobs} backtests on ${Math.min(threads, outcome.jobs)} worker thread${threads === 1 ? '' : 's'} in ${elapsed.toFixed(2)} s\n`,
+	);
 	return 0;
 }

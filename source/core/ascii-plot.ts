@@ -45,10 +45,11 @@ export function plotSeries(series: readonly (readonly number[])[], options: Plot
 	const height = Math.max(1, Math.floor(options.height));
 	let min = Infinity;
 	let max = -Infinity;
-	for (const s of prepared) for (const v of s) {
-		if (v < min) min = v;
-		if (v > max) max = v;
-	}
+	for (const s of prepared)
+		for (const v of s) {
+			if (v < min) min = v;
+			if (v > max) max = v;
+		}
 	// A flat line still needs a range, or asciichart divides by zero.
 	if (max - min < 1e-9) {
 		min -= 0.5;

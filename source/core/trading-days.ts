@@ -67,7 +67,18 @@ function observed(date: string): string {
 }
 
 /** Closures outside the rules (weather, national days of mourning). */
-const SPECIAL_CLOSURES = new Set(['2001-09-11', '2001-09-12', '2001-09-13', '2001-09-14', '2004-06-11', '2007-01-02', '2012-10-29', '2012-10-30', '2018-12-05', '2025-01-09']);
+const SPECIAL_CLOSURES = new Set([
+	'2001-09-11',
+	'2001-09-12',
+	'2001-09-13',
+	'2001-09-14',
+	'2004-06-11',
+	'2007-01-02',
+	'2012-10-29',
+	'2012-10-30',
+	'2018-12-05',
+	'2025-01-09',
+]);
 
 const holidayCache = new Map<number, Set<string>>();
 

@@ -11,15 +11,7 @@ export type StrategyName = 'scalp' | 'hft' | 'rebalance' | 'manual';
 export type Mode = 'sim' | 'paper' | 'live';
 
 /** Why an order was sent (journal `order_submitted.reason`). */
-export type OrderReason =
-	| 'signal'
-	| 'take_profit'
-	| 'bailout'
-	| 'eod'
-	| 'exit_after'
-	| 'manual'
-	| 'imbalance'
-	| 'rebalance';
+export type OrderReason = 'signal' | 'take_profit' | 'bailout' | 'eod' | 'exit_after' | 'manual' | 'imbalance' | 'rebalance';
 
 /** Why a cancel was asked for (journal `cancel_requested.reason`). */
 export type CancelReason = 'stale_buy' | 'manual' | 'eod' | 'exit_after' | 'pause';
@@ -66,16 +58,7 @@ export interface OrderRequest {
 	readonly clientOrderId: string;
 }
 
-export type OrderStatus =
-	| 'pending_new'
-	| 'new'
-	| 'partially_filled'
-	| 'filled'
-	| 'pending_cancel'
-	| 'canceled'
-	| 'expired'
-	| 'rejected'
-	| 'replaced';
+export type OrderStatus = 'pending_new' | 'new' | 'partially_filled' | 'filled' | 'pending_cancel' | 'canceled' | 'expired' | 'rejected' | 'replaced';
 
 export interface Order extends OrderRequest {
 	/** Broker id; '' until the broker acknowledged the order. */

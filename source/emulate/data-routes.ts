@@ -182,27 +182,25 @@ function requireSymbols(query: URLSearchParams): string[] {
 
 export function dataRoutes(replay: MarketReplay, options: DataRouteOptions = {}): Route[] {
 	const archive = options.archive ?? null;
-	const multiLatest = (
-		key: string,
-		make: (bar: Bar, index: number) => Message,
-	): ((r: RouteRequest) => RouteReply) => request => {
-		checkFeed(request.query);
-		const out: Record<string, Message> = {};
-		for (const symbol of requireSymbols(request.query)) {
+	const multiLatest =
+		(key: string, make: (bar: Bar, index: number) => Message): ((r: RouteRequest) => RouteReply) =>
+		request => {
+			checkFeed(request.query);
+			const out: Record<string, Message> = {};
+			for (const symbol of requireSymbols(request.query)) {
+				const last = latest(replay, symbol);
+				if (last) out[symbol.toUpperCase()] = toRest(make(last.bar, last.index));
+			}
+			return ok({[key]: out});
+		};
+	const singleLatest =
+		(key: string, make: (bar: Bar, index: number) => Message): ((r: RouteRequest) => RouteReply) =>
+		request => {
+			checkFeed(request.query);
+			const symbol = request.params[0]!.toUpperCase();
 			const last = latest(replay, symbol);
-			if (last) out[symbol.toUpperCase()] = toRest(make(last.bar, last.index));
-		}
-		return ok({[key]: out});
-	};
-	const singleLatest = (
-		key: string,
-		make: (bar: Bar, index: number) => Message,
-	): ((r: RouteRequest) => RouteReply) => request => {
-		checkFeed(request.query);
-		const symbol = request.params[0]!.toUpperCase();
-		const last = latest(replay, symbol);
-		return ok({symbol, [key]: last ? toRest(make(last.bar, last.index)) : null});
-	};
+			return ok({symbol, [key]: last ? toRest(make(last.bar, last.index)) : null});
+		};
 	const tradeOf = (bar: Bar, index: number): Message => tradeFields(bar, index);
 	const quoteOf = (bar: Bar): Message => quoteFields(bar);
 	const barOf = (bar: Bar): Message => barFields({...bar, count: 1, vwap: bar.close});

@@ -109,10 +109,14 @@ export class DataStreamServer {
 		});
 		ws.on('close', forget);
 		ws.on('error', forget);
-		guardBeforeAuth(socket, () => client.authed, () => {
-			forget();
-			ws.terminate();
-		});
+		guardBeforeAuth(
+			socket,
+			() => client.authed,
+			() => {
+				forget();
+				ws.terminate();
+			},
+		);
 		this.send(client, [{T: 'success', msg: 'connected'}]);
 		// Alpaca also accepts the REST key headers on the upgrade request.
 		const headers = request.headers;

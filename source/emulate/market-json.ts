@@ -77,7 +77,19 @@ export function quoteFields(bar: Bar): Message {
 export function tickFields(tick: TickEvent, tradeId: number): Message {
 	if (tick.kind === 'quote') {
 		const q = tick.quote;
-		return {T: 'q', S: q.symbol, bx: 'V', bp: priceNumber(q.bidPrice), bs: q.bidSize, ax: 'V', ap: priceNumber(q.askPrice), as: q.askSize, c: ['R'], z: 'C', t: new WireTime(q.ms, q.ns)};
+		return {
+			T: 'q',
+			S: q.symbol,
+			bx: 'V',
+			bp: priceNumber(q.bidPrice),
+			bs: q.bidSize,
+			ax: 'V',
+			ap: priceNumber(q.askPrice),
+			as: q.askSize,
+			c: ['R'],
+			z: 'C',
+			t: new WireTime(q.ms, q.ns),
+		};
 	}
 	const t = tick.trade;
 	return {T: 't', S: t.symbol, i: tradeId, x: 'V', p: priceNumber(t.price), s: t.size, c: ['@'], z: 'C', t: new WireTime(t.ms, t.ns)};
@@ -131,7 +143,17 @@ export function aggregate(bars: readonly Bar[], tf: Timeframe): AnyBar[] {
 			continue;
 		}
 		flush();
-		current = {symbol: bar.symbol, start, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume, count: 1, pv: bar.close * bar.volume};
+		current = {
+			symbol: bar.symbol,
+			start,
+			open: bar.open,
+			high: bar.high,
+			low: bar.low,
+			close: bar.close,
+			volume: bar.volume,
+			count: 1,
+			pv: bar.close * bar.volume,
+		};
 	}
 	flush();
 	return out;

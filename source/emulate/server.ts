@@ -143,7 +143,8 @@ function loadMarket(options: EmulatorOptions): {bars: ReadonlyMap<string, readon
 	const tickPaths = options.tickPaths ?? [];
 	const synthetic = options.syntheticTickSymbols ?? [];
 	if (options.tickTape || tickPaths.length > 0) {
-		if (options.bars || (options.dataPaths && options.dataPaths.length > 0)) throw new RangeError('tick data brings its own minute bars: give ticks or minute data, not both');
+		if (options.bars || (options.dataPaths && options.dataPaths.length > 0))
+			throw new RangeError('tick data brings its own minute bars: give ticks or minute data, not both');
 		if (synthetic.length > 0) throw new RangeError('synthetic ticks are laid along minute data: not with recorded ticks');
 		const {source, bars} = recordedTicks(options.tickTape ?? loadTicks(tickPaths).tape);
 		return {bars, ticks: source};
@@ -205,7 +206,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		injectData: frame => dataStream.inject(frame),
 	});
 
-	const routes: Route[] = [...tradingRoutes(venue, replay), ...dataRoutes(replay, {archive: options.archiveDir ? cacheArchive(options.archiveDir) : null, ...(options.wallNow ? {wallNow: options.wallNow} : {})})];
+	const routes: Route[] = [
+		...tradingRoutes(venue, replay),
+		...dataRoutes(replay, {archive: options.archiveDir ? cacheArchive(options.archiveDir) : null, ...(options.wallNow ? {wallNow: options.wallNow} : {})}),
+	];
 	const requestIds = new IdSequence(ID_KIND.request, newIdEpoch());
 	const heldReplies = new Set<NodeJS.Timeout>();
 	let requestsInFlight = 0;
@@ -232,7 +236,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			if (injected !== null) {
 				const extra: Record<string, string> =
 					injected === 429
-						? {'Retry-After': '1', 'X-RateLimit-Limit': String(options.rateLimitPerMinute ?? 200), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1)}
+						? {
+								'Retry-After': '1',
+								'X-RateLimit-Limit': String(options.rateLimitPerMinute ?? 200),
+								'X-RateLimit-Remaining': '0',
+								'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 1),
+							}
 						: {};
 				throw failureForStatus(injected, extra);
 			}

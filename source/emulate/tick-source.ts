@@ -40,7 +40,10 @@ export function recordedTicks(tape: TickTape): {source: TickSource; bars: Map<st
 			dayEnd = ms - (ms % 3_600_000) + 3_600_000;
 		}
 		if (tape.kind[i] === QUOTE_EVENT) {
-			list.push({kind: 'quote', quote: {symbol, ms, ns, bidPrice: tape.price[i]!, bidSize: tape.size[i]!, askPrice: tape.askPrice[i]!, askSize: tape.askSize[i]!}});
+			list.push({
+				kind: 'quote',
+				quote: {symbol, ms, ns, bidPrice: tape.price[i]!, bidSize: tape.size[i]!, askPrice: tape.askPrice[i]!, askSize: tape.askSize[i]!},
+			});
 			continue;
 		}
 		const price = tape.price[i]!;

@@ -64,7 +64,11 @@ export class TradeStreamServer {
 	private accept(ws: WebSocket, request: IncomingMessage, socket: Duplex): void {
 		const client: TradeClient = {ws, codec: codecOf(request), authed: false, keyId: '', streams: [], timer: undefined};
 		this.clients.add(client);
-		guardBeforeAuth(socket, () => client.authed, () => this.forget(client, 'terminate'));
+		guardBeforeAuth(
+			socket,
+			() => client.authed,
+			() => this.forget(client, 'terminate'),
+		);
 		client.timer = setTimeout(() => {
 			client.timer = undefined;
 			if (client.authed) return;

@@ -176,8 +176,7 @@ export class Engine {
 		if (entry) return entry;
 		const parsed = parseClientOrderId(order.clientOrderId);
 		const candidates = this.bySymbol.get(order.symbol) ?? [];
-		const owner =
-			(parsed && candidates.find(s => s.kind === parsed.strategy)) ?? (parsed?.strategy === 'manual' ? null : candidates[0]) ?? null;
+		const owner = (parsed && candidates.find(s => s.kind === parsed.strategy)) ?? (parsed?.strategy === 'manual' ? null : candidates[0]) ?? null;
 		entry = {strategy: owner?.kind ?? parsed?.strategy ?? 'manual', symbol: order.symbol, owner, order};
 		this.orders.set(order.clientOrderId, entry);
 		return entry;
@@ -288,7 +287,11 @@ export class Engine {
 		const sent = spec.limitPrice !== null && this.options.broker.conformLimitPrice ? this.options.broker.conformLimitPrice(spec.limitPrice) : spec.limitPrice;
 		if (sent !== spec.limitPrice) {
 			// Journal, risk check and order carry the price that goes out (170.0701 -> 170.07).
-			this.log(spec.symbol, 'info', `limit ${formatMicros(spec.limitPrice!, 2)} sent as ${formatMicros(sent!, 2)} (the broker takes whole cents at or above $1)`);
+			this.log(
+				spec.symbol,
+				'info',
+				`limit ${formatMicros(spec.limitPrice!, 2)} sent as ${formatMicros(sent!, 2)} (the broker takes whole cents at or above $1)`,
+			);
 			spec = {...spec, limitPrice: sent};
 		}
 		const veto = this.risk?.check(spec, kind, reason) ?? null;
@@ -357,7 +360,8 @@ export class Engine {
 		}
 		if (this.journaling) this.options.journal.write(orderUpdateRecord(this.nowMs, order, event.event, event.positionQty, event.message));
 		if (this.options.logSink) this.logOrderEvent(event);
-		const terminal = event.event === 'fill' || event.event === 'canceled' || event.event === 'rejected' || event.event === 'expired' || event.event === 'replaced';
+		const terminal =
+			event.event === 'fill' || event.event === 'canceled' || event.event === 'rejected' || event.event === 'expired' || event.event === 'replaced';
 		if (terminal) this.orders.delete(order.clientOrderId);
 		if (event.atSubmission && this.submitting === order.clientOrderId) {
 			// Refused while being placed: the submit call reports it to the strategy.
@@ -541,8 +545,7 @@ export class Engine {
 			session: () => this.currentSession,
 			lastPrice: symbol => this.lastPrice(symbol),
 			position: (symbol): PositionState => this.portfolio.book(kind, symbol),
-			submit: (order, reason, intent) =>
-				this.submit(kind, order, reason, intent, this.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
+			submit: (order, reason, intent) => this.submit(kind, order, reason, intent, this.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
 			cancel: (id, symbol, reason) => this.requestCancel(id, symbol, reason),
 			transition: (symbol, from, to) => {
 				if (this.journaling) this.options.journal.write({ts: this.nowMs, type: 'state', symbol, strategy: kind, from, to});

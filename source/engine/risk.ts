@@ -72,7 +72,11 @@ export class RiskGuard {
 			const price = order.limitPrice ?? this.host.lastPrice(order.symbol);
 			const after = (this.host.symbolQty(order.symbol) + order.qty) * price;
 			if (after > this.limits.maxPositionUsd) {
-				this.trip('max_position', `${order.symbol}: $${(after / 1e6).toFixed(2)} would exceed the $${this.limits.maxPositionUsd / 1e6} position cap`, order.symbol);
+				this.trip(
+					'max_position',
+					`${order.symbol}: $${(after / 1e6).toFixed(2)} would exceed the $${this.limits.maxPositionUsd / 1e6} position cap`,
+					order.symbol,
+				);
 				return 'position cap';
 			}
 		}
@@ -98,7 +102,11 @@ export class RiskGuard {
 		const pnl = this.host.sessionPnl();
 		if (pnl <= -this.limits.maxDailyLoss) {
 			this.lossTripped = true;
-			this.trip('daily_loss', `session P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`, null);
+			this.trip(
+				'daily_loss',
+				`session P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`,
+				null,
+			);
 			if (this.limits.flattenOnLoss) this.host.flattenAll('daily loss limit');
 		}
 	}

@@ -50,7 +50,8 @@ export function lockJournal(journalPath: string, run: string): JournalLock {
 			process.on('exit', release);
 			return {path, release};
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+				throw new UsageError(`cannot open journal ${journalPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 			const pid = holder(path);
 			if (pid !== null && pid !== process.pid && alive(pid)) {
 				throw new UsageError(`journal ${journalPath} is in use by another scalp-tui (pid ${pid}): stop it or pass another --journal`);

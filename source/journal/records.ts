@@ -124,6 +124,13 @@ export function orderUpdateRecord(ts: number, order: UpdatedOrder, event: OrderE
 	};
 }
 
-export function sessionRecord(ts: number, event: 'start' | 'end', mode: string, version: string, symbols: readonly string[], extra?: Record<string, unknown>): JournalRecord {
+export function sessionRecord(
+	ts: number,
+	event: 'start' | 'end',
+	mode: string,
+	version: string,
+	symbols: readonly string[],
+	extra?: Record<string, unknown>,
+): JournalRecord {
 	return {ts, type: 'session', event, mode, version, symbols: [...symbols], ...extra};
 }

@@ -10,7 +10,18 @@ const SIDES = ['buy', 'sell'] as const;
 const SCHEMA: Record<string, Record<string, Check>> = {
 	session: {event: ['start', 'end'], mode: 'string', version: 'string', symbols: 'array'},
 	// Not in CONTRACT §2: an added type, the session's figures before its end line.
-	session_summary: {mode: 'string', trades: 'number', wins: 'number', losses: 'number', realized_pnl: 'number', fees: 'number', net_pnl: 'number', max_drawdown: 'number', win_rate: 'number|null', profit_factor: 'number|null'},
+	session_summary: {
+		mode: 'string',
+		trades: 'number',
+		wins: 'number',
+		losses: 'number',
+		realized_pnl: 'number',
+		fees: 'number',
+		net_pnl: 'number',
+		max_drawdown: 'number',
+		win_rate: 'number|null',
+		profit_factor: 'number|null',
+	},
 	order_submitted: {
 		symbol: 'string',
 		strategy: ['scalp', 'hft', 'rebalance', 'manual'],

@@ -7,7 +7,14 @@ const maybe = (v: number | null, f: (x: number) => string) => (v === null ? '—
 
 function table(rows: string[][]): string {
 	const widths = rows[0]!.map((_, c) => Math.max(...rows.map(r => r[c]!.length)));
-	return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
+	return rows
+		.map(r =>
+			r
+				.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+				.join('  ')
+				.trimEnd(),
+		)
+		.join('\n');
 }
 
 function cells(s: StatsView): string[] {
@@ -26,7 +33,9 @@ function cells(s: StatsView): string[] {
 
 export function formatReport(report: Report, header: {journals: readonly string[]; params: ReadonlyMap<string, readonly string[]>}): string {
 	const range = report.from || report.to ? `, ${report.from ?? '…'}..${report.to ?? '…'}` : '';
-	const out = [`scalp-tui report: ${header.journals.length} journal${header.journals.length === 1 ? '' : 's'} (${header.journals.join(', ')}), by ${report.by}${range}`];
+	const out = [
+		`scalp-tui report: ${header.journals.length} journal${header.journals.length === 1 ? '' : 's'} (${header.journals.join(', ')}), by ${report.by}${range}`,
+	];
 	if (report.modes.length === 0) out.push('', 'no sessions or fills in these journals');
 	for (const m of report.modes) {
 		out.push('', `${m.mode.toUpperCase()} (${m.runs} run${m.runs === 1 ? '' : 's'}; modes are never added together)`);
@@ -37,11 +46,14 @@ export function formatReport(report: Report, header: {journals: readonly string[
 		out.push(table(rows));
 		if (m.openPositions.length > 0) out.push(`still held at the end: ${m.openPositions.map(o => `${o.symbol} ${o.qty} (${o.strategy})`).join(', ')}`);
 	}
-	if (report.unmatchedSellQty > 0) out.push('', `${report.unmatchedSellQty} shares sold that the journals do not show bought (positions from before them): no P&L counted for those`);
+	if (report.unmatchedSellQty > 0)
+		out.push('', `${report.unmatchedSellQty} shares sold that the journals do not show bought (positions from before them): no P&L counted for those`);
 	if (report.unknownSide > 0) out.push('', `${report.unknownSide} fills of orders the journals do not describe were skipped`);
 	return out.join('\n') + '\n';
 }
 
 export function reportJson(report: Report, header: {journals: readonly string[]; params: ReadonlyMap<string, readonly string[]>}): string {
-	return JSON.stringify({journals: header.journals, ...report, modes: report.modes.map(m => ({...m, params: header.params.get(m.mode) ?? []}))}, null, 2) + '\n';
+	return (
+		JSON.stringify({journals: header.journals, ...report, modes: report.modes.map(m => ({...m, params: header.params.get(m.mode) ?? []}))}, null, 2) + '\n'
+	);
 }

@@ -92,9 +92,11 @@ const money = (v: number) => `${v < 0 ? '-' : '+'}$${Math.abs(v).toFixed(2)}`;
 /** What the console prints at quit. */
 export function formatSummary(s: SessionSummary): string {
 	const open = Object.entries(s.openPositions).map(([symbol, qty]) => `${symbol} ${qty}`);
-	return [
-		`session summary (${s.mode}): ${s.trades} trade${s.trades === 1 ? '' : 's'}, realized ${money(s.realizedPnl)}${s.fees > 0 ? `, fees $${s.fees.toFixed(2)}, net ${money(s.netPnl)}` : ''}`,
-		`  win rate ${s.winRate === null ? '—' : `${(s.winRate * 100).toFixed(1)}%`}, profit factor ${s.profitFactor === null ? '—' : s.profitFactor.toFixed(2)}, avg win ${s.avgWin === null ? '—' : money(s.avgWin)}, avg loss ${s.avgLoss === null ? '—' : money(s.avgLoss)}, max drawdown $${s.maxDrawdown.toFixed(2)}`,
-		...(open.length > 0 ? [`  still held: ${open.join(', ')}`] : []),
-	].join('\n') + '\n';
+	return (
+		[
+			`session summary (${s.mode}): ${s.trades} trade${s.trades === 1 ? '' : 's'}, realized ${money(s.realizedPnl)}${s.fees > 0 ? `, fees $${s.fees.toFixed(2)}, net ${money(s.netPnl)}` : ''}`,
+			`  win rate ${s.winRate === null ? '—' : `${(s.winRate * 100).toFixed(1)}%`}, profit factor ${s.profitFactor === null ? '—' : s.profitFactor.toFixed(2)}, avg win ${s.avgWin === null ? '—' : money(s.avgWin)}, avg loss ${s.avgLoss === null ? '—' : money(s.avgLoss)}, max drawdown $${s.maxDrawdown.toFixed(2)}`,
+			...(open.length > 0 ? [`  still held: ${open.join(', ')}`] : []),
+		].join('\n') + '\n'
+	);
 }

@@ -48,7 +48,9 @@ function parseItem(flag: ParamFlag, item: string, out: number[]): void {
 export function parseAxis(flag: ParamFlag, texts: readonly string[]): GridAxis {
 	const values: number[] = [];
 	for (const text of texts) {
-		const items = String(text).split(',').map(s => s.trim());
+		const items = String(text)
+			.split(',')
+			.map(s => s.trim());
 		if (items.some(s => s === '')) throw new UsageError(`--${flag.flag} has an empty value in "${text}"`);
 		for (const item of items) parseItem(flag, item, values);
 	}

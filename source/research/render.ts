@@ -13,7 +13,14 @@ const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}
 
 function table(rows: string[][], right: boolean[]): string {
 	const widths = rows[0]!.map((_, c) => Math.max(...rows.map(r => r[c]!.length)));
-	return rows.map(r => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+	return rows
+		.map(r =>
+			r
+				.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+				.join('  ')
+				.trimEnd(),
+		)
+		.join('\n');
 }
 
 function metricCells(m: JobMetrics): string[] {
@@ -107,8 +114,7 @@ export function formatHeatMap(outcome: SweepOutcome, options: {color: boolean}):
 }
 
 export function sweepJson(outcome: SweepOutcome, meta: Record<string, unknown>): string {
-	const params = (values: Record<string, number | undefined>) =>
-		Object.fromEntries(outcome.axes.map(a => [a.flag.flag, a.flag.format(values[a.flag.key]!)]));
+	const params = (values: Record<string, number | undefined>) => Object.fromEntries(outcome.axes.map(a => [a.flag.flag, a.flag.format(values[a.flag.key]!)]));
 	const body: Record<string, unknown> = {
 		...meta,
 		grid: Object.fromEntries(outcome.axes.map(a => [a.flag.flag, a.values.map(v => a.flag.format(v))])),

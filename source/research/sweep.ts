@@ -95,9 +95,16 @@ export async function runSweep(config: SweepConfig, runner: JobRunner, onResult:
 	const inSample = await runner(inSampleJobs, onResult);
 	const chosen = windows.map(w => chooseOnInSample(inSample.slice(w.index * points.length, (w.index + 1) * points.length)));
 	// Phase 2: each window's choice on its out-of-sample days.
-	const outJobs = windows.map(w => makeJob(config.base, `w${w.index}-oos-p${chosen[w.index]!.point}`, chosen[w.index]!.point, points[chosen[w.index]!.point]!, w.outOfSample));
+	const outJobs = windows.map(w =>
+		makeJob(config.base, `w${w.index}-oos-p${chosen[w.index]!.point}`, chosen[w.index]!.point, points[chosen[w.index]!.point]!, w.outOfSample),
+	);
 	const outOfSample = await runner(outJobs, onResult);
-	const outcomes: WindowOutcome[] = windows.map((w, i) => ({window: w, chosen: chosen[i]!.point, inSample: chosen[i]!.metrics, outOfSample: outOfSample[i]!.metrics}));
+	const outcomes: WindowOutcome[] = windows.map((w, i) => ({
+		window: w,
+		chosen: chosen[i]!.point,
+		inSample: chosen[i]!.metrics,
+		outOfSample: outOfSample[i]!.metrics,
+	}));
 	return {
 		axes: config.axes,
 		points,

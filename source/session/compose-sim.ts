@@ -62,6 +62,11 @@ export function composeSimSession(config: ConsoleConfig, deps: {dataPaths: reado
 	if (data.description) engine.log(null, 'info', data.description);
 	else if (data.recorded.length > 0) engine.log(null, 'info', `recorded minute bars: ${data.recorded.join(', ')} (${data.sessions.length} sessions)`);
 	if (data.synthetic.length > 0) engine.log(null, 'warn', `no recorded data for ${data.synthetic.join(', ')}: using seeded synthetic bars`);
-	if (config.hft) engine.log(config.hft, 'info', `tick-taker on ${config.hft}: seeded synthetic quotes and trades along its minute bars (recorded ticks: backtest --strategy hft)`);
+	if (config.hft)
+		engine.log(
+			config.hft,
+			'info',
+			`tick-taker on ${config.hft}: seeded synthetic quotes and trades along its minute bars (recorded ticks: backtest --strategy hft)`,
+		);
 	return session;
 }

@@ -111,7 +111,15 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		this.lastEventMs = clock.ms;
 		this.engine.setTime(clock.ms);
 		const symbols = [...this.options.scalpSymbols, ...(this.options.hftSymbol ? [this.options.hftSymbol] : [])];
-		this.options.journal.write({ts: clock.ms, type: 'session', event: 'start', mode: this.options.mode, version: this.options.version, symbols, ...(this.options.params ? {params: this.options.params.json} : {})});
+		this.options.journal.write({
+			ts: clock.ms,
+			type: 'session',
+			event: 'start',
+			mode: this.options.mode,
+			version: this.options.version,
+			symbols,
+			...(this.options.params ? {params: this.options.params.json} : {}),
+		});
 		try {
 			await this.startTrading(clock);
 		} catch (error) {
@@ -121,7 +129,16 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			if (this.checkupTimer) clearTimeout(this.checkupTimer);
 			if (this.barTimer) clearTimeout(this.barTimer);
 			const message = error instanceof Error ? error.message : String(error);
-			this.options.journal.write({ts: this.now(), type: 'session', event: 'end', mode: this.options.mode, version: this.options.version, symbols, how: 'start_failed', error: message.split('\n')[0]!});
+			this.options.journal.write({
+				ts: this.now(),
+				type: 'session',
+				event: 'end',
+				mode: this.options.mode,
+				version: this.options.version,
+				symbols,
+				how: 'start_failed',
+				error: message.split('\n')[0]!,
+			});
 			this.options.journal.flush();
 			throw error;
 		}
@@ -129,7 +146,11 @@ export class LiveSession extends EngineCommands implements SessionControl {
 
 	private async startTrading(clock: {isOpen: boolean; nextOpenMs: number}): Promise<void> {
 		const progress = this.options.onProgress ?? (() => {});
-		this.engine.log(null, 'info', `${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`);
+		this.engine.log(
+			null,
+			'info',
+			`${this.options.mode.toUpperCase()}: market ${clock.isOpen ? 'open' : `closed, opens ${new Date(clock.nextOpenMs).toISOString()}`}`,
+		);
 		this.venue.broker.onConnectionState(state => {
 			this.connection = state;
 			this.emitChange();
@@ -302,19 +323,39 @@ export class LiveSession extends EngineCommands implements SessionControl {
 		this.engine.note('quit');
 		if (options.how === 'flatten') {
 			this.engine.liquidateAll();
-			await this.waitUntil(() => !this.engine.hasExposure(), deadline, () => `positions to be sold (${this.exposedSymbols()})`);
+			await this.waitUntil(
+				() => !this.engine.hasExposure(),
+				deadline,
+				() => `positions to be sold (${this.exposedSymbols()})`,
+			);
 		}
 		this.engine.halt('shutting down');
 		if (options.how !== 'leave') {
 			this.engine.cancelAll('manual');
-			await this.waitUntil(() => this.engine.openOrderCount() === 0, deadline, () => `${this.engine.openOrderCount()} open order(s) to be canceled (${this.orderSymbols()})`);
+			await this.waitUntil(
+				() => this.engine.openOrderCount() === 0,
+				deadline,
+				() => `${this.engine.openOrderCount()} open order(s) to be canceled (${this.orderSymbols()})`,
+			);
 		}
 		this.stopped = true;
 		if (this.checkupTimer) clearTimeout(this.checkupTimer);
 		if (this.barTimer) clearTimeout(this.barTimer);
 		const exposure = this.engine.hasExposure();
-		this.engine.log(null, exposure ? 'warn' : 'info', `quit (${options.reason}): ${this.engine.openOrderCount() > 0 ? 'orders still open at the broker' : exposure ? 'positions left open' : 'flat, no open orders'}`);
-		this.options.journal.write({ts: this.now(), type: 'session', event: 'end', mode: this.options.mode, version: this.options.version, symbols: [...this.options.scalpSymbols], how: options.how});
+		this.engine.log(
+			null,
+			exposure ? 'warn' : 'info',
+			`quit (${options.reason}): ${this.engine.openOrderCount() > 0 ? 'orders still open at the broker' : exposure ? 'positions left open' : 'flat, no open orders'}`,
+		);
+		this.options.journal.write({
+			ts: this.now(),
+			type: 'session',
+			event: 'end',
+			mode: this.options.mode,
+			version: this.options.version,
+			symbols: [...this.options.scalpSymbols],
+			how: options.how,
+		});
 		this.options.journal.flush();
 		try {
 			const closed = await withDeadline(this.venue.close(), Math.max(deadline - Date.now(), 250));

@@ -42,7 +42,13 @@ export function readOperatorState(path: string): OperatorState | null {
 		throw new UsageError(`operator state ${path} is not valid JSON (fix or delete it; it holds the paused symbols)`);
 	}
 	const paused = (parsed as {paused?: unknown})?.paused;
-	if (typeof parsed !== 'object' || parsed === null || (parsed as {version?: unknown}).version !== 1 || !Array.isArray(paused) || !paused.every(s => typeof s === 'string' && isSymbol(s))) {
+	if (
+		typeof parsed !== 'object' ||
+		parsed === null ||
+		(parsed as {version?: unknown}).version !== 1 ||
+		!Array.isArray(paused) ||
+		!paused.every(s => typeof s === 'string' && isSymbol(s))
+	) {
 		throw new UsageError(`operator state ${path} is not a version 1 state file with a "paused" list of symbols (fix or delete it)`);
 	}
 	return {version: 1, paused: [...new Set(paused as string[])].sort()};

@@ -25,7 +25,10 @@ export interface SimData {
 export function loadSimData(symbols: readonly string[], dataPaths: readonly string[], cache: CacheSelection | null = null): SimData {
 	if (cache) {
 		const loaded = loadBars({symbols, ...cache});
-		if (loaded.summary.bars === 0) throw new DataError(`the cache holds no bars for ${symbols.join(', ')} on ${cache.from === cache.to ? cache.from : `${cache.from}..${cache.to}`} (no trading day?)`);
+		if (loaded.summary.bars === 0)
+			throw new DataError(
+				`the cache holds no bars for ${symbols.join(', ')} on ${cache.from === cache.to ? cache.from : `${cache.from}..${cache.to}`} (no trading day?)`,
+			);
 		return {sessions: loaded.sessions, recorded: [...symbols], synthetic: [], description: formatDataSummary(loaded.summary)};
 	}
 	const data = loadMinuteData(dataPaths);
@@ -50,6 +53,9 @@ export function loadSimData(symbols: readonly string[], dataPaths: readonly stri
 		});
 	}
 	// Conflicting rows for one minute: the first is kept; say so rather than pick silently.
-	const description = data.conflicts > 0 ? `${data.conflicts} conflicting duplicate minute row${data.conflicts === 1 ? '' : 's'} dropped (the first row of each minute kept)` : null;
+	const description =
+		data.conflicts > 0
+			? `${data.conflicts} conflicting duplicate minute row${data.conflicts === 1 ? '' : 's'} dropped (the first row of each minute kept)`
+			: null;
 	return {sessions, recorded, synthetic, description};
 }

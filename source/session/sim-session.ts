@@ -93,7 +93,15 @@ export class SimSession extends EngineCommands implements SessionControl {
 
 	/** Begin pacing the replay; the first session opens at once. */
 	start(): void {
-		this.options.journal.write({ts: (this.replay.peekNextArrival() ?? 60_000) - 60_000, type: 'session', event: 'start', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols], ...(this.options.params ? {params: this.options.params.json} : {})});
+		this.options.journal.write({
+			ts: (this.replay.peekNextArrival() ?? 60_000) - 60_000,
+			type: 'session',
+			event: 'start',
+			mode: 'sim',
+			version: this.options.version,
+			symbols: [...this.options.symbols],
+			...(this.options.params ? {params: this.options.params.json} : {}),
+		});
 		const first = this.replay.peekNextArrival();
 		this.anchorMarket = first === null ? 0 : first - 60_000;
 		this.anchorWall = this.scheduler.now();
@@ -203,7 +211,15 @@ export class SimSession extends EngineCommands implements SessionControl {
 		if (this.timer !== null) this.scheduler.clearTimeout(this.timer);
 		const exposure = this.engine.hasExposure();
 		this.engine.log(null, exposure ? 'warn' : 'info', `quit (${options.reason}): ${exposure ? 'positions left open' : 'flat, no open orders'}`);
-		this.options.journal.write({ts: this.engine.now, type: 'session', event: 'end', mode: 'sim', version: this.options.version, symbols: [...this.options.symbols], how: options.how});
+		this.options.journal.write({
+			ts: this.engine.now,
+			type: 'session',
+			event: 'end',
+			mode: 'sim',
+			version: this.options.version,
+			symbols: [...this.options.symbols],
+			how: options.how,
+		});
 		this.options.journal.flush();
 		this.options.journal.close();
 		this.emitChange();

@@ -6,7 +6,16 @@ import {ScalpStrategy} from '../strategies/scalp.js';
 
 export function addConsoleStrategies(engine: Engine, config: ConsoleConfig): void {
 	for (const symbol of config.symbols) {
-		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true, params: config.scalpParams}, book(symbol)));
+		engine.add(
+			'scalp',
+			(ctx, book) =>
+				new ScalpStrategy(
+					symbol,
+					ctx,
+					{lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true, params: config.scalpParams},
+					book(symbol),
+				),
+		);
 	}
 	const hft = config.hft;
 	if (hft) engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty, params: config.hftParams}, book(hft)));

@@ -160,11 +160,7 @@ export class ScalpStrategy implements SymbolStrategy {
 			this.ctx.error(this.symbol, `buy skipped: lot ${this.options.lot / 1e6} buys 0 shares at ${last / 1e6}`);
 			return;
 		}
-		const result = this.ctx.submit(
-			{symbol: this.symbol, side: 'buy', type: 'limit', qty, limitPrice: last, timeInForce: 'day'},
-			'signal',
-			'buy',
-		);
+		const result = this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty, limitPrice: last, timeInForce: 'day'}, 'signal', 'buy');
 		if (!result.accepted) {
 			// The original's except branch: stay ready to buy.
 			this.transition('TO_BUY');
@@ -199,11 +195,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	}
 
 	private submitSell(qty: number, type: 'market' | 'limit', limitPrice: Micros | null, reason: OrderReason): void {
-		const result = this.ctx.submit(
-			{symbol: this.symbol, side: 'sell', type, qty, limitPrice, timeInForce: 'day'},
-			reason,
-			type === 'market' ? 'exit' : 'tp',
-		);
+		const result = this.ctx.submit({symbol: this.symbol, side: 'sell', type, qty, limitPrice, timeInForce: 'day'}, reason, type === 'market' ? 'exit' : 'tp');
 		if (!result.accepted) {
 			// The original's except branch: wait in TO_SELL (no retry loop).
 			this.transition('TO_SELL');

@@ -24,7 +24,9 @@ import {filterLog} from './log-filter.js';
 import type {SnapshotStore} from './store.js';
 
 /** Shutdown progress driven from outside the key handler (signals, the runner). */
-export type SessionPhase = {readonly kind: 'stopping'; readonly how: ShutdownHow} | {readonly kind: 'stopped'; readonly how: ShutdownHow; readonly error?: string};
+export type SessionPhase =
+	| {readonly kind: 'stopping'; readonly how: ShutdownHow}
+	| {readonly kind: 'stopped'; readonly how: ShutdownHow; readonly error?: string};
 
 export interface AppProps {
 	readonly control: SessionControl;
@@ -46,10 +48,7 @@ export function App({control, store, onQuit, onForceExit = noop, phase = null, s
 	const count = snapshot.symbols.length;
 	const layout = useMemo(() => computeLayout(terminal.columns, terminal.rows, count), [terminal.columns, terminal.rows, count]);
 	const theme = useMemo(() => createTheme(color), [color]);
-	const symbolStates = useMemo(
-		() => snapshot.symbols.map(view => ({symbol: view.symbol, paused: view.paused})),
-		[snapshot.symbols],
-	);
+	const symbolStates = useMemo(() => snapshot.symbols.map(view => ({symbol: view.symbol, paused: view.paused})), [snapshot.symbols]);
 	const ui = useConsoleKeys({
 		control,
 		store,

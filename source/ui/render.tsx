@@ -186,8 +186,7 @@ export async function runConsole(control: SessionControl, options: ConsoleOption
 			control.onFatal?.(message => {
 				fatal ??= message;
 				void quit('cancel_orders', 'fatal', FAILURE_EXIT_CODE);
-			}) ??
-			(() => {});
+			}) ?? (() => {});
 
 		// Signals are handled from the start, also while Ink is still loading.
 		const stopSignals = watchSignals(signal => {

@@ -48,7 +48,13 @@ export function harness(options: Partial<ScalpOptions> & {cash?: number; symbols
 				new ScalpStrategy(
 					symbol,
 					ctx,
-					{lot: options.lot ?? $(2000), exitAfterMs: options.exitAfterMs ?? null, signal: options.signal ?? null, keepHistory: options.keepHistory ?? false, ...(options.params ? {params: options.params} : {})},
+					{
+						lot: options.lot ?? $(2000),
+						exitAfterMs: options.exitAfterMs ?? null,
+						signal: options.signal ?? null,
+						keepHistory: options.keepHistory ?? false,
+						...(options.params ? {params: options.params} : {}),
+					},
 					engine.portfolio.book('scalp', symbol),
 				),
 		) as ScalpStrategy;

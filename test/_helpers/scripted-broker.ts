@@ -46,7 +46,12 @@ export class ScriptedBroker implements Broker {
 	fill(clientOrderId: string, qty: number, price: Micros): void {
 		const order = this.orders.get(clientOrderId)!;
 		const filledQty = order.filledQty + qty;
-		const next: Order = {...order, filledQty, filledNotional: order.filledNotional + qty * price, status: filledQty >= order.qty ? 'filled' : 'partially_filled'};
+		const next: Order = {
+			...order,
+			filledQty,
+			filledNotional: order.filledNotional + qty * price,
+			status: filledQty >= order.qty ? 'filled' : 'partially_filled',
+		};
 		this.orders.set(clientOrderId, next);
 		const pos = (this.positions.get(order.symbol) ?? 0) + (order.side === 'buy' ? qty : -qty);
 		this.positions.set(order.symbol, pos);
@@ -60,7 +65,17 @@ export class ScriptedBroker implements Broker {
 	}
 
 	private emit(kind: OrderEventKind, order: Order, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
-		const event: OrderEvent = {event: kind, order, ms: this.now, ns: 0, fillQty, fillPrice, positionQty: this.positions.get(order.symbol) ?? 0, atSubmission, ...(message ? {message} : {})};
+		const event: OrderEvent = {
+			event: kind,
+			order,
+			ms: this.now,
+			ns: 0,
+			fillQty,
+			fillPrice,
+			positionQty: this.positions.get(order.symbol) ?? 0,
+			atSubmission,
+			...(message ? {message} : {}),
+		};
 		for (const l of this.listeners) l(event);
 	}
 }

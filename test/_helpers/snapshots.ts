@@ -1,14 +1,7 @@
 /**
  * Builders of engine snapshots for console tests: sensible defaults, override what a test is about.
  */
-import type {
-	EngineSnapshot,
-	ImbalanceView,
-	LogLine,
-	OpenOrderView,
-	PositionView,
-	SymbolView,
-} from '../../source/engine/snapshot.js';
+import type {EngineSnapshot, ImbalanceView, LogLine, OpenOrderView, PositionView, SymbolView} from '../../source/engine/snapshot.js';
 
 /** 2024-03-14 10:30:00 New York (EDT, UTC-4). */
 export const T0 = Date.parse('2024-03-14T14:30:00.000Z');

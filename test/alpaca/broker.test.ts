@@ -124,7 +124,16 @@ class FakeRest implements BrokerRest {
 		return {ms: T0 - 5000, isOpen: true, nextOpenMs: T0 + 86_400_000, nextCloseMs: T0 + 3_600_000};
 	}
 	async account(): Promise<AccountInfo> {
-		return {id: 'a', status: 'ACTIVE', currency: 'USD', cash: 100_000e6, buyingPower: 400_000e6, equity: 100_000e6, tradingBlocked: false, accountBlocked: false};
+		return {
+			id: 'a',
+			status: 'ACTIVE',
+			currency: 'USD',
+			cash: 100_000e6,
+			buyingPower: 400_000e6,
+			equity: 100_000e6,
+			tradingBlocked: false,
+			accountBlocked: false,
+		};
 	}
 }
 
@@ -178,15 +187,30 @@ test('fills: per-execution qty and price, cumulative order, signed position; dup
 	broker.submitOrder(r);
 	await settle();
 	const o = rest.orders.get(r.clientOrderId)!;
-	stream.push('partial_fill', {...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'}, {executionId: 'x1', price: '187.24', qty: '4', positionQty: '4'});
-	stream.push('partial_fill', {...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'}, {executionId: 'x1', price: '187.24', qty: '4', positionQty: '4'});
+	stream.push(
+		'partial_fill',
+		{...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'},
+		{executionId: 'x1', price: '187.24', qty: '4', positionQty: '4'},
+	);
+	stream.push(
+		'partial_fill',
+		{...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'},
+		{executionId: 'x1', price: '187.24', qty: '4', positionQty: '4'},
+	);
 	stream.push('fill', {...o, status: 'filled', filledQty: '10', filledAvgPrice: '187.246'}, {executionId: 'x2', price: '187.25', qty: '6', positionQty: '10'});
-	stream.push('fill', {...o, status: 'filled', filledQty: '10', filledAvgPrice: '187.246'}, {executionId: 'x3-dup-without-same-id', price: '187.25', qty: '6', positionQty: '10'});
+	stream.push(
+		'fill',
+		{...o, status: 'filled', filledQty: '10', filledAvgPrice: '187.246'},
+		{executionId: 'x3-dup-without-same-id', price: '187.25', qty: '6', positionQty: '10'},
+	);
 	assert.deepEqual(kinds(), ['new', 'partial_fill', 'fill']);
-	assert.deepEqual(events.slice(1).map(e => [e.fillQty, e.fillPrice, e.positionQty, e.order.filledQty, e.order.filledNotional]), [
-		[4, 187_240_000, 4, 4, 748_960_000],
-		[6, 187_250_000, 10, 10, 1_872_460_000],
-	]);
+	assert.deepEqual(
+		events.slice(1).map(e => [e.fillQty, e.fillPrice, e.positionQty, e.order.filledQty, e.order.filledNotional]),
+		[
+			[4, 187_240_000, 4, 4, 748_960_000],
+			[6, 187_250_000, 10, 10, 1_872_460_000],
+		],
+	);
 	assert.equal(events[2]!.order.status, 'filled');
 	assert.deepEqual(broker.position('AAPL'), {symbol: 'AAPL', qty: 10, costBasis: 1_872_460_000});
 	assert.equal(events[2]!.ms, T0 + 1000, 'event time from the update');
@@ -199,12 +223,19 @@ test('reordered updates: a fill before its partial fill reports both quantities 
 	await settle();
 	const o = rest.orders.get(r.clientOrderId)!;
 	stream.push('fill', {...o, status: 'filled', filledQty: '10', filledAvgPrice: '187.246'}, {executionId: 'y2', price: '187.25', qty: '6', positionQty: '10'});
-	stream.push('partial_fill', {...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'}, {executionId: 'y1', price: '187.24', qty: '4', positionQty: '4'});
+	stream.push(
+		'partial_fill',
+		{...o, status: 'partially_filled', filledQty: '4', filledAvgPrice: '187.24'},
+		{executionId: 'y1', price: '187.24', qty: '4', positionQty: '4'},
+	);
 	assert.deepEqual(kinds(), ['new', 'partial_fill', 'fill']);
-	assert.deepEqual(events.slice(1).map(e => [e.fillQty, e.fillPrice]), [
-		[4, 187_240_000],
-		[6, 187_250_000],
-	]);
+	assert.deepEqual(
+		events.slice(1).map(e => [e.fillQty, e.fillPrice]),
+		[
+			[4, 187_240_000],
+			[6, 187_250_000],
+		],
+	);
 	assert.equal(events[2]!.order.filledNotional, 1_872_460_000);
 	assert.equal(events[2]!.positionQty, 10);
 });
@@ -295,7 +326,11 @@ test('not found after the lookups: resent with the same client order id; a dupli
 	rest.postPlan.push(async () => {
 		throw Object.assign(new Error('bad gateway'), {status: 502});
 	});
-	rest.lookupPlan.push(() => null, () => null, () => null);
+	rest.lookupPlan.push(
+		() => null,
+		() => null,
+		() => null,
+	);
 	rest.postPlan.push(async input => {
 		rest.accept(input);
 		throw Object.assign(new Error('fetch failed'), {name: 'FetchError', cause: {name: 'TypeError', message: 'socket hang up'}});
@@ -342,11 +377,14 @@ test('local problems are refused at once (synchronously), never sent', () => {
 	broker.submitOrder({...buy(), qty: 0});
 	broker.submitOrder({...buy(), qty: 1.5});
 	broker.submitOrder({...buy(), limitPrice: 0});
-	assert.deepEqual(events.map(e => [e.event, e.atSubmission]), [
-		['rejected', true],
-		['rejected', true],
-		['rejected', true],
-	]);
+	assert.deepEqual(
+		events.map(e => [e.event, e.atSubmission]),
+		[
+			['rejected', true],
+			['rejected', true],
+			['rejected', true],
+		],
+	);
 	assert.equal(rest.posts.length, 0);
 });
 
@@ -358,7 +396,10 @@ test('limit prices are conformed before sending, and the change is logged', asyn
 	assert.equal((rest.posts[0]!.input as {limitPrice: string}).limitPrice, '187.25');
 	assert.equal((rest.posts[1]!.input as {limitPrice: string}).limitPrice, '0.1235');
 	assert.equal(events[0]!.order.limitPrice, 187_250_000);
-	assert.ok(logs.some(l => /AAPL limit 187.254999 sent as 187.25/.test(l)), 'the change is logged');
+	assert.ok(
+		logs.some(l => /AAPL limit 187.254999 sent as 187.25/.test(l)),
+		'the change is logged',
+	);
 });
 
 test('reconnect: orders finished while away are reported, then onReconnected fires', async () => {

@@ -15,7 +15,9 @@ const SECRET = 'client-secret-5c1e2b7a9d';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
-async function serve(handler: Handler): Promise<{url: string; requests: {method: string; url: string; headers: IncomingMessage['headers']; body: string}[]; close: () => Promise<void>}> {
+async function serve(
+	handler: Handler,
+): Promise<{url: string; requests: {method: string; url: string; headers: IncomingMessage['headers']; body: string}[]; close: () => Promise<void>}> {
 	const requests: {method: string; url: string; headers: IncomingMessage['headers']; body: string}[] = [];
 	const server = createServer((req, res) => {
 		let body = '';
@@ -35,10 +37,23 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 	res.end(JSON.stringify(body));
 }
 
-const ACCOUNT = {id: 'acc-1', account_number: 'PA1', status: 'ACTIVE', currency: 'USD', cash: '100000', buying_power: '400000', equity: '100000', trading_blocked: false, account_blocked: false};
+const ACCOUNT = {
+	id: 'acc-1',
+	account_number: 'PA1',
+	status: 'ACTIVE',
+	currency: 'USD',
+	cash: '100000',
+	buying_power: '400000',
+	equity: '100000',
+	trading_blocked: false,
+	account_blocked: false,
+};
 
 function adapterFor(url: string, logs: string[]) {
-	const config = resolveAlpacaConfig({env: {APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: url, APCA_API_DATA_URL: url}, envFile: false});
+	const config = resolveAlpacaConfig({
+		env: {APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: url, APCA_API_DATA_URL: url},
+		envFile: false,
+	});
 	return createAlpaca(config, {
 		log: (level, message) => logs.push(`${level}: ${message}`),
 		rateLimit: {random: () => 0, baseBackoffMs: 5, retryAfterJitterMs: 0},
@@ -57,8 +72,15 @@ test('rewriteUrl maps the SDK hosts and refuses others', () => {
 test('REST goes to the configured server with both key headers; numbers come back exact', async () => {
 	const server = await serve((req, res) => {
 		if (req.url === '/v2/account') return json(res, 200, ACCOUNT);
-		if (req.url?.startsWith('/v2/clock')) return json(res, 200, {timestamp: '2026-11-20T10:31:02.5133-05:00', is_open: true, next_open: '2026-11-23T09:30:00-05:00', next_close: '2026-11-20T16:00:00-05:00'});
-		if (req.url?.startsWith('/v2/calendar')) return json(res, 200, [{date: '2026-11-27', open: '09:30', close: '13:00', session_open: '0400', session_close: '2000', settlement_date: '2026-12-01'}]);
+		if (req.url?.startsWith('/v2/clock'))
+			return json(res, 200, {
+				timestamp: '2026-11-20T10:31:02.5133-05:00',
+				is_open: true,
+				next_open: '2026-11-23T09:30:00-05:00',
+				next_close: '2026-11-20T16:00:00-05:00',
+			});
+		if (req.url?.startsWith('/v2/calendar'))
+			return json(res, 200, [{date: '2026-11-27', open: '09:30', close: '13:00', session_open: '0400', session_close: '2000', settlement_date: '2026-12-01'}]);
 		json(res, 404, {code: 40410000, message: 'not found'});
 	});
 	const logs: string[] = [];
@@ -70,7 +92,10 @@ test('REST goes to the configured server with both key headers; numbers come bac
 		assert.equal(clock.isOpen, true);
 		assert.equal(clock.nextCloseMs, Date.parse('2026-11-20T21:00:00Z'));
 		const days = await alpaca.rest.calendar('2026-11-27', '2026-11-27');
-		assert.deepEqual(days.map(d => [d.date, d.earlyClose]), [['2026-11-27', true]]);
+		assert.deepEqual(
+			days.map(d => [d.date, d.earlyClose]),
+			[['2026-11-27', true]],
+		);
 		const first = server.requests[0]!;
 		assert.equal(first.headers['apca-api-key-id'], KEY);
 		assert.equal(first.headers['apca-api-secret-key'], SECRET);
@@ -100,12 +125,18 @@ test('bad keys: one line naming the server, never the secret', async () => {
 		{account: async () => Promise.reject(Object.assign(new Error(`forbidden ${SECRET}`), {status: 403}))},
 		{baseUrl: 'https://paper-api.alpaca.markets', secret: SECRET, keyId: KEY},
 	).catch((e: Error) => e.message);
-	assert.equal(forbidden, 'Alpaca rejected the API keys (403 forbidden ***) for https://paper-api.alpaca.markets — check APCA_API_KEY_ID / APCA_API_SECRET_KEY');
-	const down = await checkCredentials({account: async () => Promise.reject(Object.assign(new Error('x'), {name: 'FetchError', cause: {message: 'connect ECONNREFUSED 127.0.0.1:1'}}))}, {
-		baseUrl: 'http://127.0.0.1:1',
-		secret: SECRET,
-		keyId: KEY,
-	}).catch((e: Error) => e.message);
+	assert.equal(
+		forbidden,
+		'Alpaca rejected the API keys (403 forbidden ***) for https://paper-api.alpaca.markets — check APCA_API_KEY_ID / APCA_API_SECRET_KEY',
+	);
+	const down = await checkCredentials(
+		{account: async () => Promise.reject(Object.assign(new Error('x'), {name: 'FetchError', cause: {message: 'connect ECONNREFUSED 127.0.0.1:1'}}))},
+		{
+			baseUrl: 'http://127.0.0.1:1',
+			secret: SECRET,
+			keyId: KEY,
+		},
+	).catch((e: Error) => e.message);
 	assert.equal(down, 'cannot reach Alpaca at http://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1');
 });
 
@@ -135,7 +166,22 @@ test('order POST: prices as strings, client order id, 403 body message surfaced'
 		if (req.method === 'POST' && req.url === '/v2/orders') {
 			const o = JSON.parse(body) as Record<string, unknown>;
 			if (o.qty === '100000') return json(res, 403, {code: 40310000, message: 'insufficient buying power'});
-			return json(res, 200, {id: 'o-1', client_order_id: o.client_order_id, symbol: o.symbol, side: o.side, type: o.type, qty: o.qty, limit_price: o.limit_price, time_in_force: o.time_in_force, status: 'accepted', filled_qty: '0', filled_avg_price: null, submitted_at: '2026-11-20T15:31:02.120553Z', created_at: '2026-11-20T15:31:02.118Z', notional: null});
+			return json(res, 200, {
+				id: 'o-1',
+				client_order_id: o.client_order_id,
+				symbol: o.symbol,
+				side: o.side,
+				type: o.type,
+				qty: o.qty,
+				limit_price: o.limit_price,
+				time_in_force: o.time_in_force,
+				status: 'accepted',
+				filled_qty: '0',
+				filled_avg_price: null,
+				submitted_at: '2026-11-20T15:31:02.120553Z',
+				created_at: '2026-11-20T15:31:02.118Z',
+				notional: null,
+			});
 		}
 		json(res, 404, {message: 'not found'});
 	});
@@ -144,11 +190,30 @@ test('order POST: prices as strings, client order id, 403 body message surfaced'
 	const events: {event: string; message?: string; atSubmission: boolean; id: string}[] = [];
 	alpaca.broker.onOrderEvent(e => events.push({event: e.event, atSubmission: e.atSubmission, id: e.order.id, ...(e.message ? {message: e.message} : {})}));
 	try {
-		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: 187_254_000, timeInForce: 'day', clientOrderId: 'run-sc-AAPL-buy-1'});
-		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 100000, limitPrice: 187_250_000, timeInForce: 'day', clientOrderId: 'run-sc-AAPL-buy-2'});
+		alpaca.broker.submitOrder({
+			symbol: 'AAPL',
+			side: 'buy',
+			type: 'limit',
+			qty: 10,
+			limitPrice: 187_254_000,
+			timeInForce: 'day',
+			clientOrderId: 'run-sc-AAPL-buy-1',
+		});
+		alpaca.broker.submitOrder({
+			symbol: 'AAPL',
+			side: 'buy',
+			type: 'limit',
+			qty: 100000,
+			limitPrice: 187_250_000,
+			timeInForce: 'day',
+			clientOrderId: 'run-sc-AAPL-buy-2',
+		});
 		for (let i = 0; i < 50 && events.length < 2; i++) await new Promise(r => setTimeout(r, 10));
 		const sent = server.requests.filter(r => r.method === 'POST').map(r => JSON.parse(r.body) as Record<string, unknown>);
-		assert.deepEqual(sent.find(o => o.client_order_id === 'run-sc-AAPL-buy-1'), {symbol: 'AAPL', side: 'buy', type: 'limit', time_in_force: 'day', qty: '10', limit_price: '187.25', client_order_id: 'run-sc-AAPL-buy-1'});
+		assert.deepEqual(
+			sent.find(o => o.client_order_id === 'run-sc-AAPL-buy-1'),
+			{symbol: 'AAPL', side: 'buy', type: 'limit', time_in_force: 'day', qty: '10', limit_price: '187.25', client_order_id: 'run-sc-AAPL-buy-1'},
+		);
 		assert.deepEqual(
 			events.sort((a, b) => a.event.localeCompare(b.event)),
 			[

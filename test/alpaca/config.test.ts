@@ -45,7 +45,10 @@ test('APCA_API_BASE_URL / APCA_API_DATA_URL point everything elsewhere, streams 
 	assert.equal(config.dataUrl, 'http://127.0.0.1:4567');
 	assert.equal(config.streamUrl, 'ws://127.0.0.1:4567/stream');
 	assert.equal(config.dataStreamUrl(), 'ws://127.0.0.1:4567/v2/sip');
-	const https = resolveAlpacaConfig({env: {...keys, APCA_API_BASE_URL: 'https://proxy.example/alpaca', APCA_API_DATA_URL: 'https://proxy.example/data'}, envFile: false});
+	const https = resolveAlpacaConfig({
+		env: {...keys, APCA_API_BASE_URL: 'https://proxy.example/alpaca', APCA_API_DATA_URL: 'https://proxy.example/data'},
+		envFile: false,
+	});
 	assert.equal(https.streamUrl, 'wss://proxy.example/alpaca/stream');
 	assert.equal(https.dataStreamUrl('iex'), 'wss://proxy.example/data/v2/iex');
 });
@@ -60,7 +63,10 @@ test('live needs confirmation and goes to the live host', () => {
 
 test('paper is never silently upgraded to live (nor live sent to paper)', () => {
 	assert.match(refuses({...keys, APCA_API_BASE_URL: 'https://api.alpaca.markets'}), /points at live trading .* mode is paper/);
-	assert.match(refuses({...keys, APCA_API_BASE_URL: 'https://paper-api.alpaca.markets'}, {mode: 'live', liveConfirmed: true}), /--mode live but APCA_API_BASE_URL points at paper/);
+	assert.match(
+		refuses({...keys, APCA_API_BASE_URL: 'https://paper-api.alpaca.markets'}, {mode: 'live', liveConfirmed: true}),
+		/--mode live but APCA_API_BASE_URL points at paper/,
+	);
 });
 
 test('one-line errors for missing keys, bad mode, bad feed, bad URLs', () => {
@@ -112,7 +118,12 @@ test('.env fills in what the environment does not set (injected env: no global c
 
 test('.env through process.loadEnvFile when reading process.env', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'alpaca-env-'));
-	const saved = {id: process.env.APCA_API_KEY_ID, secret: process.env.APCA_API_SECRET_KEY, base: process.env.APCA_API_BASE_URL, data: process.env.APCA_API_DATA_URL};
+	const saved = {
+		id: process.env.APCA_API_KEY_ID,
+		secret: process.env.APCA_API_SECRET_KEY,
+		base: process.env.APCA_API_BASE_URL,
+		data: process.env.APCA_API_DATA_URL,
+	};
 	try {
 		delete process.env.APCA_API_KEY_ID;
 		delete process.env.APCA_API_SECRET_KEY;
@@ -124,7 +135,12 @@ test('.env through process.loadEnvFile when reading process.env', () => {
 		assert.equal(config.keyId, KEY);
 		assert.equal(config.secret, SECRET);
 	} finally {
-		for (const [name, value] of [['APCA_API_KEY_ID', saved.id], ['APCA_API_SECRET_KEY', saved.secret], ['APCA_API_BASE_URL', saved.base], ['APCA_API_DATA_URL', saved.data]] as const) {
+		for (const [name, value] of [
+			['APCA_API_KEY_ID', saved.id],
+			['APCA_API_SECRET_KEY', saved.secret],
+			['APCA_API_BASE_URL', saved.base],
+			['APCA_API_DATA_URL', saved.data],
+		] as const) {
 			if (value === undefined) delete process.env[name];
 			else process.env[name] = value;
 		}

@@ -53,8 +53,14 @@ test('limit prices conform to Alpaca increments, half up, as strings', () => {
 });
 
 test('order input for the SDK builders: strings and our client order id', () => {
-	const limit = toOrderInput({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: 187_250_000, timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1'}, '187.25');
-	assert.deepEqual(limit, {type: 'limit', input: {symbol: 'AAPL', side: 'buy', qty: '10', timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1', limitPrice: '187.25'}});
+	const limit = toOrderInput(
+		{symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: 187_250_000, timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1'},
+		'187.25',
+	);
+	assert.deepEqual(limit, {
+		type: 'limit',
+		input: {symbol: 'AAPL', side: 'buy', qty: '10', timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1', limitPrice: '187.25'},
+	});
 	const market = toOrderInput({symbol: 'AAPL', side: 'sell', type: 'market', qty: 3, limitPrice: null, timeInForce: 'day', clientOrderId: 'x'}, null);
 	assert.deepEqual(market, {type: 'market', input: {symbol: 'AAPL', side: 'sell', qty: '3', timeInForce: 'day', clientOrderId: 'x'}});
 });
@@ -95,10 +101,23 @@ test('orders map to core orders with exact prices and cumulative fills', () => {
 
 test('every Alpaca status has a core meaning', () => {
 	const table: Record<string, string> = {
-		new: 'new', accepted: 'pending_new', pending_new: 'pending_new', accepted_for_bidding: 'pending_new', held: 'pending_new',
-		partially_filled: 'partially_filled', filled: 'filled', calculated: 'filled', done_for_day: 'new', stopped: 'new',
-		suspended: 'new', pending_replace: 'new', pending_cancel: 'pending_cancel', canceled: 'canceled', expired: 'expired',
-		rejected: 'rejected', replaced: 'replaced',
+		new: 'new',
+		accepted: 'pending_new',
+		pending_new: 'pending_new',
+		accepted_for_bidding: 'pending_new',
+		held: 'pending_new',
+		partially_filled: 'partially_filled',
+		filled: 'filled',
+		calculated: 'filled',
+		done_for_day: 'new',
+		stopped: 'new',
+		suspended: 'new',
+		pending_replace: 'new',
+		pending_cancel: 'pending_cancel',
+		canceled: 'canceled',
+		expired: 'expired',
+		rejected: 'rejected',
+		replaced: 'replaced',
 	};
 	for (const [alpaca, core] of Object.entries(table)) assert.equal(mapOrderStatus(alpaca), core, alpaca);
 });
@@ -112,14 +131,36 @@ test('account: cash and buying power exact; no PDT fields needed', () => {
 });
 
 test('positions are signed; cost basis exact', () => {
-	assert.deepEqual(positionFromAlpaca({symbol: 'AAPL', qty: '10', side: 'long', costBasis: '1872.00'} as never), {symbol: 'AAPL', qty: 10, costBasis: 1_872_000_000});
-	assert.deepEqual(positionFromAlpaca({symbol: 'TSLA', qty: '-5', side: 'short', costBasis: '-1000.5'} as never), {symbol: 'TSLA', qty: -5, costBasis: -1_000_500_000});
-	assert.deepEqual(positionFromAlpaca({symbol: 'TSLA', qty: '5', side: 'short', costBasis: '1000.5'} as never), {symbol: 'TSLA', qty: -5, costBasis: -1_000_500_000});
+	assert.deepEqual(positionFromAlpaca({symbol: 'AAPL', qty: '10', side: 'long', costBasis: '1872.00'} as never), {
+		symbol: 'AAPL',
+		qty: 10,
+		costBasis: 1_872_000_000,
+	});
+	assert.deepEqual(positionFromAlpaca({symbol: 'TSLA', qty: '-5', side: 'short', costBasis: '-1000.5'} as never), {
+		symbol: 'TSLA',
+		qty: -5,
+		costBasis: -1_000_500_000,
+	});
+	assert.deepEqual(positionFromAlpaca({symbol: 'TSLA', qty: '5', side: 'short', costBasis: '1000.5'} as never), {
+		symbol: 'TSLA',
+		qty: -5,
+		costBasis: -1_000_500_000,
+	});
 });
 
 test('clock and calendar (early close, date from the UTC-midnight Date)', () => {
-	const clock = clockFromAlpaca({timestamp: new Date('2026-11-20T15:31:02.513Z'), isOpen: true, nextOpen: new Date('2026-11-23T14:30:00Z'), nextClose: new Date('2026-11-20T21:00:00Z')});
-	assert.deepEqual(clock, {ms: Date.parse('2026-11-20T15:31:02.513Z'), isOpen: true, nextOpenMs: Date.parse('2026-11-23T14:30:00Z'), nextCloseMs: Date.parse('2026-11-20T21:00:00Z')});
+	const clock = clockFromAlpaca({
+		timestamp: new Date('2026-11-20T15:31:02.513Z'),
+		isOpen: true,
+		nextOpen: new Date('2026-11-23T14:30:00Z'),
+		nextClose: new Date('2026-11-20T21:00:00Z'),
+	});
+	assert.deepEqual(clock, {
+		ms: Date.parse('2026-11-20T15:31:02.513Z'),
+		isOpen: true,
+		nextOpenMs: Date.parse('2026-11-23T14:30:00Z'),
+		nextCloseMs: Date.parse('2026-11-20T21:00:00Z'),
+	});
 	const day = calendarDayFromAlpaca({date: new Date('2026-11-27'), open: '09:30', close: '13:00'});
 	assert.equal(day.date, '2026-11-27');
 	assert.equal(day.openMs, nyTime('2026-11-27', 9, 30));
@@ -137,14 +178,48 @@ test('RFC 3339 timestamps keep their nanoseconds', () => {
 });
 
 test('market data: exact micros, bad numbers dropped with a reason', () => {
-	const bar = barFromSdk({symbol: 'AAPL', timestamp: new Date('2026-11-20T14:30:00Z'), timestampRaw: '2026-11-20T14:30:00Z', open: 187.1, high: 187.4, low: 187, close: 187.3, volume: 51234});
-	assert.deepEqual(bar, {ok: true, value: {symbol: 'AAPL', start: Date.parse('2026-11-20T14:30:00Z'), open: 187_100_000, high: 187_400_000, low: 187_000_000, close: 187_300_000, volume: 51234}});
+	const bar = barFromSdk({
+		symbol: 'AAPL',
+		timestamp: new Date('2026-11-20T14:30:00Z'),
+		timestampRaw: '2026-11-20T14:30:00Z',
+		open: 187.1,
+		high: 187.4,
+		low: 187,
+		close: 187.3,
+		volume: 51234,
+	});
+	assert.deepEqual(bar, {
+		ok: true,
+		value: {
+			symbol: 'AAPL',
+			start: Date.parse('2026-11-20T14:30:00Z'),
+			open: 187_100_000,
+			high: 187_400_000,
+			low: 187_000_000,
+			close: 187_300_000,
+			volume: 51234,
+		},
+	});
 	assert.equal(barFromSdk({symbol: 'AAPL', timestamp: new Date(0), open: Number.NaN, high: 1, low: 1, close: 1, volume: 1}).ok, false);
 	assert.equal(barFromSdk({symbol: 'AAPL', timestamp: new Date(0), open: 1, high: 1, low: -1, close: 1, volume: 1}).ok, false);
 	const rest = barFromRest('AAPL', {t: '2026-11-20T14:31:00Z', o: 0.1234, h: 0.125, l: 0.12, c: 0.1245, v: 10});
-	assert.ok(rest.ok && rest.value.open === 123_400 && rest.value.close === 124_500 && rest.value.start === Date.parse('2026-11-20T14:31:00Z'), 'sub-dollar REST bar');
-	const quote = quoteFromSdk({symbol: 'AAPL', timestamp: new Date(0), timestampRaw: '2026-11-20T15:31:03.557793708Z', bidPrice: 187.29, bidSize: 2, askPrice: 187.31, askSize: 3});
-	assert.deepEqual(quote, {ok: true, value: {symbol: 'AAPL', ms: Date.parse('2026-11-20T15:31:03.557Z'), ns: 793_708, bidPrice: 187_290_000, bidSize: 2, askPrice: 187_310_000, askSize: 3}});
+	assert.ok(
+		rest.ok && rest.value.open === 123_400 && rest.value.close === 124_500 && rest.value.start === Date.parse('2026-11-20T14:31:00Z'),
+		'sub-dollar REST bar',
+	);
+	const quote = quoteFromSdk({
+		symbol: 'AAPL',
+		timestamp: new Date(0),
+		timestampRaw: '2026-11-20T15:31:03.557793708Z',
+		bidPrice: 187.29,
+		bidSize: 2,
+		askPrice: 187.31,
+		askSize: 3,
+	});
+	assert.deepEqual(quote, {
+		ok: true,
+		value: {symbol: 'AAPL', ms: Date.parse('2026-11-20T15:31:03.557Z'), ns: 793_708, bidPrice: 187_290_000, bidSize: 2, askPrice: 187_310_000, askSize: 3},
+	});
 	assert.equal(quoteFromSdk({symbol: 'AAPL', timestamp: new Date(0), bidPrice: -1, bidSize: 2, askPrice: 1, askSize: 3}).ok, false);
 	const trade = tradeFromSdk({symbol: 'AAPL', timestamp: new Date('2026-11-20T15:31:03Z'), price: 187.3, size: 100});
 	assert.deepEqual(trade, {ok: true, value: {symbol: 'AAPL', ms: Date.parse('2026-11-20T15:31:03Z'), ns: 0, price: 187_300_000, size: 100}});
@@ -153,8 +228,23 @@ test('market data: exact micros, bad numbers dropped with a reason', () => {
 });
 
 test('trade update fields: this execution only, signed position', () => {
-	const f = updateFields({event: 'partial_fill', timestamp: new Date('2026-11-20T15:31:03.557Z'), executionId: 'e1', price: '187.25', qty: '4', positionQty: '-4'});
-	assert.deepEqual(f, {event: 'partial_fill', ms: Date.parse('2026-11-20T15:31:03.557Z'), ns: 0, executionId: 'e1', price: 187_250_000, qty: 4, positionQty: -4});
+	const f = updateFields({
+		event: 'partial_fill',
+		timestamp: new Date('2026-11-20T15:31:03.557Z'),
+		executionId: 'e1',
+		price: '187.25',
+		qty: '4',
+		positionQty: '-4',
+	});
+	assert.deepEqual(f, {
+		event: 'partial_fill',
+		ms: Date.parse('2026-11-20T15:31:03.557Z'),
+		ns: 0,
+		executionId: 'e1',
+		price: 187_250_000,
+		qty: 4,
+		positionQty: -4,
+	});
 	const n = updateFields({event: 'new'});
 	assert.equal(n.price, null);
 	assert.equal(n.qty, null);

@@ -68,9 +68,15 @@ test('a 429 waits Retry-After plus jitter, pauses everyone, then succeeds', asyn
 
 test('without Retry-After: exponential back-off with equal jitter, capped', () => {
 	const limiter = new RateLimiter({baseBackoffMs: 1000, maxBackoffMs: 8000, random: () => 1});
-	assert.deepEqual([0, 1, 2, 3, 4, 5].map(a => limiter.backoffDelay(a, null)), [1000, 2000, 4000, 8000, 8000, 8000]);
+	assert.deepEqual(
+		[0, 1, 2, 3, 4, 5].map(a => limiter.backoffDelay(a, null)),
+		[1000, 2000, 4000, 8000, 8000, 8000],
+	);
 	const low = new RateLimiter({baseBackoffMs: 1000, maxBackoffMs: 8000, random: () => 0});
-	assert.deepEqual([0, 1, 2, 3].map(a => low.backoffDelay(a, null)), [500, 1000, 2000, 4000]);
+	assert.deepEqual(
+		[0, 1, 2, 3].map(a => low.backoffDelay(a, null)),
+		[500, 1000, 2000, 4000],
+	);
 	const capped = new RateLimiter({maxBackoffMs: 3000, random: () => 0});
 	assert.equal(capped.backoffDelay(0, 10_000), 3000);
 });
@@ -93,10 +99,12 @@ test('only 429 is retried by default; reads also retry 5xx and network errors, n
 	const time = fakeTime();
 	const limiter = new RateLimiter({now: time.now, sleep: time.sleep, random: () => 0});
 	let calls = 0;
-	await assert.rejects(limiter.run('POST', async () => {
-		calls += 1;
-		throw apiError(500);
-	}));
+	await assert.rejects(
+		limiter.run('POST', async () => {
+			calls += 1;
+			throw apiError(500);
+		}),
+	);
 	assert.equal(calls, 1, 'a POST is never resent on 5xx by the limiter');
 	assert.equal(retryIdempotent(apiError(503))?.status, 503);
 	assert.equal(retryIdempotent(apiError(403)), null);

@@ -35,9 +35,37 @@ const LAYERS: readonly Layer[] = [
 	{name: 'emulate', files: /^emulate\//, may: ['core', 'ports', 'files', 'journal', 'adapters']},
 	{name: 'ui', files: /^ui\//, may: ['core', 'journal', 'strategy contract', 'strategies', 'engine']},
 	{name: 'flags', files: /^(config|signal-loader|strategy-flags)\.ts$|^cli\/(flags|defaults)\.ts$/, may: ['core', 'files', 'strategy contract', 'strategies']},
-	{name: 'research', files: /^research\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'flags']},
-	{name: 'session', files: /^session\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'ui', 'report']},
-	{name: 'commands', files: /^commands\//, may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'emulate', 'ui', 'flags', 'research', 'session', 'report']},
+	{
+		name: 'research',
+		files: /^research\//,
+		may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'flags'],
+	},
+	{
+		name: 'session',
+		files: /^session\//,
+		may: ['core', 'ports', 'files', 'journal', 'strategy contract', 'strategies', 'engine', 'adapters', 'backtest', 'ui', 'report'],
+	},
+	{
+		name: 'commands',
+		files: /^commands\//,
+		may: [
+			'core',
+			'ports',
+			'files',
+			'journal',
+			'strategy contract',
+			'strategies',
+			'engine',
+			'adapters',
+			'backtest',
+			'emulate',
+			'ui',
+			'flags',
+			'research',
+			'session',
+			'report',
+		],
+	},
 	{name: 'cli', files: /^cli(\.tsx|\/)/, may: ['core', 'files', 'flags', 'commands', 'session']},
 ];
 const SOURCE = join(ROOT, 'source');
@@ -112,12 +140,18 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 test('every module imports only from the layers below its own', () => {
 	const files = sourceFiles();
 	assert.ok(files.length > 100);
-	assert.deepEqual(layerViolations(files, file => importsOf(file)), []);
+	assert.deepEqual(
+		layerViolations(files, file => importsOf(file)),
+		[],
+	);
 });
 
 test('no import cycles between modules', () => {
 	const graph = new Map(sourceFiles().map(file => [file, importsOf(file)]));
-	assert.deepEqual(cycles(graph).map(c => c.join(' -> ')), []);
+	assert.deepEqual(
+		cycles(graph).map(c => c.join(' -> ')),
+		[],
+	);
 });
 
 test('the checks notice an upward import and a cycle', () => {
@@ -130,5 +164,8 @@ test('the checks notice an upward import and a cycle', () => {
 		'core/a.ts (core) imports engine/engine.ts (engine)',
 		'engine/engine.ts (engine) imports ui/app.tsx (ui)',
 	]);
-	assert.deepEqual(cycles(new Map([...fake.keys()].map(f => [f, read(f)]))).map(c => c.join(' -> ')), ['core/a.ts -> engine/engine.ts -> core/a.ts']);
+	assert.deepEqual(
+		cycles(new Map([...fake.keys()].map(f => [f, read(f)]))).map(c => c.join(' -> ')),
+		['core/a.ts -> engine/engine.ts -> core/a.ts'],
+	);
 });

@@ -37,7 +37,13 @@ function violations(folders: string[], forbidden: RegExp): string[] {
 }
 
 test('core, engine and strategies import nothing impure', () => {
-	assert.deepEqual(violations(['core', 'engine', 'strategies'], /(^|\/)(ui|adapters|session|emulate|commands)\/|^(ink|react|ws|meow|@alpacahq\/.*)$|^node:(fs|net|http|https|child_process|readline)/), []);
+	assert.deepEqual(
+		violations(
+			['core', 'engine', 'strategies'],
+			/(^|\/)(ui|adapters|session|emulate|commands)\/|^(ink|react|ws|meow|@alpacahq\/.*)$|^node:(fs|net|http|https|child_process|readline)/,
+		),
+		[],
+	);
 });
 
 test('backtest uses no UI, network, SDK or emulator', () => {

@@ -25,7 +25,12 @@ test('backtest --strategy hft: the text report shows the executions its JSON lis
 	assert.equal(json.status, 0, json.stderr);
 	const symbol = JSON.parse(json.stdout).symbols[0];
 	assert.ok(symbol.hft.executions > 0);
-	assert.match(text.stdout, new RegExp(`${symbol.symbol} tick-taker: ${symbol.hft.executions} executions \\(${symbol.hft.shares_bought} shares bought, ${symbol.hft.shares_sold} sold\\)`));
+	assert.match(
+		text.stdout,
+		new RegExp(
+			`${symbol.symbol} tick-taker: ${symbol.hft.executions} executions \\(${symbol.hft.shares_bought} shares bought, ${symbol.hft.shares_sold} sold\\)`,
+		),
+	);
 });
 
 test('every JSON report uses snake_case keys (symbols as keys stay as they are)', () => {

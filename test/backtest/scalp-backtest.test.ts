@@ -81,10 +81,16 @@ test('invariants over the whole bundled sample', () => {
 test('cash + positions = start + realized + unrealized at every session end, even with positions held overnight', () => {
 	// Cut every session at 15:50: positions stay open overnight and carry to the next session.
 	const data = loadMinuteData([bundledMinuteData()], ['TSLA', 'AAPL']);
-	const sessions = toSessions(data.bars).map(s => ({date: s.date, bars: s.bars.filter(b => b.start < sessionTimes(s.date).midnight + (15 * 60 + 50) * 60_000)}));
+	const sessions = toSessions(data.bars).map(s => ({
+		date: s.date,
+		bars: s.bars.filter(b => b.start < sessionTimes(s.date).midnight + (15 * 60 + 50) * 60_000),
+	}));
 	const journal = new MemoryJournal();
 	const result = runScalpBacktest({sessions, symbols: ['AAPL', 'TSLA'], lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal});
 	const equity = result.total.finalEquity;
 	assert.equal(Math.round(equity * 1e6), Math.round((result.total.startCash + result.total.realizedPnl + result.total.unrealizedPnl) * 1e6));
-	assert.ok(journal.ofType('order_update').some(u => u.event === 'expired'), 'some order expired at a session end');
+	assert.ok(
+		journal.ofType('order_update').some(u => u.event === 'expired'),
+		'some order expired at a session end',
+	);
 });

@@ -164,22 +164,31 @@ test('market data: streamed bars and trades arrive as exact core events; session
 		await until(() => feed.bars.length === 6, '6 bars');
 		assert.deepEqual(starts(feed, 'AAPL'), [minute(0), minute(1), minute(2)]);
 		assert.deepEqual(starts(feed, 'MSFT'), [minute(0), minute(1), minute(2)]);
-		assert.deepEqual(feed.bars.find(b => b.symbol === 'AAPL' && b.start === minute(1)), {
-			symbol: 'AAPL',
-			start: minute(1),
-			open: 100_100_000,
-			high: 100_600_000,
-			low: 99_600_000,
-			close: 100_300_000,
-			volume: 1001,
-		});
+		assert.deepEqual(
+			feed.bars.find(b => b.symbol === 'AAPL' && b.start === minute(1)),
+			{
+				symbol: 'AAPL',
+				start: minute(1),
+				open: 100_100_000,
+				high: 100_600_000,
+				low: 99_600_000,
+				close: 100_300_000,
+				volume: 1001,
+			},
+		);
 		await until(() => feed.trades.length === 3, '3 AAPL trades');
-		assert.ok(feed.trades.every(t => t.symbol === 'AAPL' && Number.isSafeInteger(t.price) && t.size > 0), 'AAPL trades with exact prices');
+		assert.ok(
+			feed.trades.every(t => t.symbol === 'AAPL' && Number.isSafeInteger(t.price) && t.size > 0),
+			'AAPL trades with exact prices',
+		);
 		assert.equal(alpaca.marketData.lastPrice('AAPL'), feed.trades.at(-1)!.price);
 		assert.equal(alpaca.marketData.lastPrice('MSFT'), 50_400_000, 'bar close when trades are not subscribed');
 		const calls = alpaca.limiter.stats.calls;
 		const rest = await alpaca.marketData.loadSessionBars('AAPL', nyMidnight(DATE), minute(60));
-		assert.deepEqual(rest, feed.bars.filter(b => b.symbol === 'AAPL'));
+		assert.deepEqual(
+			rest,
+			feed.bars.filter(b => b.symbol === 'AAPL'),
+		);
 		assert.equal(alpaca.limiter.stats.calls - calls, 2, 'three bars at two per page: two requests');
 	});
 });
@@ -205,7 +214,10 @@ test('market data: the server drops the socket; bars missed meanwhile come from 
 		assert.deepEqual(starts(feed, 'MSFT'), [minute(0), minute(1), minute(2), minute(3)]);
 		assert.ok(feed.states.includes('reconnecting'), `states: ${feed.states.join(', ')}`);
 		assert.equal(feed.states.at(-1), 'connected');
-		assert.ok(logs.some(l => /AAPL: 2 missed bars filled from REST/.test(l)), 'the gap fill is logged');
+		assert.ok(
+			logs.some(l => /AAPL: 2 missed bars filled from REST/.test(l)),
+			'the gap fill is logged',
+		);
 	});
 });
 
@@ -226,7 +238,10 @@ test('market data: a silent socket while the market is open is treated as dead a
 		await reconnected;
 		handle.step();
 		await until(() => feed.bars.length === 4, 'bars after the new socket');
-		assert.ok(logs.some(l => /market-data stream silent for \d+ s while the market is open/.test(l)), 'the silence is logged');
+		assert.ok(
+			logs.some(l => /market-data stream silent for \d+ s while the market is open/.test(l)),
+			'the silence is logged',
+		);
 		assert.deepEqual(starts(feed, 'AAPL'), [minute(0), minute(1)]);
 	});
 });
@@ -255,7 +270,15 @@ function matchAt(handle: EmulatorHandle, symbol: string, open: number, low: numb
 	const ex = handle.exchange;
 	const start = ex.time;
 	ex.setTime(start + 60_000);
-	ex.matchBar({symbol, start, open: dollarsToMicros(open), high: dollarsToMicros(open + 1), low: dollarsToMicros(low), close: dollarsToMicros(open), volume: 100});
+	ex.matchBar({
+		symbol,
+		start,
+		open: dollarsToMicros(open),
+		high: dollarsToMicros(open + 1),
+		low: dollarsToMicros(low),
+		close: dollarsToMicros(open),
+		volume: 100,
+	});
 }
 
 let seq = 0;
@@ -273,11 +296,17 @@ test('trade updates duplicated, reordered and split: every share reported once, 
 		await until(() => events.some(e => e.event === 'fill'), 'fill');
 		await new Promise(resolve => setTimeout(resolve, 600)); // past the emulator's reorder hold
 		const mine = events.filter(e => e.order.clientOrderId === id);
-		assert.deepEqual(mine.map(e => e.event), ['new', 'partial_fill', 'fill']);
-		assert.deepEqual(mine.slice(1).map(e => [e.fillQty, e.fillPrice]), [
-			[3, 98_500_000],
-			[7, 98_500_000],
-		]);
+		assert.deepEqual(
+			mine.map(e => e.event),
+			['new', 'partial_fill', 'fill'],
+		);
+		assert.deepEqual(
+			mine.slice(1).map(e => [e.fillQty, e.fillPrice]),
+			[
+				[3, 98_500_000],
+				[7, 98_500_000],
+			],
+		);
 		assert.equal(mine.at(-1)!.order.filledNotional, 985_000_000);
 		assert.equal(mine.at(-1)!.positionQty, 10);
 		assert.deepEqual(alpaca.broker.position('AAPL'), {symbol: 'AAPL', qty: 10, costBasis: 985_000_000});
@@ -292,9 +321,18 @@ test('a POST whose reply is lost past the timeout is found by client order id, n
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 4, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: id});
 		await until(() => events.some(e => e.event === 'new'), 'new');
 		await quiet();
-		assert.deepEqual(events.map(e => e.event), ['new']);
-		assert.deepEqual(handle.exchange.state().openOrders.map(o => o.clientOrderId), [id]);
-		assert.ok(logs.some(l => /no answer to the POST \(request timed out\); looking it up by client order id/.test(l)), `logs: ${logs.join(' | ')}`);
+		assert.deepEqual(
+			events.map(e => e.event),
+			['new'],
+		);
+		assert.deepEqual(
+			handle.exchange.state().openOrders.map(o => o.clientOrderId),
+			[id],
+		);
+		assert.ok(
+			logs.some(l => /no answer to the POST \(request timed out\); looking it up by client order id/.test(l)),
+			`logs: ${logs.join(' | ')}`,
+		);
 	});
 });
 
@@ -305,8 +343,14 @@ test('a 500 on the POST: looked up, not found, resent with the same client order
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 4, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: id});
 		await until(() => events.some(e => e.event === 'new'), 'new');
 		await quiet();
-		assert.deepEqual(events.map(e => e.event), ['new']);
-		assert.deepEqual(handle.exchange.state().openOrders.map(o => o.clientOrderId), [id]);
+		assert.deepEqual(
+			events.map(e => e.event),
+			['new'],
+		);
+		assert.deepEqual(
+			handle.exchange.state().openOrders.map(o => o.clientOrderId),
+			[id],
+		);
 	});
 });
 
@@ -316,10 +360,13 @@ test('an order accepted and then rejected by a trade update', async () => {
 		const id = cid();
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 4, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: id});
 		await until(() => events.some(e => e.event === 'rejected'), 'rejected');
-		assert.deepEqual(events.map(e => [e.event, e.atSubmission]), [
-			['new', false],
-			['rejected', false],
-		]);
+		assert.deepEqual(
+			events.map(e => [e.event, e.atSubmission]),
+			[
+				['new', false],
+				['rejected', false],
+			],
+		);
 	});
 });
 
@@ -355,7 +402,10 @@ test('streams refuse bad keys with one line; nothing printed anywhere shows the 
 	process.stderr.write = capture(original.err) as typeof process.stderr.write;
 	const alpaca = adapterFor(handle, secret, logs);
 	try {
-		const tradeError = await alpaca.broker.start().then(() => null, (e: Error) => e.message);
+		const tradeError = await alpaca.broker.start().then(
+			() => null,
+			(e: Error) => e.message,
+		);
 		assert.ok(tradeError, 'the trade-updates stream must refuse the keys');
 		assert.match(tradeError, /trade-updates stream at ws:\/\/127\.0\.0\.1:\d+\/stream refused the API keys: check APCA_API_KEY_ID \/ APCA_API_SECRET_KEY/);
 		const dataError = await alpaca.marketData.start({bars: ['AAPL'], quotes: [], trades: []}, {onBar() {}, onQuote() {}, onTrade() {}}).then(
@@ -364,7 +414,10 @@ test('streams refuse bad keys with one line; nothing printed anywhere shows the 
 		);
 		assert.ok(dataError, 'the market-data stream must refuse the keys');
 		assert.match(dataError, /market-data stream at .* refused the API keys/);
-		const restError = await alpaca.checkCredentials().then(() => null, (e: Error) => e.message);
+		const restError = await alpaca.checkCredentials().then(
+			() => null,
+			(e: Error) => e.message,
+		);
 		assert.match(restError ?? '', /^Alpaca rejected the API keys \(403 /);
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 1, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: cid()});
 		await quiet();

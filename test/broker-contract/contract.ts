@@ -75,7 +75,10 @@ class EventLog {
 	}
 
 	async waitFor(clientOrderId: string, kind: OrderEventKind): Promise<OrderEvent> {
-		const found = await until(() => this.of(clientOrderId).find(e => e.event === kind), `${kind} event for ${clientOrderId} (got: ${this.kinds(clientOrderId).join(', ') || 'nothing'})`);
+		const found = await until(
+			() => this.of(clientOrderId).find(e => e.event === kind),
+			`${kind} event for ${clientOrderId} (got: ${this.kinds(clientOrderId).join(', ') || 'nothing'})`,
+		);
 		return found;
 	}
 }
@@ -290,10 +293,13 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		assert.equal(sold.fillPrice, $(101));
 		assert.equal(sold.positionQty, 6);
 		const state = await broker.loadState();
-		assert.deepEqual(state.positions, [
-			{symbol: a, qty: 6, costBasis: $(594)},
-			{symbol: b, qty: 4, costBasis: $(198)},
-		].sort((x, y) => (x.symbol < y.symbol ? -1 : 1)));
+		assert.deepEqual(
+			state.positions,
+			[
+				{symbol: a, qty: 6, costBasis: $(594)},
+				{symbol: b, qty: 4, costBasis: $(198)},
+			].sort((x, y) => (x.symbol < y.symbol ? -1 : 1)),
+		);
 		assert.equal(state.cash, driver.startingCash - $(990) - $(198) + $(404));
 		assert.deepEqual(state.positions, driver.truth().positions);
 		assert.equal(state.cash, driver.truth().cash);
@@ -359,7 +365,6 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		},
 		true,
 	);
-
 }
 
 /**

@@ -55,7 +55,10 @@ test('backtest from the cache equals backtest from the same CSV, order for order
 	assert.deepEqual(b.symbols, a.symbols);
 	assert.deepEqual(b.total, a.total);
 	assert.ok(a.total.round_trips > 10);
-	const orders = (file: string) => readFileSync(join(cwd, file), 'utf8').split('\n').filter(l => l !== '' && !l.includes('"type":"session"'));
+	const orders = (file: string) =>
+		readFileSync(join(cwd, file), 'utf8')
+			.split('\n')
+			.filter(l => l !== '' && !l.includes('"type":"session"'));
 	assert.deepEqual(orders('cache.jsonl'), orders('csv.jsonl'));
 	assert.equal(b.data_source.source, 'cache');
 	assert.equal(b.data_source.feed, 'iex');
@@ -76,10 +79,19 @@ test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, 
 	const cwd = scratchDir();
 	dirs.push(cwd);
 	expectOneLine(runCli(['backtest', '--from', '2024-03-08', '--to', '2024-03-04'], {cwd}), /--from 2024-03-08 is after --to 2024-03-04/);
-	expectOneLine(runCli(['data', 'fetch', 'AAPL', '--from', '2024-03-04', '--to', '2024-03-05', '--timeframe', '5Min'], {cwd}), /--timeframe must be 1Min or 1Day, got "5Min"/);
+	expectOneLine(
+		runCli(['data', 'fetch', 'AAPL', '--from', '2024-03-04', '--to', '2024-03-05', '--timeframe', '5Min'], {cwd}),
+		/--timeframe must be 1Min or 1Day, got "5Min"/,
+	);
 	expectOneLine(runCli(['data', 'fetch', 'AAPL', '--from', '2024-02-30'], {cwd}), /--from must be a date like 2024-03-04, got "2024-02-30"/);
-	expectOneLine(runCli(['backtest', 'NVDA', '--date', '2024-03-04', '--cache-dir', cache], {cwd}), new RegExp(`no cached 1Min iex raw bars for NVDA on 2024-03-04: run \`scalp-tui data fetch NVDA --from 2024-03-04 --to 2024-03-04 --cache-dir ${cache}\``));
-	expectOneLine(runCli(['backtest', '--date', '2024-03-04', '--data', bundledMinuteData()], {cwd}), /--data and --from\/--to\/--date are two sources of bars: pick one/);
+	expectOneLine(
+		runCli(['backtest', 'NVDA', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
+		new RegExp(`no cached 1Min iex raw bars for NVDA on 2024-03-04: run \`scalp-tui data fetch NVDA --from 2024-03-04 --to 2024-03-04 --cache-dir ${cache}\``),
+	);
+	expectOneLine(
+		runCli(['backtest', '--date', '2024-03-04', '--data', bundledMinuteData()], {cwd}),
+		/--data and --from\/--to\/--date are two sources of bars: pick one/,
+	);
 	expectOneLine(runCli(['data', 'fetch', 'AAPL', '--date', '2024-03-04', '--cache-dir', cache], {cwd}), /needs API keys/);
 	// A damaged file: one byte changed.
 	const dir = seriesDir(cache, {symbol: 'TSLA', timeframe: '1Min', feed: 'iex', adjustment: 'raw'});
@@ -87,7 +99,10 @@ test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, 
 	const bytes = readFileSync(file);
 	bytes[Math.floor(bytes.length / 2)] = bytes[Math.floor(bytes.length / 2)]! ^ 0x40;
 	writeFileSync(file, bytes);
-	expectOneLine(runCli(['backtest', 'TSLA', '--date', '2019-02-12', '--cache-dir', cache, '--journal', 'j.jsonl'], {cwd}), /cache file .*TSLA.*\.arrow is damaged \(checksum mismatch\)/);
+	expectOneLine(
+		runCli(['backtest', 'TSLA', '--date', '2019-02-12', '--cache-dir', cache, '--journal', 'j.jsonl'], {cwd}),
+		/cache file .*TSLA.*\.arrow is damaged \(checksum mismatch\)/,
+	);
 	expectOneLine(runCli(['data', 'list', '--cache-dir', cache], {cwd}), /is damaged \(checksum mismatch\)/);
 	assert.ok(!existsSync(join(cwd, 'j.jsonl')), 'no journal written');
 	assert.throws(() => loadBars({symbols: ['TSLA'], from: '2019-02-12', to: '2019-02-12', cacheDir: cache}), /checksum mismatch/);
@@ -101,7 +116,13 @@ test('a fetch killed mid-way resumes: the rerun asks only for the symbols still 
 		fillCache(history, archive.get(symbol)!, '2024-03-01', '2024-03-28');
 	}
 	const keys = {keyId: 'PKRESUME01', secret: 'resume-secret-x1'};
-	const emu = await startEmulator({bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]), manualClock: true, keys, archiveDir: history, rateLimitPerMinute: 0});
+	const emu = await startEmulator({
+		bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]),
+		manualClock: true,
+		keys,
+		archiveDir: history,
+		rateLimitPerMinute: 0,
+	});
 	const cache = temp();
 	const env = {APCA_API_KEY_ID: keys.keyId, APCA_API_SECRET_KEY: keys.secret, APCA_API_DATA_URL: emu.dataUrl, APCA_API_BASE_URL: emu.baseUrl};
 	// Between the child and the emulator: page 1 (AAA + part of BBB) passes, page 2 never gets an answer.
@@ -112,15 +133,37 @@ test('a fetch killed mid-way resumes: the rerun asks only for the symbols still 
 			held.push(res);
 			return;
 		}
-		fetch(`${emu.dataUrl}${req.url}`, {headers: req.headers as Record<string, string>}).then(async r => {
-			res.writeHead(r.status, {'content-type': 'application/json'});
-			res.end(Buffer.from(await r.arrayBuffer()));
-		}, () => res.destroy());
+		fetch(`${emu.dataUrl}${req.url}`, {headers: req.headers as Record<string, string>}).then(
+			async r => {
+				res.writeHead(r.status, {'content-type': 'application/json'});
+				res.end(Buffer.from(await r.arrayBuffer()));
+			},
+			() => res.destroy(),
+		);
 	});
 	await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
 	const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 	try {
-		const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'data', 'fetch', 'AAA', 'BBB', 'CCC', '--from', '2024-03-01', '--to', '2024-03-28', '--cache-dir', cache], {env: {...process.env, ...env, APCA_API_DATA_URL: proxyUrl}, stdio: 'ignore'});
+		const child = spawn(
+			process.execPath,
+			[
+				'--import',
+				join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'),
+				join(ROOT, 'source/cli.tsx'),
+				'data',
+				'fetch',
+				'AAA',
+				'BBB',
+				'CCC',
+				'--from',
+				'2024-03-01',
+				'--to',
+				'2024-03-28',
+				'--cache-dir',
+				cache,
+			],
+			{env: {...process.env, ...env, APCA_API_DATA_URL: proxyUrl}, stdio: 'ignore'},
+		);
 		const aaa = join(seriesDir(cache, {symbol: 'AAA', timeframe: '1Min', feed: 'iex', adjustment: 'raw'}), 'manifest.json');
 		const deadline = Date.now() + 60_000;
 		while (!existsSync(aaa) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
@@ -132,11 +175,19 @@ test('a fetch killed mid-way resumes: the rerun asks only for the symbols still 
 		assert.equal(bars, 7800);
 
 		const urls: string[] = [];
-		const out = {text: '', write(s: string) {
-			this.text += s;
-			return true;
-		}};
-		const code = await runDataCommand(['fetch', 'AAA', 'BBB', 'CCC'], {from: '2024-03-01', to: '2024-03-28', cacheDir: cache}, {stdout: out, stderr: out}, {env, fetch: (url, init) => (urls.push(url), fetch(url, init))});
+		const out = {
+			text: '',
+			write(s: string) {
+				this.text += s;
+				return true;
+			},
+		};
+		const code = await runDataCommand(
+			['fetch', 'AAA', 'BBB', 'CCC'],
+			{from: '2024-03-01', to: '2024-03-28', cacheDir: cache},
+			{stdout: out, stderr: out},
+			{env, fetch: (url, init) => (urls.push(url), fetch(url, init))},
+		);
 		assert.equal(code, 0, out.text);
 		const first = new URL(urls.find(u => u.includes('/v2/stocks/bars'))!).searchParams;
 		assert.equal(first.get('symbols'), 'BBB,CCC');

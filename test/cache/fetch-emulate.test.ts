@@ -23,22 +23,30 @@ const archive = new Map<string, Bar[]>();
 
 function sink() {
 	let text = '';
-	return {write: (s: string) => ((text += s), true), get text() {
-		return text;
-	}};
+	return {
+		write: (s: string) => ((text += s), true),
+		get text() {
+			return text;
+		},
+	};
 }
 
 async function fetchInto(cache: string, symbols: string[], flags: DataCommandFlags, urls: string[] = []) {
 	const stdout = sink();
 	const stderr = sink();
 	const env = {APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: KEYS.secret, APCA_API_DATA_URL: emu.dataUrl, APCA_API_BASE_URL: emu.baseUrl};
-	const code = await runDataCommand(['fetch', ...symbols], {cacheDir: cache, ...flags}, {stdout, stderr}, {
-		env,
-		fetch: (url, init) => {
-			urls.push(url);
-			return fetch(url, init);
+	const code = await runDataCommand(
+		['fetch', ...symbols],
+		{cacheDir: cache, ...flags},
+		{stdout, stderr},
+		{
+			env,
+			fetch: (url, init) => {
+				urls.push(url);
+				return fetch(url, init);
+			},
 		},
-	});
+	);
 	return {code, out: stdout.text, err: stderr.text, urls};
 }
 
@@ -54,7 +62,14 @@ before(async () => {
 	}
 	// The replay itself: one bar of 2019 (the archive is what is fetched here).
 	const replayBar: Bar = {symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1};
-	emu = await startEmulator({bars: new Map([['ZZZ', [replayBar]]]), manualClock: true, keys: KEYS, archiveDir: history, rateLimitPerMinute: 0, wallNow: () => Date.now()});
+	emu = await startEmulator({
+		bars: new Map([['ZZZ', [replayBar]]]),
+		manualClock: true,
+		keys: KEYS,
+		archiveDir: history,
+		rateLimitPerMinute: 0,
+		wallNow: () => Date.now(),
+	});
 });
 
 after(async () => {
@@ -62,7 +77,9 @@ after(async () => {
 	rmSync(history, {recursive: true, force: true});
 });
 
-test('fetch pages through 10,000-bar pages with two symbols in a page; the cache equals the source exactly; a rerun downloads nothing', {timeout: 60_000}, async () => {
+test('fetch pages through 10,000-bar pages with two symbols in a page; the cache equals the source exactly; a rerun downloads nothing', {
+	timeout: 60_000,
+}, async () => {
 	const cache = tempDir();
 	try {
 		const first = await fetchInto(cache, ['BBB', 'AAA'], {from: FROM, to: TO});
@@ -124,12 +141,22 @@ test('SIP: the end is clamped to 15 minutes ago; a 403 for recent SIP data is ex
 		for (const q of barsRequests(ok.urls)) assert.ok(Date.parse(q.get('end')!) <= Date.now() - 15 * 60_000);
 		assert.match(ok.out, /not complete yet \(SIP ends 15 minutes ago on the free plan\)/);
 		// A server whose clock runs an hour behind refuses what the client thinks is old enough.
-		const ahead = await startEmulator({bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]), manualClock: true, keys: KEYS, archiveDir: history, rateLimitPerMinute: 0, wallNow: () => Date.now() - 3_600_000});
+		const ahead = await startEmulator({
+			bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]),
+			manualClock: true,
+			keys: KEYS,
+			archiveDir: history,
+			rateLimitPerMinute: 0,
+			wallNow: () => Date.now() - 3_600_000,
+		});
 		const saved = emu;
 		emu = ahead;
 		try {
 			await assert.rejects(fetchInto(cache, ['CCC'], {from: '2024-03-27', to: today, feed: 'sip'}), (e: Error & {exitCode?: number}) => {
-				assert.equal(e.message, 'Alpaca refused SIP data (403 "subscription does not permit querying recent SIP data"): the free plan serves SIP bars only up to 15 minutes ago; pick an earlier --to, or --feed iex');
+				assert.equal(
+					e.message,
+					'Alpaca refused SIP data (403 "subscription does not permit querying recent SIP data"): the free plan serves SIP bars only up to 15 minutes ago; pick an earlier --to, or --feed iex',
+				);
 				return true;
 			});
 		} finally {

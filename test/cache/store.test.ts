@@ -30,7 +30,10 @@ export function cacheFromBars(cacheDir: string, bars: Map<string, Bar[]>): void 
 			(byMonth.get(month) ?? byMonth.set(month, []).get(month)!).push(b);
 		}
 		for (const [month, monthBars] of byMonth) {
-			writePeriod(cacheDir, {symbol, timeframe: '1Min', feed: 'iex', adjustment: 'raw'}, month, monthBars, [nyDate(monthBars[0]!.start), nyDate(monthBars[monthBars.length - 1]!.start)]);
+			writePeriod(cacheDir, {symbol, timeframe: '1Min', feed: 'iex', adjustment: 'raw'}, month, monthBars, [
+				nyDate(monthBars[0]!.start),
+				nyDate(monthBars[monthBars.length - 1]!.start),
+			]);
 		}
 	}
 }
@@ -49,7 +52,10 @@ test('cache round trip is exact to the micro-dollar and sessions equal the CSV o
 	const loaded = loadBars({symbols: onDay, from: date, to: date, cacheDir: cache});
 	const expected = csvSessions.find(s => s.date === date)!;
 	assert.equal(loaded.sessions.length, 1);
-	assert.deepEqual(loaded.sessions[0]!.bars, expected.bars.filter(b => onDay.includes(b.symbol)));
+	assert.deepEqual(
+		loaded.sessions[0]!.bars,
+		expected.bars.filter(b => onDay.includes(b.symbol)),
+	);
 	assert.equal(loaded.summary.bars, expected.bars.length);
 	assert.ok(from <= to);
 	// Every symbol's bars, whole history: exact.
@@ -67,7 +73,15 @@ test('prices above $4,294 and fractional volumes stay exact (wide columns)', () 
 	const cache = tempCache();
 	const key: SeriesKey = {symbol: 'BRK.A', timeframe: '1Min', feed: 'sip', adjustment: 'all'};
 	const start = Date.parse('2024-03-04T14:30:00Z');
-	const bars: Bar[] = [0, 1, 2].map(i => ({symbol: 'BRK.A', start: start + i * 60_000, open: 612_345_678_901 + i, high: 612_400_000_000, low: 612_000_000_001, close: 612_345_000_000 + 7 * i, volume: i === 1 ? 0.5 : 12}));
+	const bars: Bar[] = [0, 1, 2].map(i => ({
+		symbol: 'BRK.A',
+		start: start + i * 60_000,
+		open: 612_345_678_901 + i,
+		high: 612_400_000_000,
+		low: 612_000_000_001,
+		close: 612_345_000_000 + 7 * i,
+		volume: i === 1 ? 0.5 : 12,
+	}));
 	writePeriod(cache, key, '2024-03', bars, ['2024-03-04', '2024-03-04']);
 	const loaded = loadBars({symbols: ['BRK.A'], from: '2024-03-04', to: '2024-03-04', feed: 'sip', adjustment: 'all', cacheDir: cache});
 	assert.deepEqual(loaded.bars.get('BRK.A'), bars);
@@ -79,7 +93,15 @@ test('a damaged cache file is refused with one line, never read', () => {
 	const cache = tempCache();
 	const key: SeriesKey = {symbol: 'AAPL', timeframe: '1Min', feed: 'iex', adjustment: 'raw'};
 	const start = Date.parse('2024-03-04T14:30:00Z');
-	const bars: Bar[] = [0, 1].map(i => ({symbol: 'AAPL', start: start + i * 60_000, open: 170_000_000, high: 171_000_000, low: 169_000_000, close: 170_500_000 + i, volume: 100}));
+	const bars: Bar[] = [0, 1].map(i => ({
+		symbol: 'AAPL',
+		start: start + i * 60_000,
+		open: 170_000_000,
+		high: 171_000_000,
+		low: 169_000_000,
+		close: 170_500_000 + i,
+		volume: 100,
+	}));
 	writePeriod(cache, key, '2024-03', bars, ['2024-03-04', '2024-03-04']);
 	const dir = seriesDir(cache, key);
 	const file = readdirSync(dir).find(n => n.endsWith('.arrow'))!;
@@ -87,7 +109,10 @@ test('a damaged cache file is refused with one line, never read', () => {
 	// Flip one byte inside the data (a close price): same size, so only the checksum can tell.
 	bytes[bytes.length - 200] = bytes[bytes.length - 200]! ^ 0x01;
 	writeFileSync(join(dir, file), bytes);
-	assert.throws(() => loadBars({symbols: ['AAPL'], from: '2024-03-04', to: '2024-03-04', cacheDir: cache}), (e: Error) => e.name === 'DataError' && /damaged \(checksum mismatch\)/.test(e.message) && !e.message.includes('\n'));
+	assert.throws(
+		() => loadBars({symbols: ['AAPL'], from: '2024-03-04', to: '2024-03-04', cacheDir: cache}),
+		(e: Error) => e.name === 'DataError' && /damaged \(checksum mismatch\)/.test(e.message) && !e.message.includes('\n'),
+	);
 	writeFileSync(join(dir, 'manifest.json'), '{"format":');
 	assert.throws(() => loadBars({symbols: ['AAPL'], from: '2024-03-04', to: '2024-03-04', cacheDir: cache}), /manifest.json is damaged \(not valid JSON\)/);
 });
@@ -96,6 +121,8 @@ test('missing dates name the exact data fetch command', () => {
 	const cache = tempCache();
 	assert.throws(
 		() => loadBars({symbols: ['NVDA', 'AMD'], from: '2024-03-04', to: '2024-03-08', feed: 'sip', cacheDir: cache, cacheDirExplicit: true}),
-		(e: Error) => e.message === `no cached 1Min sip raw bars for AMD, NVDA on 2024-03-04..2024-03-08: run \`scalp-tui data fetch AMD NVDA --from 2024-03-04 --to 2024-03-08 --feed sip --cache-dir ${cache}\``,
+		(e: Error) =>
+			e.message ===
+			`no cached 1Min sip raw bars for AMD, NVDA on 2024-03-04..2024-03-08: run \`scalp-tui data fetch AMD NVDA --from 2024-03-04 --to 2024-03-08 --feed sip --cache-dir ${cache}\``,
 	);
 });

@@ -8,7 +8,10 @@ import {ROOT, scratchDir} from '../_helpers/cli.js';
 
 function runIntoClosedPipe(args: string[], cwd: string): Promise<{status: number | null; stderr: string}> {
 	return new Promise(resolve => {
-		const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), ...args], {cwd, env: {...process.env, NO_COLOR: '1', APCA_API_KEY_ID: '', APCA_API_SECRET_KEY: ''}});
+		const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), ...args], {
+			cwd,
+			env: {...process.env, NO_COLOR: '1', APCA_API_KEY_ID: '', APCA_API_SECRET_KEY: ''},
+		});
 		let stderr = '';
 		child.stderr.on('data', chunk => (stderr += chunk));
 		// Like `| head -3` once head has its lines: the reader is gone before the report is written.
@@ -17,7 +20,10 @@ function runIntoClosedPipe(args: string[], cwd: string): Promise<{status: number
 	});
 }
 
-for (const args of [['rebalance', '--dry-run', '--mode', 'sim', '--journal', 'j.jsonl'], ['backtest', 'TSLA', '--journal', 'j.jsonl']]) {
+for (const args of [
+	['rebalance', '--dry-run', '--mode', 'sim', '--journal', 'j.jsonl'],
+	['backtest', 'TSLA', '--journal', 'j.jsonl'],
+]) {
 	test(`${args.slice(0, 2).join(' ')} into a closed pipe ends quietly with its journal complete`, async () => {
 		const dir = scratchDir();
 		const result = await runIntoClosedPipe(args, dir);

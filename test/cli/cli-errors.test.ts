@@ -33,7 +33,10 @@ test('malformed CSV row names the file and line', () =>
 	expectUsageError(['backtest', '--data', 'bad'], /bad[/\\]TSLA_2019-02-11\.csv:3: bad close price "abc"/, dir => {
 		const folder = join(dir, 'bad');
 		mkdirSync(folder);
-		writeFileSync(join(folder, 'TSLA_2019-02-11.csv'), 'timestamp,open,high,low,close,volume\n2019-02-11T14:30:00Z,1,2,0.5,1.5,100\n2019-02-11T14:31:00Z,1,2,0.5,abc,100\n');
+		writeFileSync(
+			join(folder, 'TSLA_2019-02-11.csv'),
+			'timestamp,open,high,low,close,volume\n2019-02-11T14:30:00Z,1,2,0.5,1.5,100\n2019-02-11T14:31:00Z,1,2,0.5,abc,100\n',
+		);
 	}));
 
 test('wrong header names the file', () =>
@@ -79,7 +82,8 @@ test('rebalance in sim with the bundled data: dry run prints the plan and exits 
 	assert.match(result.stdout, /ARNC|CHK|candidate/i);
 	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'a dry run writes no done marker');
 });
-test('backtest --mode live is refused (backtests are always simulated)', () => expectUsageError(['backtest', '--mode', 'live'], /always runs on the simulated exchange/));
+test('backtest --mode live is refused (backtests are always simulated)', () =>
+	expectUsageError(['backtest', '--mode', 'live'], /always runs on the simulated exchange/));
 test('console --hft-qty below 100', () => expectUsageError(['TSLA', '--hft', 'AAPL', '--hft-qty', '50'], /--hft-qty must be a whole number >= 100/));
 test('console --mode live without keys', () => expectUsageError(['TSLA', '--mode', 'live'], /--mode live needs API keys/));
 test('console with no symbols', () => expectUsageError([], /name at least one symbol/));

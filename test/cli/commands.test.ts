@@ -41,8 +41,16 @@ test("each command's help names exactly the flags it accepts", () => {
 		const named = new Set([...command.help.matchAll(/--([a-z][a-z-]*)/g)].map(m => m[1]!));
 		named.delete('help');
 		const allowed = new Set(command.flags.map(kebab));
-		assert.deepEqual([...named].filter(f => !allowed.has(f)), [], `${command.where}: help names a flag it refuses`);
-		assert.deepEqual([...allowed].filter(f => !named.has(f)), [], `${command.where}: accepts a flag its help does not list`);
+		assert.deepEqual(
+			[...named].filter(f => !allowed.has(f)),
+			[],
+			`${command.where}: help names a flag it refuses`,
+		);
+		assert.deepEqual(
+			[...allowed].filter(f => !named.has(f)),
+			[],
+			`${command.where}: accepts a flag its help does not list`,
+		);
 	}
 });
 
@@ -62,7 +70,7 @@ test('a flag another command owns is refused by name', () => {
 	expectOneLineError(['backtest', '--port', '1'], /^scalp-tui: --port does not apply to backtest$/);
 });
 
-test('an unknown flag on a command points at that command\'s help', () => {
+test("an unknown flag on a command points at that command's help", () => {
 	expectOneLineError(['rebalance', '--frobnicate'], /^scalp-tui: unknown flag --frobnicate \(see scalp-tui rebalance --help\)$/);
 });
 
@@ -79,7 +87,8 @@ test('lowercase symbols still open the console (the console validates its flags)
 
 test('which first words count as commands', () => {
 	const names = ['backtest', 'rebalance', 'emulate', 'data', 'sweep', 'report'];
-	for (const symbol of ['tsla', 'aapl', 'dal', 'brk.b', 'TSLA', 'DATE', 'BACKTST', 'spy', 'qqq', 'f']) assert.equal(unknownCommand(symbol, names), null, symbol);
+	for (const symbol of ['tsla', 'aapl', 'dal', 'brk.b', 'TSLA', 'DATE', 'BACKTST', 'spy', 'qqq', 'f'])
+		assert.equal(unknownCommand(symbol, names), null, symbol);
 	assert.deepEqual(unknownCommand('backtst', names), {suggestion: 'backtest'});
 	assert.deepEqual(unknownCommand('emualte', names), {suggestion: 'emulate'});
 	assert.deepEqual(unknownCommand('dat', names), {suggestion: 'data'});
@@ -89,13 +98,23 @@ test('which first words count as commands', () => {
 
 test('help and flag errors load no command implementation (static imports of source/cli stay light)', () => {
 	const dir = join(ROOT, 'source/cli');
-	const files = [...readdirSync(dir).map(f => join(dir, f)), ...readdirSync(join(dir, 'commands')).map(f => join(dir, 'commands', f))].filter(f => f.endsWith('.ts'));
+	const files = [...readdirSync(dir).map(f => join(dir, f)), ...readdirSync(join(dir, 'commands')).map(f => join(dir, 'commands', f))].filter(f =>
+		f.endsWith('.ts'),
+	);
 	const heavy: string[] = [];
 	for (const file of files) {
 		const text = readFileSync(file, 'utf8');
 		for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*from\s+['"]([^'"]+)['"]/gm)) {
 			const target = m[1]!;
-			if (!(target === 'meow' || target.startsWith('./') || /^(\.\.\/)+(config|core\/errors|core\/printable)\.js$/.test(target) || /^\.\.\/(command|flags|defaults)\.js$/.test(target))) heavy.push(`${file}: ${target}`);
+			if (
+				!(
+					target === 'meow' ||
+					target.startsWith('./') ||
+					/^(\.\.\/)+(config|core\/errors|core\/printable)\.js$/.test(target) ||
+					/^\.\.\/(command|flags|defaults)\.js$/.test(target)
+				)
+			)
+				heavy.push(`${file}: ${target}`);
 		}
 	}
 	assert.deepEqual(heavy, []);

@@ -39,8 +39,16 @@ test('RollingSum matches a direct computation over random data', () => {
 		const v = Math.round(random() * 1e9);
 		values.push(v);
 		sum.push(v);
-		if (values.length >= 20) assert.equal(sum.sum, values.slice(-20).reduce((a, b) => a + b, 0));
-		if (values.length >= 21) assert.equal(sum.previousSum, values.slice(-21, -1).reduce((a, b) => a + b, 0));
+		if (values.length >= 20)
+			assert.equal(
+				sum.sum,
+				values.slice(-20).reduce((a, b) => a + b, 0),
+			);
+		if (values.length >= 21)
+			assert.equal(
+				sum.previousSum,
+				values.slice(-21, -1).reduce((a, b) => a + b, 0),
+			);
 	}
 });
 

@@ -48,7 +48,12 @@ test('the progress line is rewritten in place on a terminal, cut to its width, e
 
 test('a reachable host: every start-up step with its host, in order, then "connected"', {timeout: 60_000}, async () => {
 	const emulator = await startEmulator({port: 0, bars: sampleBars(), manualClock: true, keys: {keyId: 'PKPROGRESS', secret: SECRET}, cash: 100_000});
-	Object.assign(process.env, {APCA_API_KEY_ID: 'PKPROGRESS', APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: emulator.baseUrl, APCA_API_DATA_URL: emulator.baseUrl});
+	Object.assign(process.env, {
+		APCA_API_KEY_ID: 'PKPROGRESS',
+		APCA_API_SECRET_KEY: SECRET,
+		APCA_API_BASE_URL: emulator.baseUrl,
+		APCA_API_DATA_URL: emulator.baseUrl,
+	});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
 	const config: ConsoleConfig = {
 		mode: 'paper',
@@ -90,13 +95,26 @@ test('a reachable host: every start-up step with its host, in order, then "conne
 	assert.ok(lines.every(line => !line.includes(SECRET)));
 });
 
-test('an unreachable host in a real terminal: the host and each retry as "n of m" while it waits', {skip: hasTmux ? false : 'tmux is not installed', timeout: 120_000}, async () => {
+test('an unreachable host in a real terminal: the host and each retry as "n of m" while it waits', {
+	skip: hasTmux ? false : 'tmux is not installed',
+	timeout: 120_000,
+}, async () => {
 	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
 	const base = `http://127.0.0.1:${await closedPort()}`;
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
 	const session = `scalp-progress-${process.pid}`;
 	const env = `APCA_API_KEY_ID=PKPROGRESS APCA_API_SECRET_KEY=${SECRET} APCA_API_BASE_URL=${base} APCA_API_DATA_URL=${base} NO_COLOR=1`;
-	execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '10', `cd ${dir} && ${env} ${process.execPath} ${BIN} AAPL --mode paper --journal ${join(dir, 'j.jsonl')}; sleep 30`]);
+	execFileSync('tmux', [
+		'new-session',
+		'-d',
+		'-s',
+		session,
+		'-x',
+		'160',
+		'-y',
+		'10',
+		`cd ${dir} && ${env} ${process.execPath} ${BIN} AAPL --mode paper --journal ${join(dir, 'j.jsonl')}; sleep 30`,
+	]);
 	const seen: string[] = [];
 	try {
 		const deadline = Date.now() + 90_000;
@@ -108,7 +126,10 @@ test('an unreachable host in a real terminal: the host and each retry as "n of m
 		spawnSync('tmux', ['kill-session', '-t', session]);
 	}
 	const escaped = base.replace(/[.]/g, '\\.');
-	assert.ok(seen.some(screen => new RegExp(`scalp-tui: checking the API keys at ${escaped} \\(paper\\)`).test(screen)), seen.at(-1));
+	assert.ok(
+		seen.some(screen => new RegExp(`scalp-tui: checking the API keys at ${escaped} \\(paper\\)`).test(screen)),
+		seen.at(-1),
+	);
 	const retry = seen.find(screen => /retry 2 of 6/.test(screen)) ?? '';
 	assert.match(retry, new RegExp(`scalp-tui: .*network error, retrying in \\d+\\.\\d s \\(retry 2 of 6\\) · checking the API keys at ${escaped}`));
 	// One line, rewritten: the earlier retry is gone from the screen.

@@ -31,7 +31,10 @@ async function waitFor(session: string, predicate: (screen: string) => boolean, 
 	throw new Error(`timed out waiting for ${what}; screen was:\n${screen}`);
 }
 
-test('console in tmux: panels, pause, force-sell with confirmation, quit with flatten', {skip: hasTmux ? false : 'tmux is not installed', timeout: 90_000}, async () => {
+test('console in tmux: panels, pause, force-sell with confirmation, quit with flatten', {
+	skip: hasTmux ? false : 'tmux is not installed',
+	timeout: 90_000,
+}, async () => {
 	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-e2e-'));
 	const journal = join(dir, 'journal.jsonl');
@@ -69,7 +72,10 @@ test('console in tmux: panels, pause, force-sell with confirmation, quit with fl
 	for (const record of records) assert.deepEqual(validateRecord(record), [], JSON.stringify(record));
 	const commands = records.filter(r => r.type === 'command').map(r => `${r.command}:${r.symbol ?? '*'}`);
 	assert.deepEqual(commands, ['pause:AAPL', 'force_sell:AAPL', 'quit:*']);
-	assert.ok(records.some(r => r.type === 'order_submitted' && r.symbol === 'AAPL'), 'AAPL traded');
+	assert.ok(
+		records.some(r => r.type === 'order_submitted' && r.symbol === 'AAPL'),
+		'AAPL traded',
+	);
 	const sessions = records.filter(r => r.type === 'session').map(r => r.event);
 	assert.deepEqual(sessions, ['start', 'end']);
 	// Nothing open is left behind: every order the run placed reached a final state.

@@ -28,11 +28,32 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 	const emulator = await startEmulator({port: 0, bars, manualClock: true, keys: {keyId: 'PKTESTPAPER', secret: SECRET}, cash: 100_000});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-paper-'));
 	const journalPath = join(dir, 'journal.jsonl');
-	const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'TSLA', 'AAPL', '--journal', journalPath, '--log-file', join(dir, 'log.txt')], {
-		cwd: dir,
-		env: {...process.env, APCA_API_KEY_ID: 'PKTESTPAPER', APCA_API_SECRET_KEY: SECRET, APCA_API_BASE_URL: emulator.baseUrl, APCA_API_DATA_URL: emulator.baseUrl, NO_COLOR: '1'},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			'--import',
+			join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'),
+			join(ROOT, 'source/cli.tsx'),
+			'TSLA',
+			'AAPL',
+			'--journal',
+			journalPath,
+			'--log-file',
+			join(dir, 'log.txt'),
+		],
+		{
+			cwd: dir,
+			env: {
+				...process.env,
+				APCA_API_KEY_ID: 'PKTESTPAPER',
+				APCA_API_SECRET_KEY: SECRET,
+				APCA_API_BASE_URL: emulator.baseUrl,
+				APCA_API_DATA_URL: emulator.baseUrl,
+				NO_COLOR: '1',
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', chunk => (stdout += chunk));
@@ -57,14 +78,25 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 
 	// The same bars through the SIM backtest.
 	const reference = new MemoryJournal();
-	runScalpBacktest({sessions: [{date: firstDay.date, bars: firstDay.bars.filter(b => b.start < cutoff)}], symbols: ['AAPL', 'TSLA'], lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal: reference});
+	runScalpBacktest({
+		sessions: [{date: firstDay.date, bars: firstDay.bars.filter(b => b.start < cutoff)}],
+		symbols: ['AAPL', 'TSLA'],
+		lot: 2000e6,
+		cash: 100_000e6,
+		exitAfterMs: null,
+		signal: null,
+		journal: reference,
+	});
 	// Alpaca takes whole cents: the adapter sends a sub-penny last price rounded half up.
 	const cents = (p: number | null) => (p === null ? 'mkt' : (Math.round(p * 100 + 1e-9) / 100).toFixed(2));
 	const key = (o: {ts: string | number; symbol: unknown; side: unknown; order_type: unknown; qty: unknown; limit_price: unknown}) =>
 		`${new Date(o.ts).toISOString()} ${o.symbol} ${o.side} ${o.order_type} ${o.qty} ${cents(o.limit_price as number | null)}`;
 	const sim = reference.ofType('order_submitted').map(key).sort();
 	const {records} = readJournal(journalPath);
-	const paper = records.filter(r => r.type === 'order_submitted').map(r => key(r as never)).sort();
+	const paper = records
+		.filter(r => r.type === 'order_submitted')
+		.map(r => key(r as never))
+		.sort();
 	assert.ok(sim.length >= 4, `the window has trades (${sim.length})`);
 	assert.deepEqual(paper, sim);
 	// A round trip completed: a take-profit sell filled.

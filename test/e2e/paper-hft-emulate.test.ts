@@ -31,7 +31,10 @@ function sliceOfSample(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-hft-paper-'));
 	const ticks = join(dir, 'ticks');
 	mkdirSync(ticks);
-	const read = (part: string): string[] => readFileSync(join(ROOT, 'data/ticks', `${LOB}_${part}_1.csv`), 'utf8').trimEnd().split('\n');
+	const read = (part: string): string[] =>
+		readFileSync(join(ROOT, 'data/ticks', `${LOB}_${part}_1.csv`), 'utf8')
+			.trimEnd()
+			.split('\n');
 	const messages = read('message');
 	const books = read('orderbook');
 	const keep = messages.map(line => Number(line.split(',')[0]) >= FROM_SECONDS);

@@ -25,7 +25,8 @@ function writeCsvs(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'emulate-'));
 	for (const [symbol, bars] of sampleBars()) {
 		const lines = ['timestamp,open,high,low,close,volume'];
-		for (const b of bars) lines.push([new Date(b.start).toISOString(), formatMicros(b.open), formatMicros(b.high), formatMicros(b.low), formatMicros(b.close), b.volume].join(','));
+		for (const b of bars)
+			lines.push([new Date(b.start).toISOString(), formatMicros(b.open), formatMicros(b.high), formatMicros(b.low), formatMicros(b.close), b.volume].join(','));
 		writeFileSync(join(dir, `${symbol}.csv`), `${lines.join('\n')}\n`);
 	}
 	return dir;

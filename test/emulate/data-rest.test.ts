@@ -44,8 +44,16 @@ test('bars: limit counts across symbols; next_page_token walks every page exactl
 		} while (token);
 		assert.equal(pages, 4);
 		assert.deepEqual(seen, [
-			'AAPL 14:30', 'AAPL 14:31', 'AAPL 14:32', 'AAPL 14:33', 'AAPL 14:34',
-			'MSFT 14:30', 'MSFT 14:31', 'MSFT 14:32', 'MSFT 14:33', 'MSFT 14:34',
+			'AAPL 14:30',
+			'AAPL 14:31',
+			'AAPL 14:32',
+			'AAPL 14:33',
+			'AAPL 14:34',
+			'MSFT 14:30',
+			'MSFT 14:31',
+			'MSFT 14:32',
+			'MSFT 14:33',
+			'MSFT 14:34',
 		]);
 		const desc = (await api(h, 'GET', `/v2/stocks/AAPL/bars?timeframe=1Min&start=${DAY1}&sort=desc&limit=2`)).body;
 		assert.equal(desc.symbol, 'AAPL');
@@ -53,7 +61,9 @@ test('bars: limit counts across symbols; next_page_token walks every page exactl
 			desc.bars.map((b: {t: string}) => b.t.slice(11, 16)),
 			['14:34', '14:33'],
 		);
-		const next = (await api(h, 'GET', `/v2/stocks/AAPL/bars?timeframe=1Min&start=${DAY1}&sort=desc&limit=2&page_token=${encodeURIComponent(desc.next_page_token)}`)).body;
+		const next = (
+			await api(h, 'GET', `/v2/stocks/AAPL/bars?timeframe=1Min&start=${DAY1}&sort=desc&limit=2&page_token=${encodeURIComponent(desc.next_page_token)}`)
+		).body;
 		assert.deepEqual(
 			next.bars.map((b: {t: string}) => b.t.slice(11, 16)),
 			['14:32', '14:31'],
@@ -73,7 +83,14 @@ test('bars: aggregated timeframes aligned to New York time; bad parameters 400',
 		assert.deepEqual({...five[0], vw: undefined}, {t: `${DAY1}T14:30:00Z`, o: 170, h: 170.9, l: 169.5, c: 170.6, v: 5010, n: 5, vw: undefined});
 		const day = (await api(h, 'GET', `/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start=${DAY1}`)).body.bars.AAPL;
 		assert.equal(day[0].t, `${DAY1}T05:00:00Z`);
-		for (const bad of ['timeframe=7Weeks', 'timeframe=1Min&limit=0', 'timeframe=1Min&sort=up', 'timeframe=1Min&feed=nasdaq', 'timeframe=1Min&start=noon', 'timeframe=1Min&page_token=%21%21']) {
+		for (const bad of [
+			'timeframe=7Weeks',
+			'timeframe=1Min&limit=0',
+			'timeframe=1Min&sort=up',
+			'timeframe=1Min&feed=nasdaq',
+			'timeframe=1Min&start=noon',
+			'timeframe=1Min&page_token=%21%21',
+		]) {
 			const reply = await api(h, 'GET', `/v2/stocks/bars?symbols=AAPL&${bad}`);
 			assert.equal(reply.status, 400, bad);
 			assert.equal(typeof reply.body.message, 'string');

@@ -83,7 +83,10 @@ test('JSON mode without the msgpack header: text frames, RFC 3339 times; wildcar
 				['MSFT', `${DAY1}T14:30:00Z`],
 			],
 		);
-		assert.ok(p.binaryFlags.every(b => !b), 'JSON frames are text');
+		assert.ok(
+			p.binaryFlags.every(b => !b),
+			'JSON frames are text',
+		);
 	} finally {
 		p.close();
 		await h.close();

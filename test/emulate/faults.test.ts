@@ -225,7 +225,11 @@ test('silence: sockets stay open but send nothing (no pongs) until switched back
 		await d.waitFor(m => m.T === 'b');
 		await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 1, '150.00', 's2'));
 		await t.waitFor(m => m.data?.order?.client_order_id === 's2');
-		assert.equal(updatesOf(t).some(u => u.order.client_order_id === 's1'), false, 'what was sent while silent is lost');
+		assert.equal(
+			updatesOf(t).some(u => u.order.client_order_id === 's1'),
+			false,
+			'what was sent while silent is lost',
+		);
 	} finally {
 		t.close();
 		d.close();
@@ -260,7 +264,7 @@ test('drop either websocket; reset turns every switch off', async () => {
 	}
 });
 
-test('injected frames: bytes go out as they are, values in the client\'s codec; subscribers are counted', async () => {
+test("injected frames: bytes go out as they are, values in the client's codec; subscribers are counted", async () => {
 	const h = await startTestEmulator();
 	assert.deepEqual(h.subscribers(), {tradeUpdates: 0, bars: 0});
 	const t = await tradeProbe(h);

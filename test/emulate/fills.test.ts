@@ -74,8 +74,14 @@ test('emulator fills match SIM mode on the same data and the same orders', async
 	const simRows = simRun();
 	const expected = simRows.filter(r => r[0] !== 'refused');
 	const expectedRefused = simRows.filter(r => r[0] === 'refused').map(r => r[1]);
-	assert.ok(expected.some(r => r[0] === 'fill'), 'the script fills something');
-	assert.ok(expected.some(r => r[0] === 'expired'), 'the script expires something');
+	assert.ok(
+		expected.some(r => r[0] === 'fill'),
+		'the script fills something',
+	);
+	assert.ok(
+		expected.some(r => r[0] === 'expired'),
+		'the script expires something',
+	);
 	assert.deepEqual(expectedRefused, ['a-none'], 'the script has one order refused at submission');
 	const refused: string[] = [];
 
@@ -132,11 +138,14 @@ test('bar-mode fill rules: limit at min(L, open) when low <= L, not before its b
 	try {
 		h.step(); // arrival 09:31; AAPL bar 0 (open 170.00, low 169.50) already matched
 		// Bar 1: open 170.10, high 170.60, low 169.60, close 170.30.
-		const under = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '169.59', time_in_force: 'day'})).body;
-		const through = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '171.00', time_in_force: 'day'})).body;
+		const under = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '169.59', time_in_force: 'day'}))
+			.body;
+		const through = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '171.00', time_in_force: 'day'}))
+			.body;
 		const msft = (await api(h, 'POST', '/v2/orders', {symbol: 'MSFT', qty: '3', side: 'buy', type: 'market', time_in_force: 'day'})).body;
 		h.step();
-		const get = async (id: string): Promise<{status: string; filled_avg_price: string | null; filled_at: string | null}> => (await api(h, 'GET', `/v2/orders/${id}`)).body;
+		const get = async (id: string): Promise<{status: string; filled_avg_price: string | null; filled_at: string | null}> =>
+			(await api(h, 'GET', `/v2/orders/${id}`)).body;
 		assert.equal((await get(under.id)).status, 'new', 'low 169.60 > 169.59');
 		const t = await get(through.id);
 		assert.equal(t.status, 'filled');
@@ -147,7 +156,8 @@ test('bar-mode fill rules: limit at min(L, open) when low <= L, not before its b
 		// A sell limit below the open fills at the open.
 		// (The open buy at 169.59 would make it a wash trade: cancel it first.)
 		assert.equal((await api(h, 'DELETE', `/v2/orders/${under.id}`)).status, 204);
-		const sell = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '2', side: 'sell', type: 'limit', limit_price: '169.00', time_in_force: 'day'})).body;
+		const sell = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '2', side: 'sell', type: 'limit', limit_price: '169.00', time_in_force: 'day'}))
+			.body;
 		h.step();
 		assert.equal((await get(sell.id)).filled_avg_price, '170.2', 'max(limit, open)');
 		const account = (await api(h, 'GET', '/v2/account')).body;

@@ -224,7 +224,13 @@ test('SDK: calendar, order listing, replace, cancel, paginated multi-symbol bars
 			['replaced', 'canceled'],
 		);
 		for (let i = 0; i < 5; i++) handle.step();
-		const bars = await alpaca.marketData.getStockBars({symbols: ['AAPL', 'MSFT'], timeframe: TimeFrame.Minute, start: new Date(`${DAY1}T14:00:00Z`), limit: 3, feed: 'iex'});
+		const bars = await alpaca.marketData.getStockBars({
+			symbols: ['AAPL', 'MSFT'],
+			timeframe: TimeFrame.Minute,
+			start: new Date(`${DAY1}T14:00:00Z`),
+			limit: 3,
+			feed: 'iex',
+		});
 		assert.equal(bars['AAPL']?.length, 5);
 		assert.equal(bars['MSFT']?.length, 5);
 		assert.equal(bars['MSFT']?.[4]?.close, 105.4);

@@ -59,7 +59,11 @@ test('recorded ticks: quotes and trades stream in tape order at nanosecond resol
 		const prices: number[] = [];
 		for (let i = 0; i < n; i++) {
 			const quote = tape.kind[i] === 0;
-			want.push(quote ? `q ${tape.ms[i]}.${tape.ns[i]} ${microsToNumber(tape.price[i]!)}x${tape.size[i]} ${microsToNumber(tape.askPrice[i]!)}x${tape.askSize[i]}` : `t ${tape.ms[i]}.${tape.ns[i]} ${microsToNumber(tape.price[i]!)}x${tape.size[i]}`);
+			want.push(
+				quote
+					? `q ${tape.ms[i]}.${tape.ns[i]} ${microsToNumber(tape.price[i]!)}x${tape.size[i]} ${microsToNumber(tape.askPrice[i]!)}x${tape.askSize[i]}`
+					: `t ${tape.ms[i]}.${tape.ns[i]} ${microsToNumber(tape.price[i]!)}x${tape.size[i]}`,
+			);
 			if (!quote) {
 				volume += tape.size[i]!;
 				prices.push(tape.price[i]!);
@@ -72,7 +76,10 @@ test('recorded ticks: quotes and trades stream in tape order at nanosecond resol
 			[bars[0].o, bars[0].h, bars[0].l, bars[0].c, bars[0].v],
 			[prices[0]!, Math.max(...prices), Math.min(...prices), prices.at(-1)!, volume].map((x, i) => (i < 4 ? microsToNumber(x) : x)),
 		);
-		assert.ok(p.messages.filter(m => m.T === 't').every((m, i) => m.i === i + 1), 'trade ids count the trades');
+		assert.ok(
+			p.messages.filter(m => m.T === 't').every((m, i) => m.i === i + 1),
+			'trade ids count the trades',
+		);
 	} finally {
 		p.close();
 		await h.close();
@@ -92,7 +99,15 @@ test('tick mode fills an IOC limit against the streamed top of book: at the disp
 			last = quotes.at(-1) ?? null;
 			if (last && last.as < 500 && last.ap > 0) break;
 		}
-		const order = (side: string, limit: number, qty: number, id: string) => ({symbol: 'AMZN', qty: String(qty), side, type: 'limit', time_in_force: 'ioc', limit_price: limit.toFixed(2), client_order_id: id});
+		const order = (side: string, limit: number, qty: number, id: string) => ({
+			symbol: 'AMZN',
+			qty: String(qty),
+			side,
+			type: 'limit',
+			time_in_force: 'ioc',
+			limit_price: limit.toFixed(2),
+			client_order_id: id,
+		});
 		const below = await api(h, 'POST', '/v2/orders', order('buy', last.ap - 0.01, 100, 'ioc-below'));
 		assert.equal(below.status, 200, JSON.stringify(below.body));
 		assert.equal(below.body.status, 'canceled', JSON.stringify(below.body));
@@ -138,7 +153,11 @@ test('emulate --ticks on the command line: tick mode announced; --ticks with --d
 	await assert.rejects(runCli(['AAPL', '--ticks', TICKS], io as never, import.meta), /--ticks does not apply/);
 	const stop = new AbortController();
 	let handle: EmulatorHandle | undefined;
-	const status = await runCli(['emulate', '--ticks', TICKS, '--speed', '1'], {...io, signal: stop.signal, onReady: (h: EmulatorHandle) => ((handle = h), stop.abort())} as never, import.meta);
+	const status = await runCli(
+		['emulate', '--ticks', TICKS, '--speed', '1'],
+		{...io, signal: stop.signal, onReady: (h: EmulatorHandle) => ((handle = h), stop.abort())} as never,
+		import.meta,
+	);
 	assert.equal(status, 0);
 	assert.deepEqual(handle?.tickSymbols, ['AMZN']);
 	assert.match(out.join(''), /tick mode: quotes and trades of AMZN from recorded ticks/);

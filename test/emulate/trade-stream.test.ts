@@ -5,7 +5,9 @@ import {DAY1, KEYS, Probe, api, limitBuy, settle, startTestEmulator} from './_su
 
 async function listening(url: string, form: 'auth' | 'authenticate'): Promise<Probe> {
 	const p = await Probe.open(url, 'json');
-	p.send(form === 'auth' ? {action: 'auth', key: KEYS.keyId, secret: KEYS.secret} : {action: 'authenticate', data: {key_id: KEYS.keyId, secret_key: KEYS.secret}});
+	p.send(
+		form === 'auth' ? {action: 'auth', key: KEYS.keyId, secret: KEYS.secret} : {action: 'authenticate', data: {key_id: KEYS.keyId, secret_key: KEYS.secret}},
+	);
 	await p.waitFor(m => m.stream === 'authorization');
 	p.send({action: 'listen', data: {streams: ['trade_updates']}});
 	await p.waitFor(m => m.stream === 'listening');
@@ -19,7 +21,10 @@ test('auth in both forms; listen before auth is unauthorized; listening echoes t
 		early.send({action: 'listen', data: {streams: ['trade_updates']}});
 		assert.deepEqual(await early.waitFor(m => m.stream === 'authorization'), {stream: 'authorization', data: {action: 'listen', status: 'unauthorized'}});
 		early.send({action: 'authenticate', data: {key_id: KEYS.keyId, secret_key: KEYS.secret}});
-		assert.deepEqual(await early.waitFor(m => m.data?.status === 'authorized'), {stream: 'authorization', data: {action: 'authenticate', status: 'authorized'}});
+		assert.deepEqual(await early.waitFor(m => m.data?.status === 'authorized'), {
+			stream: 'authorization',
+			data: {action: 'authenticate', status: 'authorized'},
+		});
 		early.send({action: 'listen', data: {streams: ['trade_updates', 'bogus']}});
 		assert.deepEqual(await early.waitFor(m => m.stream === 'listening'), {stream: 'listening', data: {streams: ['trade_updates']}});
 		assert.ok(early.binaryFlags.every(Boolean), 'JSON in binary frames, as the paper server sends');
@@ -61,7 +66,9 @@ test('events: new, fill with per-execution price/qty and signed position_qty, ca
 		const stale = (await api(h, 'POST', '/v2/orders', limitBuy('MSFT', 1, '51.00', 'ev-stale'))).body;
 		h.step();
 		await api(h, 'DELETE', `/v2/orders/${stale.id}`);
-		const sell = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '4', side: 'sell', type: 'market', time_in_force: 'day', client_order_id: 'ev-sell'})).body;
+		const sell = (
+			await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '4', side: 'sell', type: 'market', time_in_force: 'day', client_order_id: 'ev-sell'})
+		).body;
 		h.step();
 		for (let i = 0; i < 4; i++) h.step(); // to the session end
 		await p.waitFor(m => m.data?.event === 'expired');

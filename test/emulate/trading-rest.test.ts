@@ -208,7 +208,7 @@ test('orders: validation replies (422) with Alpaca codes and messages', async ()
 			else assert.match(reply.body.message, message);
 		};
 		await expect(limitBuy('AAPL', 1, '170.123'), 422, 42210000, 'invalid limit_price 170.123. sub-penny increment does not fulfill minimum pricing criteria');
-		await expect(limitBuy('AAPL', 1, 0.1 + 0.2 as unknown as string), 422, 42210000, /sub-penny/);
+		await expect(limitBuy('AAPL', 1, (0.1 + 0.2) as unknown as string), 422, 42210000, /sub-penny/);
 		await expect(limitBuy('AAPL', 1, '0.12345'), 422, 42210000, /sub-penny/);
 		assert.equal((await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 1, '0.1234'))).status, 200, 'four decimals are fine below $1');
 		assert.equal((await api(h, 'POST', '/v2/orders', {...limitBuy('AAPL', 1, '160.10'), qty: 2})).status, 200, 'numbers as well as strings');
@@ -248,7 +248,8 @@ test('orders: 403 insufficient buying power, insufficient qty (held_for_orders),
 		// Buy 20 and let it fill, then hold 15 in a sell.
 		await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 20, '170.00', 'b1'));
 		h.step();
-		const sell1 = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '15', side: 'sell', type: 'limit', limit_price: '175.00', time_in_force: 'day'})).body;
+		const sell1 = (await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '15', side: 'sell', type: 'limit', limit_price: '175.00', time_in_force: 'day'}))
+			.body;
 		const held = await api(h, 'POST', '/v2/orders', {symbol: 'AAPL', qty: '10', side: 'sell', type: 'limit', limit_price: '176.00', time_in_force: 'day'});
 		assert.equal(held.status, 403);
 		assert.deepEqual(held.body, {

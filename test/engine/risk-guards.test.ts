@@ -23,7 +23,8 @@ function rig(symbols: string[], limits: Partial<RiskLimits>) {
 	const exchange = new SimExchange({cash: $(100_000)});
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: 'risk', risk: {...NO_LIMITS, ...limits}});
-	for (const symbol of symbols) engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book(symbol)));
+	for (const symbol of symbols)
+		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book(symbol)));
 	const replay = (bars: Bar[]): BarReplay => {
 		const sessions: BarSession[] = [{date: DATE, bars: [...bars].sort((a, b) => a.start - b.start || (a.symbol < b.symbol ? -1 : 1))}];
 		const r = new BarReplay(sessions, engine, exchange);
@@ -32,7 +33,8 @@ function rig(symbols: string[], limits: Partial<RiskLimits>) {
 	const scalper = (symbol: string) => engine.strategiesFor(symbol)[0] as ScalpStrategy;
 	const risks = () => journal.ofType('risk');
 	const refusals = (symbol: string) => journal.ofType('order_update').filter(u => u.symbol === symbol && u.event === 'rejected' && u.order_id === null);
-	const submitted = (symbol: string, reason?: string) => journal.ofType('order_submitted').filter(o => o.symbol === symbol && (reason === undefined || o.reason === reason));
+	const submitted = (symbol: string, reason?: string) =>
+		journal.ofType('order_submitted').filter(o => o.symbol === symbol && (reason === undefined || o.reason === reason));
 	const journalValid = () => {
 		for (const record of journal.records) assert.deepEqual(validateRecord(JSON.parse(serializeRecord(record))), [], JSON.stringify(record));
 	};
@@ -108,7 +110,14 @@ test('orders per minute: the order past the rate is refused and journaled once p
 
 test('orders per minute: at the limit strategy orders are refused, an operator force-sell still passes', () => {
 	const r = rig(['AAA', 'BBB', 'CCC', 'DDD'], {maxOrdersPerMinute: 2});
-	const bars = [...crossing('AAA', '09:30'), bar('AAA', '09:52', 101, 101, 100.5, 101), bar('AAA', '09:53', 101, 101, 101, 101), ...crossing('BBB', '09:32'), ...crossing('CCC', '09:32'), ...crossing('DDD', '09:32')];
+	const bars = [
+		...crossing('AAA', '09:30'),
+		bar('AAA', '09:52', 101, 101, 100.5, 101),
+		bar('AAA', '09:53', 101, 101, 101, 101),
+		...crossing('BBB', '09:32'),
+		...crossing('CCC', '09:32'),
+		...crossing('DDD', '09:32'),
+	];
 	const replay = r.replay(bars);
 	// To 09:54: AAA holds 19 with its take-profit open; BBB, CCC and DDD signal together.
 	while (replay.step() !== null && r.engine.now < Date.parse('2019-02-11T14:54:00Z'));

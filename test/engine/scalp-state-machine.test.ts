@@ -124,7 +124,10 @@ test('15:55 liquidation: the limit sell is canceled first, then a market sell fo
 	assert.equal(h.journal.ofType('cancel_requested').length, 0);
 	h.feed(bar('TSLA', '15:54', 100.5, 100.55, 100.4, 100.5)); // arrives 15:55
 	const cancels = h.journal.ofType('cancel_requested');
-	assert.deepEqual(cancels.map(c => c.reason), ['eod']);
+	assert.deepEqual(
+		cancels.map(c => c.reason),
+		['eod'],
+	);
 	const orders = ordersOf(h.journal);
 	assert.deepEqual(orders.at(-1), {time: '20:55', side: 'sell', type: 'market', qty: 19, limit: null, reason: 'eod'});
 	// the market sell is left alone at the next checkup, then fills at the next open
@@ -141,7 +144,10 @@ test('--exit-after: a position held longer than D is exited at market (cancel fi
 	h.feed(bar('TSLA', '09:54', 100.5, 100.5, 100.4, 100.5)); // 120 s: not longer than D
 	assert.equal(h.journal.ofType('cancel_requested').length, 0);
 	h.feed(bar('TSLA', '09:55', 100.5, 100.5, 100.4, 100.5)); // 180 s
-	assert.deepEqual(h.journal.ofType('cancel_requested').map(c => c.reason), ['exit_after']);
+	assert.deepEqual(
+		h.journal.ofType('cancel_requested').map(c => c.reason),
+		['exit_after'],
+	);
 	assert.equal(ordersOf(h.journal).at(-1)!.reason, 'exit_after');
 	assert.equal(ordersOf(h.journal).at(-1)!.type, 'market');
 });
@@ -167,7 +173,10 @@ test('a sell refused at submission waits in TO_SELL (no retry loop)', () => {
 	const broker = new ScriptedBroker();
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't'});
-	const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
+	const s = engine.add(
+		'scalp',
+		(ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA')),
+	) as ScalpStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	for (const b of closesToBars('TSLA', '09:30', crossoverCloses())) {
 		engine.setLastPrice('TSLA', b.close);
@@ -184,7 +193,10 @@ function scripted() {
 	const broker = new ScriptedBroker();
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't'});
-	const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
+	const s = engine.add(
+		'scalp',
+		(ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA')),
+	) as ScalpStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	for (const b of closesToBars('TSLA', '09:30', crossoverCloses())) {
 		engine.setLastPrice('TSLA', b.close);
@@ -235,7 +247,10 @@ test('rebuild (_init_state): position/orders -> state', () => {
 	for (const c of cases) {
 		const broker = new ScriptedBroker();
 		const engine = new Engine({mode: 'paper', broker, journal: new MemoryJournal(), runTag: 't'});
-		const s = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
+		const s = engine.add(
+			'scalp',
+			(ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA')),
+		) as ScalpStrategy;
 		const openOrders = c.orders.map((side, i) => ({
 			id: `x${i}`,
 			clientOrderId: `old-sc-TSLA-${side}-${i + 1}`,
@@ -261,8 +276,14 @@ test('pause: no new entries, an open entry is withdrawn, exits still managed; re
 	const h = withOpenBuy();
 	h.engine.pause('TSLA');
 	assert.equal(h.scalper.state, 'TO_BUY');
-	assert.deepEqual(h.journal.ofType('cancel_requested').map(c => c.reason), ['pause']);
-	assert.deepEqual(h.journal.ofType('command').map(c => c.command), ['pause']);
+	assert.deepEqual(
+		h.journal.ofType('cancel_requested').map(c => c.reason),
+		['pause'],
+	);
+	assert.deepEqual(
+		h.journal.ofType('command').map(c => c.command),
+		['pause'],
+	);
 	// another crossover while paused: nothing
 	for (const b of closesToBars('TSLA', '10:00', crossoverCloses())) h.feed(b);
 	assert.equal(h.journal.ofType('order_submitted').length, 1);
@@ -286,11 +307,17 @@ test('force-sell: cancel the take-profit, then sell at market (manual)', () => {
 	const h = withOpenBuy();
 	h.feed(bar('TSLA', '09:52', 100.5, 100.55, 100.4, 100.5));
 	h.engine.forceSell('TSLA');
-	assert.deepEqual(h.journal.ofType('cancel_requested').map(c => c.reason), ['manual']);
+	assert.deepEqual(
+		h.journal.ofType('cancel_requested').map(c => c.reason),
+		['manual'],
+	);
 	const last = ordersOf(h.journal).at(-1)!;
 	assert.equal(last.type, 'market');
 	assert.equal(last.reason, 'manual');
-	assert.deepEqual(h.journal.ofType('command').map(c => c.command), ['force_sell']);
+	assert.deepEqual(
+		h.journal.ofType('command').map(c => c.command),
+		['force_sell'],
+	);
 });
 
 test('operator cancel of a sell holds the position in TO_SELL (no automatic bailout)', () => {
@@ -302,7 +329,7 @@ test('operator cancel of a sell holds the position in TO_SELL (no automatic bail
 	assert.equal(h.journal.ofType('order_submitted').length, before);
 });
 
-test('a custom signal sees this session\'s bars and decides the entry', () => {
+test("a custom signal sees this session's bars and decides the entry", () => {
 	const seen: number[] = [];
 	const h = harness({
 		signal: bars => {
@@ -311,7 +338,12 @@ test('a custom signal sees this session\'s bars and decides the entry', () => {
 		},
 	});
 	h.begin();
-	for (const b of closesToBars('TSLA', '09:30', Array.from({length: 30}, () => 50))) h.feed(b);
+	for (const b of closesToBars(
+		'TSLA',
+		'09:30',
+		Array.from({length: 30}, () => 50),
+	))
+		h.feed(b);
 	assert.deepEqual(seen.slice(0, 2), [21, 22]);
 	assert.equal(ordersOf(h.journal)[0]!.qty, 40);
 	assert.equal(ordersOf(h.journal)[0]!.time, '14:55');

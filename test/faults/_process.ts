@@ -35,7 +35,14 @@ export async function until<T>(probe: () => T | null | undefined | false, what: 
 
 /** The CLI's environment for the emulator (keys, endpoints), nothing from the caller's. */
 export function paperEnv(emulator: EmulatorHandle): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: KEYS.secret, APCA_API_BASE_URL: emulator.baseUrl, APCA_API_DATA_URL: emulator.dataUrl, NO_COLOR: '1'};
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		APCA_API_KEY_ID: KEYS.keyId,
+		APCA_API_SECRET_KEY: KEYS.secret,
+		APCA_API_BASE_URL: emulator.baseUrl,
+		APCA_API_DATA_URL: emulator.dataUrl,
+		NO_COLOR: '1',
+	};
 	delete env.SCALP_TUI_DEBUG;
 	return env;
 }
@@ -55,7 +62,12 @@ export async function launch(emulator: EmulatorHandle, dir: string, args: readon
 	child.stderr!.on('data', chunk => (err += chunk));
 	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.on('exit', (code, signal) => resolve({code, signal})));
 	const running: Running = {child, stdout: () => out, stderr: () => err, exited};
-	await until(() => /PAPER: market/.test(out) || child.exitCode !== null, 'the console to start', 30_000, () => err);
+	await until(
+		() => /PAPER: market/.test(out) || child.exitCode !== null,
+		'the console to start',
+		30_000,
+		() => err,
+	);
 	assert.equal(child.exitCode, null, `the console exited: ${err}`);
 	await until(
 		() => {

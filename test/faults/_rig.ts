@@ -44,7 +44,15 @@ function flat(symbol: string, start: number, price: number): Bar {
 }
 
 function ohlc(symbol: string, start: number, o: number, h: number, l: number, c: number): Bar {
-	return {symbol, start, open: dollarsToMicros(round2(o)), high: dollarsToMicros(round2(h)), low: dollarsToMicros(round2(l)), close: dollarsToMicros(round2(c)), volume: 1000};
+	return {
+		symbol,
+		start,
+		open: dollarsToMicros(round2(o)),
+		high: dollarsToMicros(round2(h)),
+		low: dollarsToMicros(round2(l)),
+		close: dollarsToMicros(round2(c)),
+		volume: 1000,
+	};
 }
 
 /** Minutes per scalp cycle of `cycleBars`. */
@@ -127,7 +135,15 @@ export interface Rig {
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 export async function startRig(options: RigOptions): Promise<Rig> {
-	let emulator = await startEmulator({port: 0, ...(options.bars ? {bars: options.bars} : {}), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000, ...options.emulator});
+	let emulator = await startEmulator({
+		port: 0,
+		...(options.bars ? {bars: options.bars} : {}),
+		manualClock: true,
+		keys: KEYS,
+		rateLimitPerMinute: 0,
+		cash: 100_000,
+		...options.emulator,
+	});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-faults-'));
 	const journalPath = options.journalPath ?? join(dir, 'journal.jsonl');
 	const logs: string[] = [];
@@ -182,7 +198,11 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	});
 	const theEngine = engine;
 	for (const symbol of options.symbols) {
-		theEngine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: dollarsToMicros(LOT), exitAfterMs: options.exitAfterMs ?? null, signal: null, keepHistory: false}, book(symbol)));
+		theEngine.add(
+			'scalp',
+			(ctx, book) =>
+				new ScalpStrategy(symbol, ctx, {lot: dollarsToMicros(LOT), exitAfterMs: options.exitAfterMs ?? null, signal: null, keepHistory: false}, book(symbol)),
+		);
 	}
 	if (options.hft) {
 		const hft = options.hft;
@@ -244,7 +264,15 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 		restartEmulator: async (steps: number) => {
 			const port = emulator.port;
 			await emulator.close();
-			emulator = await startEmulator({port, ...(options.bars ? {bars: options.bars} : {}), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000, ...options.emulator});
+			emulator = await startEmulator({
+				port,
+				...(options.bars ? {bars: options.bars} : {}),
+				manualClock: true,
+				keys: KEYS,
+				rateLimitPerMinute: 0,
+				cash: 100_000,
+				...options.emulator,
+			});
 			// Synchronous steps: no client gets in before the clock is where the old one was.
 			for (let i = 0; i < steps; i++) emulator.step();
 			watchSteps();
@@ -332,7 +360,12 @@ export function assertInvariants(rig: Rig, options: InvariantOptions = {}): void
 		assert.ok(peak <= maxPosition(symbol), `${symbol} held ${peak} shares at once: a second entry`);
 	}
 	// No orphan orders.
-	if (!options.ordersLeft) assert.deepEqual(exchange.state().openOrders.map(o => o.clientOrderId), [], 'no open order left at the exchange');
+	if (!options.ordersLeft)
+		assert.deepEqual(
+			exchange.state().openOrders.map(o => o.clientOrderId),
+			[],
+			'no open order left at the exchange',
+		);
 	// Positions equal the broker's.
 	const symbols = new Set([...exchange.state().positions.map(p => p.symbol), ...rig.engine.strategies.map(s => s.symbol)]);
 	for (const symbol of symbols) {

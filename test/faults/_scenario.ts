@@ -21,7 +21,12 @@ export interface Scenario extends Partial<RigOptions> {
 
 export async function withRig(options: Scenario, body: (rig: Rig) => Promise<void>, invariants: InvariantOptions = {}): Promise<Rig> {
 	const cycles = options.cycles ?? 2;
-	const bars = options.bars ?? new Map([[A, cycleBars(A, 100, cycles)], [M, cycleBars(M, 50, cycles)]]);
+	const bars =
+		options.bars ??
+		new Map([
+			[A, cycleBars(A, 100, cycles)],
+			[M, cycleBars(M, 50, cycles)],
+		]);
 	const rig = await startRig({symbols: [A, M], ...options, bars});
 	try {
 		await body(rig);

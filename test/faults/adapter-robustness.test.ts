@@ -35,7 +35,15 @@ function snapshot(request: OrderRequest, status: string, filledQty = '0', filled
 	};
 }
 
-const buy = (n: number, qty = 10): OrderRequest => ({symbol: 'AAPL', side: 'buy', type: 'limit', qty, limitPrice: 100e6, timeInForce: 'day', clientOrderId: `r-sc-AAPL-buy-${n}`});
+const buy = (n: number, qty = 10): OrderRequest => ({
+	symbol: 'AAPL',
+	side: 'buy',
+	type: 'limit',
+	qty,
+	limitPrice: 100e6,
+	timeInForce: 'day',
+	clientOrderId: `r-sc-AAPL-buy-${n}`,
+});
 
 function deferred<T>() {
 	let resolve!: (value: T) => void;
@@ -81,7 +89,16 @@ class ScriptRest implements BrokerRest {
 		return Promise.resolve(this.positionList as never);
 	}
 	account(): Promise<never> {
-		return Promise.resolve({id: 'a', status: 'ACTIVE', currency: 'USD', cash: 100_000e6, buyingPower: 100_000e6, equity: 100_000e6, tradingBlocked: false, accountBlocked: false} as never);
+		return Promise.resolve({
+			id: 'a',
+			status: 'ACTIVE',
+			currency: 'USD',
+			cash: 100_000e6,
+			buyingPower: 100_000e6,
+			equity: 100_000e6,
+			tradingBlocked: false,
+			accountBlocked: false,
+		} as never);
 	}
 	clock(): Promise<never> {
 		return Promise.resolve({ms: T0, isOpen: true, nextOpenMs: T0, nextCloseMs: T0} as never);
@@ -107,7 +124,14 @@ function setUp() {
 	const rest = new ScriptRest();
 	const stream = new Stream();
 	const logs: string[] = [];
-	const broker = new AlpacaBroker({rest, stream, log: (level, message) => void logs.push(`${level}: ${message}`), sleep: async () => {}, lookupDelaysMs: [0, 0], maxPlacementAttempts: 2});
+	const broker = new AlpacaBroker({
+		rest,
+		stream,
+		log: (level, message) => void logs.push(`${level}: ${message}`),
+		sleep: async () => {},
+		lookupDelaysMs: [0, 0],
+		maxPlacementAttempts: 2,
+	});
 	const events: OrderEvent[] = [];
 	broker.onOrderEvent(event => events.push(event));
 	return {rest, stream, logs, broker, events, kinds: () => events.map(e => `${e.event}:${e.order.clientOrderId}${e.fillQty ? `:${e.fillQty}` : ''}`)};
@@ -179,7 +203,10 @@ test('an order being placed while the snapshot is read: the snapshot waits for i
 	s.rest.open = [snapshot(order, 'new')];
 	reply.resolve(snapshot(order, 'new'));
 	const state = await loading;
-	assert.deepEqual(state.openOrders.map(o => o.clientOrderId), [order.clientOrderId]);
+	assert.deepEqual(
+		state.openOrders.map(o => o.clientOrderId),
+		[order.clientOrderId],
+	);
 });
 
 test('a resend refused as a duplicate finds another order under the same client order id: not taken for ours', async () => {
@@ -196,7 +223,10 @@ test('a resend refused as a duplicate finds another order under the same client 
 	assert.equal(s.events[0]!.atSubmission, true);
 	assert.equal(s.events[0]!.message, 'client order id already used by another order');
 	assert.equal(s.rest.calls.post, 1, 'not sent again');
-	assert.ok(s.logs.some(l => /the client order id is taken by another order at Alpaca \(AAPL sell 55 limit\); not placed/.test(l)), s.logs.join('\n'));
+	assert.ok(
+		s.logs.some(l => /the client order id is taken by another order at Alpaca \(AAPL sell 55 limit\); not placed/.test(l)),
+		s.logs.join('\n'),
+	);
 });
 
 /** An SDK trading socket that opens but never authenticates (its answer was lost). */
@@ -240,7 +270,13 @@ test('a trade-updates socket that never authenticates is replaced after stuckMs'
 	let now = 0;
 	const socket = new MuteSocket();
 	const logs: string[] = [];
-	const stream = new TradeStream(socket as unknown as streaming.TradingStream, {log: (level, message) => void logs.push(`${level}: ${message}`), url: 'ws://test/stream', stuckMs: 10_000, checkEveryMs: 0, now: () => now});
+	const stream = new TradeStream(socket as unknown as streaming.TradingStream, {
+		log: (level, message) => void logs.push(`${level}: ${message}`),
+		url: 'ws://test/stream',
+		stuckMs: 10_000,
+		checkEveryMs: 0,
+		now: () => now,
+	});
 	const started = stream.start();
 	assert.equal(stream.state, 'connecting');
 	now = 9_000;

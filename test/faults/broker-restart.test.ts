@@ -20,7 +20,11 @@ function reconnected(rig: Rig): Promise<void> {
 }
 
 function assertFillsJournaled(rig: Rig): number {
-	const fills = new Set(journalOf(rig, 'order_update').filter(r => r.event === 'fill').map(r => String(r.client_order_id)));
+	const fills = new Set(
+		journalOf(rig, 'order_update')
+			.filter(r => r.event === 'fill')
+			.map(r => String(r.client_order_id)),
+	);
 	const filled = rig.emulator.exchange.allOrders().filter(o => o.status === 'filled');
 	for (const order of filled) assert.ok(fills.has(order.clientOrderId), `${order.clientOrderId} filled at the new broker but was never journaled`);
 	return filled.length;
@@ -41,18 +45,22 @@ test('emulator restarted between round trips: the fills after the restart are jo
 	});
 });
 
-test('emulator restarted with a take-profit open: the adapter drops the order the new broker does not know, the session follows the new account', TIMEOUT, async () => {
-	await withRig({cycles: 3}, async rig => {
-		await rig.step(BUY_FILL);
-		assert.equal(rig.scalper(A).state, 'SELL_SUBMITTED');
-		const back = reconnected(rig);
-		await rig.restartEmulator(BUY_FILL);
-		await back;
-		await rig.settle();
-		assert.deepEqual(rig.adapter.broker.openOrders(), [], 'no order left that the broker does not know');
-		assert.ok(rig.logs.some(l => /the broker no longer knows this order/.test(l)));
-		assert.equal(rig.scalper(A).state, 'TO_BUY', 'flat at the new broker: waiting for the next entry');
-		await rig.step(2 * CYCLE - BUY_FILL);
-		assert.equal(assertFillsJournaled(rig), 4);
-	});
-});
+test(
+	'emulator restarted with a take-profit open: the adapter drops the order the new broker does not know, the session follows the new account',
+	TIMEOUT,
+	async () => {
+		await withRig({cycles: 3}, async rig => {
+			await rig.step(BUY_FILL);
+			assert.equal(rig.scalper(A).state, 'SELL_SUBMITTED');
+			const back = reconnected(rig);
+			await rig.restartEmulator(BUY_FILL);
+			await back;
+			await rig.settle();
+			assert.deepEqual(rig.adapter.broker.openOrders(), [], 'no order left that the broker does not know');
+			assert.ok(rig.logs.some(l => /the broker no longer knows this order/.test(l)));
+			assert.equal(rig.scalper(A).state, 'TO_BUY', 'flat at the new broker: waiting for the next entry');
+			await rig.step(2 * CYCLE - BUY_FILL);
+			assert.equal(assertFillsJournaled(rig), 4);
+		});
+	},
+);

@@ -32,7 +32,14 @@ interface Crash {
 }
 
 async function setUp(extraArgs: string[] = []): Promise<Crash> {
-	const emulator = await startEmulator({port: 0, bars: new Map([[SYMBOL, cycleBars(SYMBOL, 100, 2)]]), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+	const emulator = await startEmulator({
+		port: 0,
+		bars: new Map([[SYMBOL, cycleBars(SYMBOL, 100, 2)]]),
+		manualClock: true,
+		keys: KEYS,
+		rateLimitPerMinute: 0,
+		cash: 100_000,
+	});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-crash-'));
 	const journalPath = join(dir, 'journal.jsonl');
 	const args = [SYMBOL, '--journal', journalPath, '--log-file', join(dir, 'log.txt'), ...extraArgs];
@@ -54,7 +61,8 @@ async function step(c: Crash, count: number): Promise<void> {
 		const inCycle = ((c.steps - 1) % 26) + 1;
 		const context = () => `${c.running?.stdout() ?? ''}\n${c.running?.stderr() ?? ''}`;
 		if (inCycle === SIGNAL) await until(() => openAt(c, 'buy').length === 1, 'the buy', 20_000, context);
-		else if (inCycle === BUY_FILL) await until(() => openAt(c, 'sell').length === 1 || lastState(c.journalPath, SYMBOL) === 'TO_SELL', 'the take-profit (or TO_SELL)', 20_000, context);
+		else if (inCycle === BUY_FILL)
+			await until(() => openAt(c, 'sell').length === 1 || lastState(c.journalPath, SYMBOL) === 'TO_SELL', 'the take-profit (or TO_SELL)', 20_000, context);
 		else await sleep(60);
 	}
 }
@@ -75,7 +83,8 @@ async function finish(c: Crash, options: {tornLines?: number} = {}): Promise<voi
 	// No duplicate order: client ids unique, at most one lot held at any time.
 	const ids = exchangeOrders(c).map(o => o.clientOrderId);
 	assert.equal(new Set(ids).size, ids.length);
-	for (const update of records.filter(r => r.type === 'order_update')) assert.ok(Number(update.position_qty) <= SHARES, `position ${update.position_qty}: a second entry`);
+	for (const update of records.filter(r => r.type === 'order_update'))
+		assert.ok(Number(update.position_qty) <= SHARES, `position ${update.position_qty}: a second entry`);
 	assert.equal(records.filter(r => r.type === 'session' && r.event === 'start').length, 2, 'two runs');
 	assert.equal(records.at(-1)!.type, 'session');
 	assert.equal(records.at(-1)!.event, 'end');
@@ -95,7 +104,7 @@ async function crashAndRestart(c: Crash): Promise<void> {
 
 const TIMEOUT = {timeout: 120_000};
 
-test('kill -9 in TO_BUY: the restart warms up from today\'s bars and trades the signal once', TIMEOUT, async () => {
+test("kill -9 in TO_BUY: the restart warms up from today's bars and trades the signal once", TIMEOUT, async () => {
 	const c = await setUp();
 	try {
 		await start(c);
@@ -105,7 +114,10 @@ test('kill -9 in TO_BUY: the restart warms up from today\'s bars and trades the 
 		await step(c, SIGNAL - 12);
 		assert.equal(openAt(c, 'buy').length, 1, 'the signal was traded after the restart');
 		await step(c, 3);
-		await until(() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')), 'the take-profit fill');
+		await until(
+			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')),
+			'the take-profit fill',
+		);
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'buy').length, 1);
 		assert.match(c.running!.stdout(), /warm-up: 12 bars of today/);
 		await finish(c);
@@ -123,9 +135,16 @@ test('kill -9 in BUY_SUBMITTED: the restart adopts the open buy (no second buy) 
 		assert.equal(lastState(c.journalPath, SYMBOL), 'BUY_SUBMITTED');
 		await crashAndRestart(c);
 		const rebuilt = afterRestart(c).filter(r => r.type === 'state');
-		assert.deepEqual(rebuilt.map(r => `${r.from}>${r.to}`), ['TO_BUY>BUY_SUBMITTED'], 'rebuilt from the open buy at the broker');
+		assert.deepEqual(
+			rebuilt.map(r => `${r.from}>${r.to}`),
+			['TO_BUY>BUY_SUBMITTED'],
+			'rebuilt from the open buy at the broker',
+		);
 		await step(c, 2);
-		await until(() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')), 'the take-profit fill');
+		await until(
+			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')),
+			'the take-profit fill',
+		);
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'buy').length, 1, 'one buy in all');
 		await finish(c);
 	} finally {
@@ -146,9 +165,16 @@ test('kill -9 in SELL_SUBMITTED (and a torn journal line): the restart adopts th
 		assert.equal(readJournal(c.journalPath).tornTail, true, 'the reader skips a torn last line');
 		await start(c);
 		const rebuilt = afterRestart(c).filter(r => r.type === 'state');
-		assert.deepEqual(rebuilt.map(r => `${r.from}>${r.to}`), ['TO_BUY>SELL_SUBMITTED'], 'rebuilt from the position and the open sell');
+		assert.deepEqual(
+			rebuilt.map(r => `${r.from}>${r.to}`),
+			['TO_BUY>SELL_SUBMITTED'],
+			'rebuilt from the position and the open sell',
+		);
 		await step(c, 1);
-		await until(() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')), 'the take-profit fill');
+		await until(
+			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')),
+			'the take-profit fill',
+		);
 		await until(() => lastState(c.journalPath, SYMBOL) === 'TO_BUY', 'the round trip');
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'sell').length, 1, 'the take-profit was not placed again');
 		await finish(c, {tornLines: 1});
@@ -169,9 +195,16 @@ test('kill -9 in TO_SELL (take-profit refused): the restart holds the position a
 		assert.equal(c.emulator.exchange.position(SYMBOL)?.qty, SHARES);
 		await crashAndRestart(c);
 		const rebuilt = afterRestart(c).filter(r => r.type === 'state');
-		assert.deepEqual(rebuilt.map(r => `${r.from}>${r.to}`), ['TO_BUY>TO_SELL'], 'rebuilt from the position, nothing open');
+		assert.deepEqual(
+			rebuilt.map(r => `${r.from}>${r.to}`),
+			['TO_BUY>TO_SELL'],
+			'rebuilt from the position, nothing open',
+		);
 		await step(c, 3);
-		await until(() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-exit-')), 'the exit fill');
+		await until(
+			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-exit-')),
+			'the exit fill',
+		);
 		await until(() => lastState(c.journalPath, SYMBOL) === 'TO_BUY', 'the round trip');
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'buy').length, 1, 'no second buy while the position was held');
 		await finish(c);

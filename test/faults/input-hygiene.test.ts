@@ -17,7 +17,16 @@ import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {$, DATE, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 
 const good: Bar = bar('TSLA', '10:00', 100, 101, 99, 100.5);
-const quote = (over: Partial<Quote> = {}): Quote => ({symbol: 'TSLA', ms: nyTime(DATE, 10, 0), ns: 0, bidPrice: $(100), bidSize: 300, askPrice: $(100.01), askSize: 200, ...over});
+const quote = (over: Partial<Quote> = {}): Quote => ({
+	symbol: 'TSLA',
+	ms: nyTime(DATE, 10, 0),
+	ns: 0,
+	bidPrice: $(100),
+	bidSize: 300,
+	askPrice: $(100.01),
+	askSize: 200,
+	...over,
+});
 const trade = (over: Partial<Trade> = {}): Trade => ({symbol: 'TSLA', ms: nyTime(DATE, 10, 0), ns: 0, price: $(100), size: 100, ...over});
 
 test('bar checks: prices, range, volume, session window, time', () => {
@@ -73,7 +82,10 @@ test('the guard reports the first 5 drops of a symbol, then 10, 100, 1000', () =
 	assert.equal(guard.dropped, 1000);
 	assert.equal(lines.length, 5 + 3);
 	assert.match(lines[0]!, /^bad trade dropped: price is not a positive whole number of micro-dollars \(TSLA 2019-02-11T15:00:00\.000Z\)$/);
-	assert.deepEqual(lines.slice(5).map(l => l.split(' ')[0]), ['10', '100', '1000']);
+	assert.deepEqual(
+		lines.slice(5).map(l => l.split(' ')[0]),
+		['10', '100', '1000'],
+	);
 	assert.equal(guard.checkTrade(trade()), null, 'good events pass and are not counted');
 	assert.equal(guard.droppedFor('TSLA'), 1000);
 });
@@ -117,7 +129,10 @@ test('bad bars in the middle of a crossover are dropped and journaled; the scalp
 	assert.equal(errors.length, 6, 'first five drops one by one, then a summary at the 10th');
 	assert.match(errors[0]!, /^bad bar dropped: duplicate bar \(TSLA /);
 	assert.equal(h.engine.marketGuard.droppedFor('TSLA'), 21 + garbage.length);
-	assert.ok(errors.some(e => /10 bad market events dropped for TSLA so far/.test(e)), errors.join('\n'));
+	assert.ok(
+		errors.some(e => /10 bad market events dropped for TSLA so far/.test(e)),
+		errors.join('\n'),
+	);
 	for (const record of h.journal.records) assert.deepEqual(validateRecord(JSON.parse(serializeRecord(record))), []);
 });
 
@@ -201,7 +216,10 @@ function scalpEngine() {
 	const journal = new MemoryJournal();
 	const broker = new EventBroker();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'run2'});
-	const scalper = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA'))) as ScalpStrategy;
+	const scalper = engine.add(
+		'scalp',
+		(ctx, book) => new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book('TSLA')),
+	) as ScalpStrategy;
 	return {journal, broker, engine, scalper};
 }
 
@@ -227,7 +245,10 @@ test('an update for an order nobody placed is journaled and booked as manual; no
 	assert.equal(broker.submitted.length, 0, 'no order was placed in reaction');
 	const errors = journal.ofType('error').map(e => e.message);
 	assert.equal(errors.length, 2, 'one line per unknown order');
-	assert.match(errors[0]!, /^new for unknown order "run1-sc-TSLA-buy-7" \(TSLA buy 50\): not placed by this session nor listed by the broker; no strategy acts on it$/);
+	assert.match(
+		errors[0]!,
+		/^new for unknown order "run1-sc-TSLA-buy-7" \(TSLA buy 50\): not placed by this session nor listed by the broker; no strategy acts on it$/,
+	);
 	assert.match(errors[1]!, /unknown order "%%garbage"/);
 	assert.equal(journal.ofType('order_update').length, 3, 'the updates themselves stay in the journal');
 	// The next rebuild lists the garbled sell as open at the broker: now it is adopted.
@@ -236,7 +257,7 @@ test('an update for an order nobody placed is journaled and booked as manual; no
 	assert.equal(scalper.openOrderId(), '%%garbage', 'the broker listed it: the scalper owns it now');
 });
 
-test('before the first session begins, and for this run\'s own ids, updates are adopted as before', () => {
+test("before the first session begins, and for this run's own ids, updates are adopted as before", () => {
 	const {broker, engine, journal} = scalpEngine();
 	broker.emit(eventOf('new', foreignOrder('run1-sc-TSLA-buy-3')));
 	assert.equal(journal.ofType('error').length, 0, 'the rebuild that follows decides');

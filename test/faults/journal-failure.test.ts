@@ -24,7 +24,10 @@ test('a write to a full disk (/dev/full: ENOSPC) does not throw; the failure is 
 	assert.equal(journal.failed?.code, 'ENOSPC');
 });
 
-test('the SIM console whose journal hits a file size limit (EFBIG): one line, orders canceled, exit 1, no stack trace', {skip: !existsSync('/bin/sh'), timeout: 120_000}, async () => {
+test('the SIM console whose journal hits a file size limit (EFBIG): one line, orders canceled, exit 1, no stack trace', {
+	skip: !existsSync('/bin/sh'),
+	timeout: 120_000,
+}, async () => {
 	const dir = scratchDir();
 	const tsx = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 	const cli = join(ROOT, 'source/cli.tsx');

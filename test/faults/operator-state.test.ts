@@ -18,7 +18,8 @@ function engineFor(symbols: string[], hft: string | null = null) {
 	const journal = new MemoryJournal();
 	const broker = new ScriptedBroker();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'ops'});
-	for (const symbol of symbols) engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book(symbol)));
+	for (const symbol of symbols)
+		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book(symbol)));
 	if (hft) engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: 500}, book(hft)));
 	return {journal, broker, engine};
 }
@@ -53,12 +54,18 @@ test('a restart applies the saved pauses before any bar: the crossover is not tr
 	const attached = attachOperatorState(engine, path, readOperatorState(path));
 	assert.deepEqual(attached.restored, ['TSLA']);
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
-	for (const b of [...closesToBars('TSLA', '09:30', crossoverCloses()), ...closesToBars('AAPL', '09:30', crossoverCloses())].sort((a, b) => a.start - b.start)) {
+	for (const b of [...closesToBars('TSLA', '09:30', crossoverCloses()), ...closesToBars('AAPL', '09:30', crossoverCloses())].sort(
+		(a, b) => a.start - b.start,
+	)) {
 		engine.setTime(b.start + 60_000);
 		engine.setLastPrice(b.symbol, b.close);
 		engine.onBar(b, b.start + 60_000);
 	}
-	assert.deepEqual(broker.submitted.map(o => o.symbol), ['AAPL'], 'only the symbol that was not paused bought');
+	assert.deepEqual(
+		broker.submitted.map(o => o.symbol),
+		['AAPL'],
+		'only the symbol that was not paused bought',
+	);
 	const restored = journal.ofType('command');
 	assert.equal(restored.length, 1);
 	assert.equal(restored[0]!.command, 'pause');

@@ -15,7 +15,10 @@ test('500 bursts: the buy POST fails twice (looked up, resent with the same id, 
 		rig.emulator.faults.failRequests(2, 500, {method: 'POST', path: '/v2/orders'});
 		await rig.step(1);
 		assert.equal(exchangeOrders(rig, A, 'buy').length + exchangeOrders(rig, M, 'buy').length, 2, 'one buy per symbol');
-		assert.ok(rig.logs.some(l => /no answer to the POST \(500/.test(l)), rig.logs.join('\n'));
+		assert.ok(
+			rig.logs.some(l => /no answer to the POST \(500/.test(l)),
+			rig.logs.join('\n'),
+		);
 		// Reads fail too while the trade stream reconnects: the reconciliation retries.
 		rig.emulator.faults.failRequests(3, 503, {method: 'GET'});
 		rig.emulator.faults.dropTradeStream();
@@ -60,7 +63,9 @@ test('slow replies past the client timeout: the orders are placed, their replies
 		await rig.step(2 * CYCLE - BUY_FILL);
 		assertRoundTrips(rig, {[A]: 2, [M]: 2});
 		for (const symbol of [A, M]) {
-			const ids = journalOf(rig, 'order_submitted').filter(r => r.symbol === symbol).map(r => r.client_order_id);
+			const ids = journalOf(rig, 'order_submitted')
+				.filter(r => r.symbol === symbol)
+				.map(r => r.client_order_id);
 			assert.equal(ids.length, 4, `${symbol}: 2 buys and 2 take-profits submitted`);
 			assert.equal(exchangeOrders(rig, symbol, 'buy').length + exchangeOrders(rig, symbol, 'sell').length, 4, `${symbol}: each placed once`);
 		}

@@ -21,8 +21,21 @@ import {ROOT} from '../_helpers/cli.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-test('a pause set in the console survives kill -9: the restarted process does not trade the paused symbol', {skip: hasTmux ? false : 'tmux is not installed', timeout: 120_000}, async () => {
-	const emulator = await startEmulator({port: 0, bars: new Map([['AAPL', cycleBars('AAPL', 100, 1)], ['MSFT', cycleBars('MSFT', 50, 1)]]), manualClock: true, keys: KEYS, rateLimitPerMinute: 0, cash: 100_000});
+test('a pause set in the console survives kill -9: the restarted process does not trade the paused symbol', {
+	skip: hasTmux ? false : 'tmux is not installed',
+	timeout: 120_000,
+}, async () => {
+	const emulator = await startEmulator({
+		port: 0,
+		bars: new Map([
+			['AAPL', cycleBars('AAPL', 100, 1)],
+			['MSFT', cycleBars('MSFT', 50, 1)],
+		]),
+		manualClock: true,
+		keys: KEYS,
+		rateLimitPerMinute: 0,
+		cash: 100_000,
+	});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-pause-'));
 	const journalPath = join(dir, 'journal.jsonl');
 	const args = ['AAPL', 'MSFT', '--journal', journalPath, '--log-file', join(dir, 'log.txt')];
@@ -30,7 +43,9 @@ test('a pause set in the console survives kill -9: the restarted process does no
 	const env = paperEnv(emulator);
 	// tsx finds the project's tsconfig (the JSX settings of the Ink console) from there.
 	env.TSX_TSCONFIG_PATH = join(ROOT, 'tsconfig.json');
-	const assignments = ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'APCA_API_BASE_URL', 'APCA_API_DATA_URL', 'NO_COLOR', 'TSX_TSCONFIG_PATH'].map(k => `${k}=${quote(env[k]!)}`).join(' ');
+	const assignments = ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'APCA_API_BASE_URL', 'APCA_API_DATA_URL', 'NO_COLOR', 'TSX_TSCONFIG_PATH']
+		.map(k => `${k}=${quote(env[k]!)}`)
+		.join(' ');
 	const errors = join(dir, 'stderr.txt');
 	const command = `cd ${quote(dir)} && exec env ${assignments} ${cliCommand(args).map(quote).join(' ')} 2>${quote(errors)}`;
 	let restarted: Awaited<ReturnType<typeof launch>> | null = null;
@@ -63,7 +78,11 @@ test('a pause set in the console survives kill -9: the restarted process does no
 			await sleep(i === 21 ? 300 : 60);
 		}
 		await until(() => emulator.exchange.allOrders().some(o => o.symbol === 'MSFT' && o.side === 'sell'), 'MSFT to trade its signal');
-		assert.deepEqual(emulator.exchange.allOrders().filter(o => o.symbol === 'AAPL'), [], 'AAPL stayed paused');
+		assert.deepEqual(
+			emulator.exchange.allOrders().filter(o => o.symbol === 'AAPL'),
+			[],
+			'AAPL stayed paused',
+		);
 		restarted.child.kill('SIGTERM');
 		assert.equal((await restarted.exited).code, 143);
 	} finally {
@@ -74,7 +93,9 @@ test('a pause set in the console survives kill -9: the restarted process does no
 	const {records, badLines} = readJournal(journalPath);
 	assert.deepEqual(badLines, []);
 	for (const record of records) assert.deepEqual(validateRecord(record), [], JSON.stringify(record));
-	const commands = journal(journalPath).filter(r => r.type === 'command').map(r => `${r.command}:${r.symbol}${r.restored ? ' (restored)' : ''}`);
+	const commands = journal(journalPath)
+		.filter(r => r.type === 'command')
+		.map(r => `${r.command}:${r.symbol}${r.restored ? ' (restored)' : ''}`);
 	assert.deepEqual(commands, ['pause:AAPL', 'pause:AAPL (restored)', 'quit:null']);
 	assert.equal(records.filter(r => r.type === 'signal' && r.symbol === 'AAPL').length, 0, 'no AAPL signal traded (paused before its cross)');
 });

@@ -14,13 +14,24 @@ test('paper: a sub-penny limit is journaled as sent (whole cents, ties up), and 
 	// The signal bar closes at a sub-penny price: the entry's limit is that last price.
 	const signal = aapl[SIGNAL - 1]!;
 	aapl[SIGNAL - 1] = {...signal, close: dollarsToMicros(101.0049)};
-	await withRig({bars: new Map([[A, aapl], [M, cycleBars(M, 50, 1)]])}, async rig => {
-		await rig.step(SIGNAL);
-		const entry = journalOf(rig, 'order_submitted').find(r => r.symbol === A && r.side === 'buy');
-		assert.ok(entry, 'the entry was submitted');
-		assert.equal(entry.limit_price, 101);
-		const atBroker = rig.emulator.exchange.allOrders().find(o => o.clientOrderId === entry.client_order_id);
-		assert.equal(atBroker?.limitPrice, dollarsToMicros(101));
-		assert.ok(rig.logs.some(l => /AAPL limit 101\.0049 sent as 101\.00/.test(l)), rig.logs.join('\n'));
-	});
+	await withRig(
+		{
+			bars: new Map([
+				[A, aapl],
+				[M, cycleBars(M, 50, 1)],
+			]),
+		},
+		async rig => {
+			await rig.step(SIGNAL);
+			const entry = journalOf(rig, 'order_submitted').find(r => r.symbol === A && r.side === 'buy');
+			assert.ok(entry, 'the entry was submitted');
+			assert.equal(entry.limit_price, 101);
+			const atBroker = rig.emulator.exchange.allOrders().find(o => o.clientOrderId === entry.client_order_id);
+			assert.equal(atBroker?.limitPrice, dollarsToMicros(101));
+			assert.ok(
+				rig.logs.some(l => /AAPL limit 101\.0049 sent as 101\.00/.test(l)),
+				rig.logs.join('\n'),
+			);
+		},
+	);
 });

@@ -133,7 +133,15 @@ test('malformed stream messages: garbage on both sockets is logged and dropped, 
 			{stream: 'trade_updates', data: {event: 'fill'}},
 			{stream: 'trade_updates', data: {event: 'fill', order: {symbol: A, side: 'buy', qty: '10', status: 'filled'}}},
 			{stream: 'trade_updates', data: {event: 'fill', order: {client_order_id: 42, symbol: A, side: 'buy', qty: '10', status: 'filled'}}},
-			{stream: 'trade_updates', data: {event: 'fill', order: {client_order_id: 'ghost-1', id: 'ghost', symbol: A, side: 'buy', qty: '10', filled_qty: '10', filled_avg_price: '1.00', status: 'filled'}, price: '1.00', qty: '10'}},
+			{
+				stream: 'trade_updates',
+				data: {
+					event: 'fill',
+					order: {client_order_id: 'ghost-1', id: 'ghost', symbol: A, side: 'buy', qty: '10', filled_qty: '10', filled_avg_price: '1.00', status: 'filled'},
+					price: '1.00',
+					qty: '10',
+				},
+			},
 			{stream: 'trade_updates', data: {event: 'new', order: {client_order_id: 'ghost-2', id: 'ghost2', symbol: '', side: 'buy', qty: 'ten', status: 'new'}}},
 			{stream: 'trade_updates', data: {event: 'new', order: {client_order_id: 'ghost-3', id: 'ghost3', symbol: A, side: 'sideways', qty: '5', status: 'new'}}},
 			{stream: 'unknown_stream', data: {}},
@@ -165,10 +173,25 @@ test('malformed stream messages: garbage on both sockets is logged and dropped, 
 		await rig.step(2 * CYCLE - 5);
 		assertRoundTrips(rig, {[A]: 2, [M]: 2});
 		const errors = journalOf(rig, 'error').map(r => String(r.message));
-		assert.ok(errors.some(e => /bad bar dropped: high below low/.test(e)), errors.join('\n'));
-		assert.ok(errors.some(e => /bad bar dropped: outside the regular session/.test(e)), errors.join('\n'));
-		assert.ok(rig.logs.some(l => /market data dropped: AAPL (bar|trade) with a bad price/.test(l)), rig.logs.join('\n'));
-		assert.ok(rig.logs.some(l => /trade update ignored: order "ghost-1" is already filled/.test(l)), rig.logs.join('\n'));
-		assert.ok(rig.logs.some(l => /trade update ignored: an order without a client order id/.test(l)), rig.logs.join('\n'));
+		assert.ok(
+			errors.some(e => /bad bar dropped: high below low/.test(e)),
+			errors.join('\n'),
+		);
+		assert.ok(
+			errors.some(e => /bad bar dropped: outside the regular session/.test(e)),
+			errors.join('\n'),
+		);
+		assert.ok(
+			rig.logs.some(l => /market data dropped: AAPL (bar|trade) with a bad price/.test(l)),
+			rig.logs.join('\n'),
+		);
+		assert.ok(
+			rig.logs.some(l => /trade update ignored: order "ghost-1" is already filled/.test(l)),
+			rig.logs.join('\n'),
+		);
+		assert.ok(
+			rig.logs.some(l => /trade update ignored: an order without a client order id/.test(l)),
+			rig.logs.join('\n'),
+		);
 	});
 });

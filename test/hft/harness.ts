@@ -55,7 +55,10 @@ export function rig(options: {maxQty?: number; cash?: number; broker?: Broker; s
 	const journal = new MemoryJournal();
 	const logs: LogLine[] = [];
 	const engine = new Engine({mode: 'sim', broker, journal, runTag: 't', logSink: line => logs.push(line)});
-	const strategy = engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500, ...(options.params ? {params: options.params} : {})}, book(symbol))) as ImbalanceStrategy;
+	const strategy = engine.add(
+		'hft',
+		(ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500, ...(options.params ? {params: options.params} : {})}, book(symbol)),
+	) as ImbalanceStrategy;
 	engine.beginSession(DATE, {cash: $(options.cash ?? 1_000_000), openOrders: [], positions: []}, at(9, 30, 0).ms);
 	const setTime = (t: {ms: number; ns: number}): void => {
 		engine.setTime(t.ms, t.ns);

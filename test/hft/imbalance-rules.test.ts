@@ -194,7 +194,11 @@ test('position limit with partial fills: an IOC fills up to the displayed size, 
 	assert.equal(r.position(), 60);
 	assert.deepEqual(r.strategy.pending, {buy: 0, sell: 0});
 	const events = r.journal.ofType('order_update').map(u => [u.event, u.filled_qty]);
-	assert.deepEqual(events, [['new', 0], ['partial_fill', 60], ['canceled', 60]]);
+	assert.deepEqual(events, [
+		['new', 0],
+		['partial_fill', 60],
+		['canceled', 60],
+	]);
 	t = rearm(r, after(t, 2 * LATER), '223.83', '223.84', 1000, 100);
 	r.trade(after(t, LATER), '223.84', 100);
 	assert.equal(r.position(), 160);
@@ -218,8 +222,14 @@ test('tick-mode fill: against the last quote before the print, at the displayed 
 	t = rearm(r, after(t, 2 * LATER), '223.83', '223.84');
 	r.quote(after(t, 1e6), '223.85', 1000, '223.87', 300);
 	r.trade(after(t, LATER), '223.84', 100);
-	const last = r.journal.ofType('order_update').slice(-2).map(u => [u.event, u.filled_qty]);
-	assert.deepEqual(last, [['new', 0], ['canceled', 0]]);
+	const last = r.journal
+		.ofType('order_update')
+		.slice(-2)
+		.map(u => [u.event, u.filled_qty]);
+	assert.deepEqual(last, [
+		['new', 0],
+		['canceled', 0],
+	]);
 	assert.equal(r.position(), 100);
 	assert.equal(r.strategy.stats.unfilled, 1);
 	assert.equal(r.strategy.state, 'DISARMED');
@@ -355,19 +365,22 @@ test('view: book, spread, threshold, armed, pending, limit and recent actions', 
 	r.trade(after(t, LATER), '223.83', 100);
 	const v = r.strategy.view();
 	assert.equal(v.state, 'DISARMED');
-	assert.deepEqual({...v.imbalance!, lastActions: undefined}, {
-		bidPrice: 223.82,
-		bidSize: 900,
-		askPrice: 223.83,
-		askSize: 300,
-		spread: 0.01,
-		threshold: 1.8,
-		armed: false,
-		pendingBuy: 0,
-		pendingSell: 0,
-		maxQty: 300,
-		lastActions: undefined,
-	});
+	assert.deepEqual(
+		{...v.imbalance!, lastActions: undefined},
+		{
+			bidPrice: 223.82,
+			bidSize: 900,
+			askPrice: 223.83,
+			askSize: 300,
+			spread: 0.01,
+			threshold: 1.8,
+			armed: false,
+			pendingBuy: 0,
+			pendingSell: 0,
+			maxQty: 300,
+			lastActions: undefined,
+		},
+	);
 	assert.deepEqual(v.imbalance!.lastActions, ['buy 100 @ 223.83 (bid 900 x ask 300)', 'bought 100 @ 223.83 -> 100']);
 	assert.equal(v.openOrder, null);
 });

@@ -43,7 +43,7 @@ function submitted(journal: MemoryJournal): string[] {
 		.sort();
 }
 
-test('the bundled hour (LOBSTER AMZN 09:30-10:30) gives exactly the original run\'s orders of that hour', () => {
+test("the bundled hour (LOBSTER AMZN 09:30-10:30) gives exactly the original run's orders of that hour", () => {
 	const ref = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {orders: RefOrder[]; params: {qty: number; cash: number}};
 	assert.deepEqual([ref.params.qty, ref.params.cash], [500, 100_000]);
 	const data = loadTicks([BUNDLED]);
@@ -111,7 +111,8 @@ class Probe implements SymbolStrategy {
 	onBar(bar: Bar, nowMs: number): void {
 		this.bars.push(bar);
 		this.log.push(`bar ${bar.start}@${nowMs}`);
-		if (this.bars.length === 1) this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty: 100, limitPrice: 9_950_000, timeInForce: 'day'}, 'signal', 'buy');
+		if (this.bars.length === 1)
+			this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty: 100, limitPrice: 9_950_000, timeInForce: 'day'}, 'signal', 'buy');
 	}
 
 	onTrade(trade: Trade): void {
@@ -146,7 +147,7 @@ class Probe implements SymbolStrategy {
 	}
 }
 
-test('runner: minute bars from trades arrive at the minute\'s end before events stamped then; checkups every 30 s; bar-rule fills; expiry at the session end', () => {
+test("runner: minute bars from trades arrive at the minute's end before events stamped then; checkups every 30 s; bar-rule fills; expiry at the session end", () => {
 	const tape = new TapeBuilder('SCL');
 	tape.quote(t(9, 30, 1), 0, 9_990_000, 500, 10_000_000, 500);
 	tape.trade(t(9, 30, 5), 123_456, 10_000_000, 100);
@@ -234,13 +235,19 @@ test('runner: advanceTo steps through market time (paced console) with the same 
 	assert.equal(replay.eventsProcessed, data.tape.length);
 });
 
-test('one replay serves a scalper and the tick-taker: bars for the scalper, the tick-taker\'s orders unchanged', () => {
+test("one replay serves a scalper and the tick-taker: bars for the scalper, the tick-taker's orders unchanged", () => {
 	const data = loadTicks([BUNDLED]);
 	const alone = new MemoryJournal();
 	runHftBacktest({tape: data.tape, hftQty: 500, journal: alone});
 	const both = new MemoryJournal();
 	const result = runHftBacktest({tape: data.tape, hftSymbols: ['AMZN'], scalpSymbols: ['AMZN'], hftQty: 500, journal: both});
 	assert.deepEqual(submitted(both), submitted(alone));
-	assert.deepEqual(result.symbols.map(s => [s.symbol, s.strategy, s.bars]), [['AMZN', 'scalp', 60], ['AMZN', 'hft', 60]]);
+	assert.deepEqual(
+		result.symbols.map(s => [s.symbol, s.strategy, s.bars]),
+		[
+			['AMZN', 'scalp', 60],
+			['AMZN', 'hft', 60],
+		],
+	);
 	assert.equal(result.ticks.barsBuilt, 60);
 });

@@ -33,7 +33,8 @@ interface Ev {
 function events(tape: TickTape, from = 0, count = tape.length): Ev[] {
 	const out: Ev[] = [];
 	for (let i = from; i < Math.min(tape.length, from + count); i++) {
-		if (tape.kind[i] === QUOTE_EVENT) out.push({kind: 'Q', ms: tape.ms[i]!, ns: tape.ns[i]!, a: tape.price[i]!, b: tape.size[i]!, c: tape.askPrice[i]!, d: tape.askSize[i]!});
+		if (tape.kind[i] === QUOTE_EVENT)
+			out.push({kind: 'Q', ms: tape.ms[i]!, ns: tape.ns[i]!, a: tape.price[i]!, b: tape.size[i]!, c: tape.askPrice[i]!, d: tape.askSize[i]!});
 		else out.push({kind: 'T', ms: tape.ms[i]!, ns: tape.ns[i]!, a: tape.price[i]!, b: tape.size[i]!});
 	}
 	return out;
@@ -103,7 +104,10 @@ test('LOBSTER: malformed rows are DataErrors naming the file and line', () => {
 	throwsData(() => parseLobster('34200.1,9,1,100,1000000,-1\n', book, lobsterInput), /^m\.csv:1: bad type 9/);
 	throwsData(() => parseLobster('34200.1,4,1,0,1000000,-1\n', book, lobsterInput), /^m\.csv:1: execution with size 0/);
 	throwsData(() => parseLobster('34200.1,4,1,100,1000000,-1\n', '1000100,50,999900\n', lobsterInput), /^o\.csv:1: missing field after bid price/);
-	throwsData(() => parseLobster('34200.1,4,1,100,1000000,-1\n34200.2,4,1,100,1000000,-1\n34200.3,4,1,100,1000000,-1\n', book, lobsterInput), /o\.csv: has 2 rows, but m\.csv has more/);
+	throwsData(
+		() => parseLobster('34200.1,4,1,100,1000000,-1\n34200.2,4,1,100,1000000,-1\n34200.3,4,1,100,1000000,-1\n', book, lobsterInput),
+		/o\.csv: has 2 rows, but m\.csv has more/,
+	);
 	throwsData(() => parseLobster('34200.1,4,1,100,1000000,-1\n', book, lobsterInput), /^o\.csv:2: more rows than m\.csv/);
 	throwsData(() => parseLobster('34200.1,4,1,100,1000000,-1\n', '1000100,50,999900,40,1,2,3,4\n', lobsterInput), /^o\.csv:1: too many fields/);
 });
@@ -173,7 +177,13 @@ test('--data pairs: a folder of LOBSTER and Lean files; level 1 preferred over l
 		'XYZ_2019-02-11.csv': 'timestamp,open,high,low,close,volume\n',
 	});
 	const {pairs, notes} = findTickPairs([dir]);
-	assert.deepEqual(pairs.map(p => [p.format, p.symbol, p.date, p.levels]), [['lean', 'ABC', '2012-10-22', 1], ['lobster', 'XYZ', '2012-06-21', 1]]);
+	assert.deepEqual(
+		pairs.map(p => [p.format, p.symbol, p.date, p.levels]),
+		[
+			['lean', 'ABC', '2012-10-22', 1],
+			['lobster', 'XYZ', '2012-06-21', 1],
+		],
+	);
 	assert.equal(notes.length, 1);
 	assert.match(notes[0]!, /XYZ 2012-06-21: using .*message_1\.csv, ignoring .*message_5\.csv/);
 	const data = loadTicks([dir]);
@@ -193,10 +203,19 @@ test('--data pairs: a missing partner, a non-tick file given by name, an absent 
 
 test('merge: several symbols in time order; at the same instant, symbol name order; each stream keeps its own order', () => {
 	const msg = (rows: string[]) => rows.join('\n');
-	const a = parseLobster(msg(['34200.1,4,1,100,1000000,-1', '34200.2,4,1,100,1000000,-1']), msg(['1000100,50,999900,40', '1000100,50,999900,41']), {...lobsterInput, symbol: 'BBB'});
-	const b = parseLobster(msg(['34200.1,4,1,100,2000000,-1', '34200.15,4,1,100,2000000,-1']), msg(['2000100,50,1999900,40', '2000100,50,1999900,40']), {...lobsterInput, symbol: 'AAA'});
+	const a = parseLobster(msg(['34200.1,4,1,100,1000000,-1', '34200.2,4,1,100,1000000,-1']), msg(['1000100,50,999900,40', '1000100,50,999900,41']), {
+		...lobsterInput,
+		symbol: 'BBB',
+	});
+	const b = parseLobster(msg(['34200.1,4,1,100,2000000,-1', '34200.15,4,1,100,2000000,-1']), msg(['2000100,50,1999900,40', '2000100,50,1999900,40']), {
+		...lobsterInput,
+		symbol: 'AAA',
+	});
 	const merged = mergeTapes([a.tape, b.tape]);
 	assert.deepEqual(merged.symbols, ['AAA', 'BBB']);
-	const seq = Array.from({length: merged.length}, (_, i) => `${merged.symbols[merged.symbol[i]!]}:${merged.kind[i] === TRADE_EVENT ? 'T' : 'Q'}@${merged.ms[i]! - MIDNIGHT_2012}`);
+	const seq = Array.from(
+		{length: merged.length},
+		(_, i) => `${merged.symbols[merged.symbol[i]!]}:${merged.kind[i] === TRADE_EVENT ? 'T' : 'Q'}@${merged.ms[i]! - MIDNIGHT_2012}`,
+	);
 	assert.deepEqual(seq, ['AAA:T@34200100', 'AAA:Q@34200100', 'BBB:T@34200100', 'BBB:Q@34200100', 'AAA:T@34200150', 'BBB:T@34200200', 'BBB:Q@34200200']);
 });

@@ -44,7 +44,10 @@ test('the reader tolerates a torn last line, and the writer ends it before appen
 	journal.write({ts: Date.parse('2019-02-11T14:31:00Z'), type: 'error', message: 'b', symbol: null});
 	journal.close();
 	const after = readJournal(path);
-	assert.deepEqual(after.records.map(r => r.message), ['a', 'b']);
+	assert.deepEqual(
+		after.records.map(r => r.message),
+		['a', 'b'],
+	);
 	assert.deepEqual(after.badLines, [2]);
 	assert.equal(after.tornTail, false);
 });

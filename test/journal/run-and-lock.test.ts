@@ -7,7 +7,11 @@ import {join} from 'node:path';
 import {openJournal} from '../../source/journal/open.js';
 import {runCli, scratchDir} from '../_helpers/cli.js';
 
-const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+const lines = (path: string) =>
+	readFileSync(path, 'utf8')
+		.trim()
+		.split('\n')
+		.map(l => JSON.parse(l) as Record<string, unknown>);
 
 test('each run writes its own run id into every record', () => {
 	const path = join(scratchDir(), 'j.jsonl');
@@ -47,8 +51,12 @@ test('a second live writer is refused while the first runs; a stale lock (kill -
 	assert.equal(existsSync(`${path}.lock`), false, 'released on close');
 });
 
-test('a backtest writes no journal unless --journal is given (never the console\'s)', () => {
-	for (const args of [['backtest', 'TSLA'], ['backtest', '--strategy', 'hft'], ['backtest', '--strategy', 'rebalance']]) {
+test("a backtest writes no journal unless --journal is given (never the console's)", () => {
+	for (const args of [
+		['backtest', 'TSLA'],
+		['backtest', '--strategy', 'hft'],
+		['backtest', '--strategy', 'rebalance'],
+	]) {
 		const dir = scratchDir();
 		const result = runCli(args, {cwd: dir});
 		assert.equal(result.status, 0, result.stderr);

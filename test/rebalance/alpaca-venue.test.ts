@@ -83,7 +83,10 @@ function stepTo(handle: EmulatorHandle, ms: number): void {
 
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
-function venueFor(handle: EmulatorHandle, extra: AlpacaRebalanceVenueOptions & {secret?: string; urls?: string[]; logs?: string[]} = {}): Promise<AlpacaRebalanceVenue> {
+function venueFor(
+	handle: EmulatorHandle,
+	extra: AlpacaRebalanceVenueOptions & {secret?: string; urls?: string[]; logs?: string[]} = {},
+): Promise<AlpacaRebalanceVenue> {
 	const {secret = KEYS.secret, urls, logs, ...options} = extra;
 	return createAlpacaRebalanceVenue('paper', {
 		env: {APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: secret, APCA_API_BASE_URL: handle.baseUrl, APCA_API_DATA_URL: handle.dataUrl},
@@ -121,17 +124,31 @@ test('daily bars: batched, paginated, exact micro-dollars on New York dates; the
 
 		// Clock at the end of the last completed session: closed, next open/close on the trading day.
 		stepTo(handle, nyTime(DATES[11]!, 16, 0));
-		assert.deepEqual(await venue.clock(), {isOpen: false, timestamp: nyTime(DATES[11]!, 16, 0), nextOpen: nyTime(TRADE_DAY, 9, 30), nextClose: nyTime(TRADE_DAY, 16, 0)});
+		assert.deepEqual(await venue.clock(), {
+			isOpen: false,
+			timestamp: nyTime(DATES[11]!, 16, 0),
+			nextOpen: nyTime(TRADE_DAY, 9, 30),
+			nextClose: nyTime(TRADE_DAY, 16, 0),
+		});
 		// After the trading day's first bar: open, closing at 16:00 (the data ends there: next open the next weekday).
 		stepTo(handle, nyTime(TRADE_DAY, 9, 31));
-		assert.deepEqual(await venue.clock(), {isOpen: true, timestamp: nyTime(TRADE_DAY, 9, 31), nextOpen: nyTime('2019-03-21', 9, 30), nextClose: nyTime(TRADE_DAY, 16, 0)});
+		assert.deepEqual(await venue.clock(), {
+			isOpen: true,
+			timestamp: nyTime(TRADE_DAY, 9, 31),
+			nextOpen: nyTime('2019-03-21', 9, 30),
+			nextClose: nyTime(TRADE_DAY, 16, 0),
+		});
 
 		urls.length = 0;
 		const wanted = [...SYMBOLS, 'NOPE'];
 		const bars = await venue.dailyBars(wanted, 200);
 		assert.deepEqual([...bars.keys()].sort(), SYMBOLS);
 		SYMBOLS.forEach((symbol, i) => {
-			assert.deepEqual(bars.get(symbol), COMPLETED.map((_, d) => expectedDaily(i, d)), symbol);
+			assert.deepEqual(
+				bars.get(symbol),
+				COMPLETED.map((_, d) => expectedDaily(i, d)),
+				symbol,
+			);
 		});
 		// Exact prices: 4-decimal fractions arrive as integers of micros, not float approximations.
 		assert.equal(bars.get('SAA')![0]!.close, 19_800_100);
@@ -154,8 +171,14 @@ test('daily bars: batched, paginated, exact micro-dollars on New York dates; the
 
 		// At most `lookbackDays` per symbol: the most recent ones.
 		const five = await venue.dailyBars(['SAA', 'SBN'], 5);
-		assert.deepEqual(five.get('SAA'), COMPLETED.slice(7).map((_, k) => expectedDaily(0, 7 + k)));
-		assert.deepEqual(five.get('SBN'), COMPLETED.slice(7).map((_, k) => expectedDaily(39, 7 + k)));
+		assert.deepEqual(
+			five.get('SAA'),
+			COMPLETED.slice(7).map((_, k) => expectedDaily(0, 7 + k)),
+		);
+		assert.deepEqual(
+			five.get('SBN'),
+			COMPLETED.slice(7).map((_, k) => expectedDaily(39, 7 + k)),
+		);
 		assert.deepEqual(await venue.dailyBars([], 200), new Map());
 
 		// The session in progress has a daily bar at Alpaca (and here); the venue never returns it.
@@ -178,9 +201,15 @@ test('daily bars: SIP refused (403) falls back to IEX once, with one warning', {
 		stepTo(handle, nyTime(TRADE_DAY, 9, 31));
 		handle.faults.failRequests(1, 403, {method: 'GET', path: '/v2/stocks/bars'});
 		const bars = await venue.dailyBars(['SAB'], 200);
-		assert.deepEqual(bars.get('SAB'), COMPLETED.map((_, d) => expectedDaily(1, d)));
+		assert.deepEqual(
+			bars.get('SAB'),
+			COMPLETED.map((_, d) => expectedDaily(1, d)),
+		);
 		await venue.dailyBars(['SAB'], 200);
-		assert.deepEqual(barsRequests(urls).map(q => q.get('feed')), ['sip', 'iex', 'iex']);
+		assert.deepEqual(
+			barsRequests(urls).map(q => q.get('feed')),
+			['sip', 'iex', 'iex'],
+		);
 		assert.equal(logs.filter(l => /SIP daily bars refused \(403 .*\): using the IEX feed/.test(l)).length, 1, logs.join('\n'));
 	} finally {
 		await venue?.close();
@@ -209,7 +238,10 @@ test('paper rebalance against the emulator: sells fill before any buy, then the 
 			assert.equal(response.status, 200, await response.text());
 		}
 		stepTo(handle, nyTime(TRADE_DAY, 9, 31));
-		assert.deepEqual(handle.exchange.state().positions.map(p => `${p.symbol} ${p.qty}`), ['SBM 2', 'SBN 2']);
+		assert.deepEqual(
+			handle.exchange.state().positions.map(p => `${p.symbol} ${p.qty}`),
+			['SBM 2', 'SBN 2'],
+		);
 		events.length = 0;
 
 		// The exchange moves a minute whenever the command sleeps (a progress step), not while it works.
@@ -239,7 +271,10 @@ test('paper rebalance against the emulator: sells fill before any buy, then the 
 		const firstBuy = events.findIndex(e => / buy /.test(e));
 		assert.ok(firstBuy > 0, events.join('\n'));
 		for (const symbol of HELD) assert.ok(events.indexOf(`fill sell ${symbol}`) >= 0 && events.indexOf(`fill sell ${symbol}`) < firstBuy, events.join('\n'));
-		assert.deepEqual(events.filter(e => e.startsWith('new ')), [...HELD.map(s => `new sell ${s}`), ...OVERSOLD.map(s => `new buy ${s}`)]);
+		assert.deepEqual(
+			events.filter(e => e.startsWith('new ')),
+			[...HELD.map(s => `new sell ${s}`), ...OVERSOLD.map(s => `new buy ${s}`)],
+		);
 		// floor($100 / last close) shares of each candidate, in rank order.
 		const qty = (i: number) => Math.floor((100 * M) / dailyClose(i, 11));
 		assert.deepEqual(
@@ -254,7 +289,10 @@ test('paper rebalance against the emulator: sells fill before any buy, then the 
 		const marker = readRebalanceState(state).modes.paper;
 		assert.equal(marker?.date, TRADE_DAY);
 		assert.equal(marker?.status, 'done');
-		const journal = readFileSync(join(dir, 'j1.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as {type: string; event?: string; client_order_id?: string});
+		const journal = readFileSync(join(dir, 'j1.jsonl'), 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l) as {type: string; event?: string; client_order_id?: string});
 		assert.equal(journal.filter(r => r.type === 'order_submitted').length, 4);
 		assert.equal(journal.filter(r => r.type === 'order_update' && r.event === 'fill').length, 4);
 
@@ -293,11 +331,15 @@ test('bad keys: one safe line (UsageError) in process; the CLI exits 2 with that
 		const dir = mkdtempSync(join(tmpdir(), 'rb-alpaca-cli-'));
 		const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
 		for (const key of Object.keys(env)) if (key.startsWith('APCA_')) delete env[key];
-		const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'rebalance', '--mode', 'paper'], {
-			cwd: dir,
-			env: {...env, APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: WRONG_SECRET, APCA_API_BASE_URL: handle.baseUrl, APCA_API_DATA_URL: handle.dataUrl},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'rebalance', '--mode', 'paper'],
+			{
+				cwd: dir,
+				env: {...env, APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: WRONG_SECRET, APCA_API_BASE_URL: handle.baseUrl, APCA_API_DATA_URL: handle.dataUrl},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', chunk => (stdout += chunk));
@@ -309,7 +351,10 @@ test('bad keys: one safe line (UsageError) in process; the CLI exits 2 with that
 		assert.equal(stdout, '');
 		const lines = stderr.split('\n').filter(l => l !== '');
 		assert.equal(lines.length, 1, stderr);
-		assert.match(lines[0]!, /^scalp-tui: Alpaca rejected the API keys \(403 .*\) for http:\/\/127\.0\.0\.1:\d+ — check APCA_API_KEY_ID \/ APCA_API_SECRET_KEY$/);
+		assert.match(
+			lines[0]!,
+			/^scalp-tui: Alpaca rejected the API keys \(403 .*\) for http:\/\/127\.0\.0\.1:\d+ — check APCA_API_KEY_ID \/ APCA_API_SECRET_KEY$/,
+		);
 		assert.ok(!stderr.includes(WRONG_SECRET) && !stdout.includes(WRONG_SECRET), 'the secret leaked');
 	} finally {
 		await handle.close();

@@ -91,7 +91,10 @@ test('--journal writes session start, orders and fills, session end', async () =
 	const path = join(dir, 'j.jsonl');
 	const code = await runRebalanceBacktestCommand({journal: path, json: true}, io());
 	assert.equal(code, 0);
-	const records = readFileSync(path, 'utf8').trim().split('\n').map(l => JSON.parse(l) as {type: string; ts: string; event?: string});
+	const records = readFileSync(path, 'utf8')
+		.trim()
+		.split('\n')
+		.map(l => JSON.parse(l) as {type: string; ts: string; event?: string});
 	assert.equal(records[0]!.type, 'session');
 	assert.equal(records[0]!.event, 'start');
 	assert.equal(records.at(-1)!.event, 'end');
@@ -122,7 +125,14 @@ test('chart helpers never hand asciichart an empty or non-finite series', () => 
 test('a backtest that cannot trade still reports cleanly', () => {
 	const dates = weekdays('2018-01-01', 3);
 	const data = makeData(dates, {A: [1, 2, 3]});
-	const result = runRebalanceBacktest(data, {days: 10, cash: parseMicros('500'), positionSize: parseMicros('100'), maxPositions: 5, bench: 'SPY', universe: null});
+	const result = runRebalanceBacktest(data, {
+		days: 10,
+		cash: parseMicros('500'),
+		positionSize: parseMicros('100'),
+		maxPositions: 5,
+		bench: 'SPY',
+		universe: null,
+	});
 	assert.equal(result.days.length, 2);
 	const text = formatTextReport(result, {width: 80});
 	assert.match(text, /return\s+0\.00%/);

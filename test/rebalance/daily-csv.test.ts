@@ -33,7 +33,10 @@ test('per-symbol files take the symbol from the file name up to the first _ or .
 	assert.equal(symbolFromFileName('/x/TSLA.csv'), 'TSLA');
 	assert.equal(symbolFromFileName('spy_daily.csv'), 'SPY');
 	const dir = tmp();
-	writeFileSync(join(dir, 'SPY.csv'), 'date,open,high,low,close,volume\n2018-02-06,259.73,269.7,258.7,269.13,317612443\n2018-02-07,268.46,272.36,267.64,267.67,146912435\n');
+	writeFileSync(
+		join(dir, 'SPY.csv'),
+		'date,open,high,low,close,volume\n2018-02-06,259.73,269.7,258.7,269.13,317612443\n2018-02-07,268.46,272.36,267.64,267.67,146912435\n',
+	);
 	writeFileSync(join(dir, 'msft_2018.csv'), 'date,open,high,low,close,volume\n2018-02-07,90,91,89,90.5,10\n');
 	writeFileSync(join(dir, 'notes.txt'), 'not data');
 	const data = readDailyData(dir);
@@ -46,12 +49,12 @@ test('per-symbol files take the symbol from the file name up to the first _ or .
 });
 
 test('unsorted rows are sorted and a repeated (symbol, date) keeps the first', () => {
-	const data = parseDailyCsv(
-		'date,open,high,low,close,volume,Name\n2018-01-03,3,3,3,3,1,X\n2018-01-02,2,2,2,2,1,X\n2018-01-03,9,9,9,9,1,X\n',
-		'x.csv',
-	);
+	const data = parseDailyCsv('date,open,high,low,close,volume,Name\n2018-01-03,3,3,3,3,1,X\n2018-01-02,2,2,2,2,1,X\n2018-01-03,9,9,9,9,1,X\n', 'x.csv');
 	const x = data.series.get('X')!;
-	assert.deepEqual([...x.close].map(c => c / 1e6), [2, 3]);
+	assert.deepEqual(
+		[...x.close].map(c => c / 1e6),
+		[2, 3],
+	);
 	assert.equal(data.duplicateRows, 1);
 });
 

@@ -24,7 +24,16 @@ test('staleness rule: only symbols with a bar on the previous trading day are ra
 	for (let s = 0; s < 20; s++) map.set(`S${String(s).padStart(2, '0')}`, bars(`S${String(s).padStart(2, '0')}`, days.slice(0, 15), rising(15)));
 	// STALE is the most oversold but its last bar is two trading days old.
 	map.set('STALE', bars('STALE', days.slice(0, 14), falling(14)));
-	const d = decideRebalance({date: today, bars: map, universe: null, bench: null, cash: parseMicros('1000'), holdings: [], positionSize: parseMicros('100'), maxPositions: 5});
+	const d = decideRebalance({
+		date: today,
+		bars: map,
+		universe: null,
+		bench: null,
+		cash: parseMicros('1000'),
+		holdings: [],
+		positionSize: parseMicros('100'),
+		maxPositions: 5,
+	});
 	assert.equal(d.prevDate, prev);
 	assert.equal(d.universeSize, 20);
 	assert.ok(!d.ranked.some(s => s.symbol === 'STALE'));
@@ -36,7 +45,16 @@ test('bars on or after the trading day are ignored (no look-ahead); the benchmar
 	const map = new Map<string, DailyBar[]>();
 	for (let s = 0; s < 20; s++) map.set(`S${s}`, bars(`S${s}`, days, rising(16)));
 	map.set('SPY', bars('SPY', days, falling(16)));
-	const d = decideRebalance({date: days[15]!, bars: map, universe: null, bench: 'SPY', cash: parseMicros('1000'), holdings: [], positionSize: parseMicros('100'), maxPositions: 5});
+	const d = decideRebalance({
+		date: days[15]!,
+		bars: map,
+		universe: null,
+		bench: 'SPY',
+		cash: parseMicros('1000'),
+		holdings: [],
+		positionSize: parseMicros('100'),
+		maxPositions: 5,
+	});
 	assert.equal(d.prevDate, days[14]);
 	assert.ok(!d.ranked.some(s => s.symbol === 'SPY'));
 	assert.equal(d.ranked[0]!.last, 64); // the close of days[14], not of days[15]
@@ -47,7 +65,16 @@ test('a symbol needs more than 10 closes to be scored; the universe list restric
 	map.set('TEN', bars('TEN', days.slice(5, 15), falling(10)));
 	map.set('ELEVEN', bars('ELEVEN', days.slice(4, 15), falling(11)));
 	map.set('OUT', bars('OUT', days.slice(0, 15), falling(15)));
-	const d = decideRebalance({date: days[15]!, bars: map, universe: ['TEN', 'ELEVEN'], bench: null, cash: parseMicros('1000'), holdings: [], positionSize: parseMicros('100'), maxPositions: 5});
+	const d = decideRebalance({
+		date: days[15]!,
+		bars: map,
+		universe: ['TEN', 'ELEVEN'],
+		bench: null,
+		cash: parseMicros('1000'),
+		holdings: [],
+		positionSize: parseMicros('100'),
+		maxPositions: 5,
+	});
 	assert.equal(d.universeSize, 2);
 	assert.deepEqual(
 		d.ranked.map(s => s.symbol),

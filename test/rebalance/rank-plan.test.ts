@@ -115,7 +115,14 @@ test('no buy slots when already at max positions and nothing sold; more position
 	const full = planOrders({date: 'd', candidates: ['A', 'B', 'C', 'D'], holdings: held, lastMicros: () => usd('1'), positionSize: usd('100'), maxPositions: 3});
 	assert.equal(full.buys.length, 0);
 	assert.equal(full.sells.length, 0);
-	const over = planOrders({date: 'd', candidates: ['A', 'B', 'D'], holdings: [...held, {symbol: 'E', qty: 1}], lastMicros: () => usd('1'), positionSize: usd('100'), maxPositions: 2});
+	const over = planOrders({
+		date: 'd',
+		candidates: ['A', 'B', 'D'],
+		holdings: [...held, {symbol: 'E', qty: 1}],
+		lastMicros: () => usd('1'),
+		positionSize: usd('100'),
+		maxPositions: 2,
+	});
 	// held 4, sold C and E: 2 - (4 - 2) = 0 slots.
 	assert.deepEqual(
 		over.sells.map(o => o.symbol),

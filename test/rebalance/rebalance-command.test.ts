@@ -17,7 +17,11 @@ const sample = readDailyData(SAMPLE);
 const LAST = sample.dates.at(-1)!;
 const io = () => ({stdout: sink(), stderr: sink()});
 const tmp = () => mkdtempSync(join(tmpdir(), 'rb-cmd-'));
-const readJournal = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown> & {type: string});
+const readJournal = (path: string) =>
+	readFileSync(path, 'utf8')
+		.trim()
+		.split('\n')
+		.map(l => JSON.parse(l) as Record<string, unknown> & {type: string});
 
 test('sells go first; buys are sent only once the sells have filled', async () => {
 	const dir = tmp();
@@ -93,13 +97,16 @@ test('the done-for-today marker survives a restart: the second run sends nothing
 	assert.ok(!readFileSync(state, 'utf8').includes('tmp'));
 });
 
-test('rebalance --mode sim from data rehearses again on every run (regression: marker = the data\'s last day blocked it forever)', async () => {
+test("rebalance --mode sim from data rehearses again on every run (regression: marker = the data's last day blocked it forever)", async () => {
 	const dir = tmp();
 	for (const name of ['j1.jsonl', 'j2.jsonl']) {
 		const out = io();
 		assert.equal(await runRebalanceCommand({journal: join(dir, name)}, out, {cwd: dir}), 0, out.stderr.text());
 		assert.doesNotMatch(out.stdout.text(), /already rebalanced/);
-		assert.ok(readJournal(join(dir, name)).some(r => r.type === 'order_submitted'), `${name}: orders sent`);
+		assert.ok(
+			readJournal(join(dir, name)).some(r => r.type === 'order_submitted'),
+			`${name}: orders sent`,
+		);
 	}
 	assert.equal(existsSync(join(dir, '.scalp-tui-rebalance.json')), false, 'no marker for a fresh simulated account');
 });

@@ -59,7 +59,10 @@ test('the journal has every required field: rebalance market day orders at 09:30
 	const result = runRebalanceBacktest(data, defaults(), journal);
 	const submitted = journal.ofType('order_submitted');
 	const updates = journal.ofType('order_update');
-	assert.equal(submitted.length, result.days.reduce((n, d) => n + d.orders.length, 0));
+	assert.equal(
+		submitted.length,
+		result.days.reduce((n, d) => n + d.orders.length, 0),
+	);
 	assert.ok(submitted.length > 0);
 	for (const r of submitted) {
 		assert.equal(r.strategy, 'rebalance');

@@ -24,14 +24,24 @@ const orderKey = (o: {ts: number; symbol: string; side: string; order_type: stri
 test('defaults are the originals: explicit default flags give the reference orders, order for order', () => {
 	const symbols = ['AAPL', 'AMZN', 'MSFT', 'QQQ', 'SPY', 'TSLA'];
 	const reference = JSON.parse(readFileSync(join(fixtures, 'fleet_2019-02-11_2019-02-15.json'), 'utf8'));
-	const theirs = (reference.orders as {ts: string; symbol: string; side: string; order_type: string; qty: number; limit_price: number | null}[])
-		.map(o => `${o.ts}|${o.symbol}|${o.side}|${o.order_type}|${o.qty}|${o.limit_price}`);
+	const theirs = (reference.orders as {ts: string; symbol: string; side: string; order_type: string; qty: number; limit_price: number | null}[]).map(
+		o => `${o.ts}|${o.symbol}|${o.side}|${o.order_type}|${o.qty}|${o.limit_price}`,
+	);
 	const fromFlags = scalpParamsFromFlags({sma: '20', takeProfit: '0.01', staleBuy: '120s', eod: '15:55'});
 	assert.deepEqual(fromFlags, DEFAULT_SCALP_PARAMS);
 	const data = loadMinuteData([bundledMinuteData()], symbols);
 	for (const params of [undefined, fromFlags]) {
 		const journal = new MemoryJournal();
-		runScalpBacktest({sessions: toSessions(data.bars), symbols, lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal, ...(params ? {params} : {})});
+		runScalpBacktest({
+			sessions: toSessions(data.bars),
+			symbols,
+			lot: 2000e6,
+			cash: 100_000e6,
+			exitAfterMs: null,
+			signal: null,
+			journal,
+			...(params ? {params} : {}),
+		});
 		// Same orders in the same sequence as the original's run.
 		assert.deepEqual(journal.ofType('order_submitted').map(orderKey), theirs);
 	}
@@ -64,7 +74,10 @@ test('--take-profit 0.05: the take-profit sell is at average + 0.05', () => {
 });
 
 test('--stale-buy 60s: an unfilled buy is canceled after 60 s instead of 120 s', () => {
-	for (const [staleBuyMs, cancelAt] of [[60_000, '14:54'], [120_000, '14:55']] as const) {
+	for (const [staleBuyMs, cancelAt] of [
+		[60_000, '14:54'],
+		[120_000, '14:55'],
+	] as const) {
 		const h = harness({params: {...DEFAULT_SCALP_PARAMS, staleBuyMs}});
 		h.begin();
 		for (const b of closesToBars('TSLA', '09:30', crossoverCloses())) h.feed(b);

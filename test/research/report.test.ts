@@ -25,7 +25,15 @@ function writeJournal(path: string, records: readonly JournalRecord[]): void {
 test('report totals equal a direct sum over the journal fills and the backtest figures', () => {
 	const symbols = ['AAPL', 'MSFT', 'TSLA'];
 	const journal = new MemoryJournal();
-	const result = runScalpBacktest({sessions: toSessions(loadMinuteData([bundledMinuteData()], symbols).bars), symbols, lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal});
+	const result = runScalpBacktest({
+		sessions: toSessions(loadMinuteData([bundledMinuteData()], symbols).bars),
+		symbols,
+		lot: 2000e6,
+		cash: 100_000e6,
+		exitAfterMs: null,
+		signal: null,
+		journal,
+	});
 	assert.ok(result.symbols.every(s => s.finalPosition === 0)); // flat at the end: realized is everything
 	const path = join(scratchDir(), 'bt.jsonl');
 	writeJournal(path, journal.records);
@@ -56,7 +64,10 @@ test('report totals equal a direct sum over the journal fills and the backtest f
 	assert.equal(m.total.wins, result.total.wins);
 	// Per symbol rows add up to the total.
 	assert.equal(m.groups.map(g => g.key).join(','), 'AAPL,MSFT,TSLA');
-	assert.equal(m.groups.reduce((s, g) => s + g.stats.trades, 0), m.total.trades);
+	assert.equal(
+		m.groups.reduce((s, g) => s + g.stats.trades, 0),
+		m.total.trades,
+	);
 	for (const g of m.groups) assert.equal(g.stats.realizedPnl.toFixed(4), result.symbols.find(s => s.symbol === g.key)!.realizedPnl.toFixed(4));
 	assert.equal(m.total.fees, 0);
 	assert.ok(m.total.profitFactor! > 0 && m.total.avgWin! > 0 && m.total.avgLoss! < 0 && m.total.maxDrawdown > 0);
@@ -69,8 +80,31 @@ function start(ts: number, mode: string, extra: Record<string, unknown> = {}): J
 }
 function order(ts: number, id: string, side: 'buy' | 'sell', qty: number, price: number, extra: Record<string, unknown> = {}): JournalRecord[] {
 	return [
-		{ts, type: 'order_submitted', symbol: 'TSLA', strategy: 'scalp', client_order_id: id, side, order_type: 'limit', qty, limit_price: price, time_in_force: 'day', reason: side === 'buy' ? 'signal' : 'take_profit'},
-		{ts: ts + 1000, type: 'order_update', symbol: 'TSLA', client_order_id: id, order_id: `o-${id}`, event: 'fill', filled_qty: qty, filled_avg_price: price, position_qty: 0, ...extra},
+		{
+			ts,
+			type: 'order_submitted',
+			symbol: 'TSLA',
+			strategy: 'scalp',
+			client_order_id: id,
+			side,
+			order_type: 'limit',
+			qty,
+			limit_price: price,
+			time_in_force: 'day',
+			reason: side === 'buy' ? 'signal' : 'take_profit',
+		},
+		{
+			ts: ts + 1000,
+			type: 'order_update',
+			symbol: 'TSLA',
+			client_order_id: id,
+			order_id: `o-${id}`,
+			event: 'fill',
+			filled_qty: qty,
+			filled_avg_price: price,
+			position_qty: 0,
+			...extra,
+		},
 	];
 }
 
@@ -99,7 +133,10 @@ test('across restarts and journals: paper positions carry over, simulated runs s
 	const inputs = [a, b].map(path => ({path, records: readJournal(path).records}));
 	const report = buildReport(inputs, {by: 'mode', from: null, to: null});
 	const byMode = Object.fromEntries(report.modes.map(m => [m.mode, m]));
-	assert.deepEqual(report.modes.map(m => m.mode), ['live', 'paper', 'sim']);
+	assert.deepEqual(
+		report.modes.map(m => m.mode),
+		['live', 'paper', 'sim'],
+	);
 	assert.equal(byMode.paper!.runs, 2);
 	assert.equal(byMode.paper!.total.trades, 1);
 	assert.equal(byMode.paper!.total.realizedPnl, 10);
@@ -114,13 +151,23 @@ test('across restarts and journals: paper positions carry over, simulated runs s
 	assert.deepEqual(byMode.sim!.openPositions, [{strategy: 'scalp', symbol: 'TSLA', qty: 10}]);
 	assert.equal(report.unmatchedSellQty, 10);
 	// --from/--to select by the New York date of the closing fill.
-	assert.equal(buildReport(inputs, {by: 'day', from: '2026-03-03', to: null}).modes.every(m => m.total.trades === 0), true);
+	assert.equal(
+		buildReport(inputs, {by: 'day', from: '2026-03-03', to: null}).modes.every(m => m.total.trades === 0),
+		true,
+	);
 });
 
 test('the session summary is journaled (schema-valid) just before the session end, and prints', () => {
 	const inner = new MemoryJournal();
 	const tally = new SessionTally(inner, 'sim');
-	for (const r of [start(at(0), 'sim'), ...order(at(1), 'x-scalp-TSLA-buy-1', 'buy', 10, 100), ...order(at(2), 'x-scalp-TSLA-tp-1', 'sell', 10, 100.5), ...order(at(3), 'x-scalp-TSLA-buy-2', 'buy', 4, 100), ...order(at(4), 'x-scalp-TSLA-tp-2', 'sell', 4, 99)]) tally.write(r);
+	for (const r of [
+		start(at(0), 'sim'),
+		...order(at(1), 'x-scalp-TSLA-buy-1', 'buy', 10, 100),
+		...order(at(2), 'x-scalp-TSLA-tp-1', 'sell', 10, 100.5),
+		...order(at(3), 'x-scalp-TSLA-buy-2', 'buy', 4, 100),
+		...order(at(4), 'x-scalp-TSLA-tp-2', 'sell', 4, 99),
+	])
+		tally.write(r);
 	tally.write({ts: at(5), type: 'session', event: 'end', mode: 'sim', version: 't', symbols: ['TSLA']});
 	const types = inner.records.map(r => r.type);
 	assert.deepEqual(types.slice(-2), ['session_summary', 'session']);

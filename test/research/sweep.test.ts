@@ -22,15 +22,26 @@ import {ROOT, runCli, scratchDir} from '../_helpers/cli.js';
 
 test('grids: lists and FROM..TO:STEP ranges in exact integer units, sorted and distinct, in flag order', () => {
 	const axes = parseGrid({takeProfit: '0.05,0.01,0.02,0.01', sma: '10..40:5', eod: '15:00..15:55:25m', staleBuy: '60s..3m:60s'});
-	assert.deepEqual(axes.map(a => a.flag.flag), ['sma', 'take-profit', 'stale-buy', 'eod']);
+	assert.deepEqual(
+		axes.map(a => a.flag.flag),
+		['sma', 'take-profit', 'stale-buy', 'eod'],
+	);
 	assert.deepEqual(axes[0]!.values, [10, 15, 20, 25, 30, 35, 40]);
 	assert.deepEqual(axes[1]!.values, [10_000, 20_000, 50_000]);
 	assert.deepEqual(axes[2]!.values, [60_000, 120_000, 180_000]);
-	assert.deepEqual(axes[3]!.values.map(v => axes[3]!.flag.format(v)), ['15:00', '15:25', '15:50']);
+	assert.deepEqual(
+		axes[3]!.values.map(v => axes[3]!.flag.format(v)),
+		['15:00', '15:25', '15:50'],
+	);
 	// 0.01..0.03:0.01 in micros: no float drift, the end is included.
 	assert.deepEqual(parseGrid({takeProfit: '0.01..0.03:0.01'})[0]!.values, [10_000, 20_000, 30_000]);
 	const points = gridPoints(parseGrid({sma: '10,20', takeProfit: '0.01,0.02'}));
-	assert.deepEqual(points, [{sma: 10, takeProfit: 10_000}, {sma: 10, takeProfit: 20_000}, {sma: 20, takeProfit: 10_000}, {sma: 20, takeProfit: 20_000}]);
+	assert.deepEqual(points, [
+		{sma: 10, takeProfit: 10_000},
+		{sma: 10, takeProfit: 20_000},
+		{sma: 20, takeProfit: 10_000},
+		{sma: 20, takeProfit: 20_000},
+	]);
 	assert.equal(PARAM_FLAGS.length, 7);
 });
 
@@ -64,7 +75,13 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 test('a grid point equals the plain backtest with the same flags (through the CLI, workers included)', () => {
 	const sweep = runCli(['sweep', 'TSLA', 'AAPL', '--sma', '15,30', '--take-profit', '0.01,0.03', '--stale-buy', '90s', '--json', '--workers', '2']);
 	assert.equal(sweep.status, 0, sweep.stderr);
-	const ranked = JSON.parse(sweep.stdout).ranked as {params: Record<string, string>; pnl: number; realized_pnl: number; round_trips: number; max_drawdown: number}[];
+	const ranked = JSON.parse(sweep.stdout).ranked as {
+		params: Record<string, string>;
+		pnl: number;
+		realized_pnl: number;
+		round_trips: number;
+		max_drawdown: number;
+	}[];
 	assert.equal(ranked.length, 4);
 	const point = ranked.find(r => r.params.sma === '30' && r.params.take_profit === '0.03')!;
 	const dir = scratchDir();
@@ -80,7 +97,14 @@ test('a grid point equals the plain backtest with the same flags (through the CL
 function config(walkForward: SweepConfig['walkForward'] = null, days = ['2019-02-11', '2019-02-12', '2019-02-13', '2019-02-14', '2019-02-15']): SweepConfig {
 	return {
 		axes: parseGrid({sma: '10,20,30', takeProfit: '0.01,0.05'}),
-		base: {data: {kind: 'csv', paths: [bundledMinuteData()], symbols: ['AAPL', 'TSLA']}, symbols: ['AAPL', 'TSLA'], cash: 100_000e6, lot: 2000e6, exitAfterMs: null, params: DEFAULT_SCALP_PARAMS},
+		base: {
+			data: {kind: 'csv', paths: [bundledMinuteData()], symbols: ['AAPL', 'TSLA']},
+			symbols: ['AAPL', 'TSLA'],
+			cash: 100_000e6,
+			lot: 2000e6,
+			exitAfterMs: null,
+			params: DEFAULT_SCALP_PARAMS,
+		},
 		days,
 		allDays: true,
 		walkForward,
@@ -109,7 +133,10 @@ test('jobs are plain data: a JSON round trip of a job gives the same result', as
 	const outcome = await runSweep(config(), async jobs => {
 		const direct = await Promise.all(jobs.map(j => runJob(j)));
 		const viaJson = await Promise.all(jobs.map(j => runJob(JSON.parse(JSON.stringify(j)) as SweepJob)));
-		assert.deepEqual(direct.map(r => r.metrics), viaJson.map(r => r.metrics));
+		assert.deepEqual(
+			direct.map(r => r.metrics),
+			viaJson.map(r => r.metrics),
+		);
 		return direct;
 	});
 	assert.equal(outcome.jobs, 6);
@@ -118,11 +145,14 @@ test('jobs are plain data: a JSON round trip of a job gives the same result', as
 test('walk-forward: windows roll by the out-of-sample length; in-sample and out-of-sample never overlap', () => {
 	const days = Array.from({length: 12}, (_, i) => `2020-01-${String(i + 1).padStart(2, '0')}`);
 	const windows = makeWindows(days, {inSample: 4, outOfSample: 3});
-	assert.deepEqual(windows.map(w => [w.inSample[0], w.inSample.at(-1), w.outOfSample[0], w.outOfSample.at(-1)]), [
-		['2020-01-01', '2020-01-04', '2020-01-05', '2020-01-07'],
-		['2020-01-04', '2020-01-07', '2020-01-08', '2020-01-10'],
-		['2020-01-07', '2020-01-10', '2020-01-11', '2020-01-12'],
-	]);
+	assert.deepEqual(
+		windows.map(w => [w.inSample[0], w.inSample.at(-1), w.outOfSample[0], w.outOfSample.at(-1)]),
+		[
+			['2020-01-01', '2020-01-04', '2020-01-05', '2020-01-07'],
+			['2020-01-04', '2020-01-07', '2020-01-08', '2020-01-10'],
+			['2020-01-07', '2020-01-10', '2020-01-11', '2020-01-12'],
+		],
+	);
 	for (const w of windows) {
 		assert.ok(w.inSample.at(-1)! < w.outOfSample[0]!);
 		assert.equal(w.inSample.length, 4);
@@ -160,7 +190,20 @@ test('walk-forward with a planted look-ahead: a point that wins only on out-of-s
 		assert.deepEqual(seenBy.get(`w${o.window.index}-oos-p4`), o.window.outOfSample);
 	}
 	// Had the choice seen the out-of-sample days, the planted point would have won.
-	const leaky = await fake(gridPoints(cfg.axes).map((_, p) => ({format: 1, id: `w0-leak-p${p}`, point: p, data: cfg.base.data, days: [...windows[0]!.inSample, ...windows[0]!.outOfSample], symbols: [], cash: 0, lot: 0, exitAfterMs: null, params: DEFAULT_SCALP_PARAMS})));
+	const leaky = await fake(
+		gridPoints(cfg.axes).map((_, p) => ({
+			format: 1,
+			id: `w0-leak-p${p}`,
+			point: p,
+			data: cfg.base.data,
+			days: [...windows[0]!.inSample, ...windows[0]!.outOfSample],
+			symbols: [],
+			cash: 0,
+			lot: 0,
+			exitAfterMs: null,
+			params: DEFAULT_SCALP_PARAMS,
+		})),
+	);
 	assert.equal([...leaky].sort((a, b) => b.metrics.pnl - a.metrics.pnl)[0]!.point, planted);
 	assert.equal(wf.stability.sameSet, windows.length);
 });
@@ -171,7 +214,18 @@ test('walk-forward on real bars: out-of-sample figures are the chosen point re-r
 	const wf = outcome.walkForward!;
 	assert.equal(wf.windows.length, 3);
 	for (const o of wf.windows) {
-		const again = await runJob({format: 1, id: 'check', point: o.chosen, data: cfg.base.data, days: o.window.outOfSample, symbols: cfg.base.symbols, cash: cfg.base.cash, lot: cfg.base.lot, exitAfterMs: null, params: {...DEFAULT_SCALP_PARAMS, smaWindow: outcome.points[o.chosen]!.sma!, takeProfit: outcome.points[o.chosen]!.takeProfit!}});
+		const again = await runJob({
+			format: 1,
+			id: 'check',
+			point: o.chosen,
+			data: cfg.base.data,
+			days: o.window.outOfSample,
+			symbols: cfg.base.symbols,
+			cash: cfg.base.cash,
+			lot: cfg.base.lot,
+			exitAfterMs: null,
+			params: {...DEFAULT_SCALP_PARAMS, smaWindow: outcome.points[o.chosen]!.sma!, takeProfit: outcome.points[o.chosen]!.takeProfit!},
+		});
 		assert.deepEqual(o.outOfSample, again.metrics);
 		assert.equal(o.outOfSample.sessions, 1);
 	}

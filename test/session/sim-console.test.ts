@@ -65,7 +65,10 @@ function config(dir: string, overrides: Partial<ConsoleConfig> = {}): ConsoleCon
 	};
 }
 
-function withSession(overrides: Partial<ConsoleConfig>, run: (session: ReturnType<typeof composeSimSession>, scheduler: ReturnType<typeof manualScheduler>) => Promise<void> | void) {
+function withSession(
+	overrides: Partial<ConsoleConfig>,
+	run: (session: ReturnType<typeof composeSimSession>, scheduler: ReturnType<typeof manualScheduler>) => Promise<void> | void,
+) {
 	return async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'scalp-sim-console-'));
 		const scheduler = manualScheduler();
@@ -145,10 +148,16 @@ test(
 );
 
 test('a custom signal is named by its function, else by its file', () => {
-	assert.equal(signalLabel(function breakout() {
-		return false;
-	}, './signals/x.mjs'), 'breakout');
-	assert.equal(signalLabel(() => false, './signals/mean-revert.mjs'), 'mean-revert');
+	assert.equal(
+		signalLabel(function breakout() {
+			return false;
+		}, './signals/x.mjs'),
+		'breakout',
+	);
+	assert.equal(
+		signalLabel(() => false, './signals/mean-revert.mjs'),
+		'mean-revert',
+	);
 });
 
 test(
@@ -171,7 +180,7 @@ test(
 );
 
 test(
-	'the snapshot carries each symbol\'s recent orders with status, fills and reason (the o list)',
+	"the snapshot carries each symbol's recent orders with status, fills and reason (the o list)",
 	withSession({speed: 3600}, (session, scheduler) => {
 		for (let i = 0; i < 100 && !session.snapshot().symbols[0]!.orders.some(o => o.status === 'filled' && o.side === 'sell'); i++) scheduler.advance(100);
 		const orders = session.snapshot().symbols[0]!.orders;
@@ -190,13 +199,30 @@ test(
 test('the order list is bounded per symbol and updates an order in place', () => {
 	const history = new OrderHistory(3);
 	for (let i = 0; i < 5; i++) history.sent('AAPL', {clientOrderId: `c${i}`, side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6}, 'signal', i);
-	assert.deepEqual(history.list('AAPL').map(o => o.clientOrderId), ['c2', 'c3', 'c4']);
+	assert.deepEqual(
+		history.list('AAPL').map(o => o.clientOrderId),
+		['c2', 'c3', 'c4'],
+	);
 	const before = history.list('AAPL');
 	assert.equal(history.list('AAPL'), before, 'same array while nothing changes');
 	history.event(
 		{
 			event: 'partial_fill',
-			order: {symbol: 'AAPL', clientOrderId: 'c3', side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6, timeInForce: 'day', id: 'b3', status: 'partially_filled', filledQty: 4, filledNotional: 4 * 99.5e6, submittedMs: 3, submittedNs: 0},
+			order: {
+				symbol: 'AAPL',
+				clientOrderId: 'c3',
+				side: 'buy',
+				type: 'limit',
+				qty: 10,
+				limitPrice: 100e6,
+				timeInForce: 'day',
+				id: 'b3',
+				status: 'partially_filled',
+				filledQty: 4,
+				filledNotional: 4 * 99.5e6,
+				submittedMs: 3,
+				submittedNs: 0,
+			},
 			ms: 9,
 			ns: 0,
 			fillQty: 4,
@@ -209,6 +235,22 @@ test('the order list is bounded per symbol and updates an order in place', () =>
 	const after = history.list('AAPL');
 	assert.notEqual(after, before);
 	assert.equal(after.length, 3);
-	assert.deepEqual({...after[1], updatedMs: 0}, {clientOrderId: 'c3', side: 'buy', type: 'limit', qty: 10, limitPrice: 100, reason: 'signal', status: 'partially_filled', filledQty: 4, avgFillPrice: 99.5, submittedMs: 3, updatedMs: 0, message: null});
+	assert.deepEqual(
+		{...after[1], updatedMs: 0},
+		{
+			clientOrderId: 'c3',
+			side: 'buy',
+			type: 'limit',
+			qty: 10,
+			limitPrice: 100,
+			reason: 'signal',
+			status: 'partially_filled',
+			filledQty: 4,
+			avgFillPrice: 99.5,
+			submittedMs: 3,
+			updatedMs: 0,
+			message: null,
+		},
+	);
 	assert.deepEqual(history.list('MSFT'), []);
 });

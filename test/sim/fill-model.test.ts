@@ -13,7 +13,16 @@ function setup(cash = 100_000) {
 }
 
 let n = 0;
-const order = (over: Partial<OrderRequest>): OrderRequest => ({symbol: 'TSLA', side: 'buy', type: 'limit', qty: 10, limitPrice: $(100), timeInForce: 'day', clientOrderId: `c${++n}`, ...over});
+const order = (over: Partial<OrderRequest>): OrderRequest => ({
+	symbol: 'TSLA',
+	side: 'buy',
+	type: 'limit',
+	qty: 10,
+	limitPrice: $(100),
+	timeInForce: 'day',
+	clientOrderId: `c${++n}`,
+	...over,
+});
 
 test('limit buy fills when low touches the limit exactly, at min(limit, open)', () => {
 	const {ex, events} = setup();
@@ -147,14 +156,20 @@ test('IOC: fills against the displayed size at the displayed price, rest cancele
 	assert.deepEqual(kinds, ['new', 'partial_fill', 'canceled']);
 	assert.equal(events[1]!.fillQty, 60);
 	ex.submit(order({timeInForce: 'ioc', qty: 100, limitPrice: $(99.99)}));
-	assert.deepEqual(events.slice(3).map(e => e.event), ['new', 'canceled']);
+	assert.deepEqual(
+		events.slice(3).map(e => e.event),
+		['new', 'canceled'],
+	);
 });
 
 test('open buys reserve nothing by default (backtests); with reserveOpenBuys they hold buying power until filled or ended', () => {
 	const contract = setup(100_000);
 	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));
 	contract.ex.submit(order({qty: 600, limitPrice: $(100)}));
-	assert.deepEqual(contract.events.map(e => e.event), ['new', 'new']);
+	assert.deepEqual(
+		contract.events.map(e => e.event),
+		['new', 'new'],
+	);
 
 	const ex = new SimExchange({cash: $(100_000), reserveOpenBuys: true});
 	const events: OrderEvent[] = [];

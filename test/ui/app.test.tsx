@@ -19,8 +19,7 @@ const KEY = {
 	ctrlC: '\u0003',
 };
 
-const threeSymbols = (): EngineSnapshot =>
-	makeSnapshot({symbols: [makeSymbol({symbol: 'AAPL'}), makeSymbol({symbol: 'MSFT', paused: true}), makeHftSymbol()]});
+const threeSymbols = (): EngineSnapshot => makeSnapshot({symbols: [makeSymbol({symbol: 'AAPL'}), makeSymbol({symbol: 'MSFT', paused: true}), makeHftSymbol()]});
 
 async function mount(
 	snapshot: EngineSnapshot = threeSymbols(),
@@ -91,7 +90,11 @@ test('arrows and Tab move the highlight; p then acts on the new selection (resum
 	assert.match(ui.frame(), /^╔/m);
 	await ui.press(KEY.right, 'p');
 	assert.deepEqual(ui.control.commands(), ['resume MSFT']);
-	const titleRow = ui.frame().split('\n').find(line => line.includes('MSFT 190')) ?? '';
+	const titleRow =
+		ui
+			.frame()
+			.split('\n')
+			.find(line => line.includes('MSFT 190')) ?? '';
 	assert.match(titleRow, /║ MSFT/, 'MSFT panel has the double border');
 	await ui.press(KEY.tab, 'c', KEY.shiftTab, KEY.shiftTab, 'c');
 	assert.deepEqual(ui.control.commands(), ['resume MSFT', 'cancel SPY', 'cancel AAPL']);
@@ -235,7 +238,7 @@ test('NO_COLOR: no escape codes at all; colours otherwise', async () => {
 	colored.unmount();
 });
 
-test('o lists the selected symbol\'s orders and fills in place of the panels; arrows switch symbol; o/Esc close', async () => {
+test("o lists the selected symbol's orders and fills in place of the panels; arrows switch symbol; o/Esc close", async () => {
 	const order = (overrides: Partial<OrderRecord>): OrderRecord => ({
 		clientOrderId: 'r-scalp-AAPL-buy-1',
 		side: 'buy',
@@ -253,14 +256,25 @@ test('o lists the selected symbol\'s orders and fills in place of the panels; ar
 	});
 	const aaplOrders = [
 		order({}),
-		order({clientOrderId: 'x2', side: 'sell', limitPrice: 170.52, reason: 'take_profit', status: 'new', filledQty: 0, avgFillPrice: null, submittedMs: Date.parse('2024-03-14T14:22:00.000Z')}),
+		order({
+			clientOrderId: 'x2',
+			side: 'sell',
+			limitPrice: 170.52,
+			reason: 'take_profit',
+			status: 'new',
+			filledQty: 0,
+			avgFillPrice: null,
+			submittedMs: Date.parse('2024-03-14T14:22:00.000Z'),
+		}),
 	];
-	const msftOrders = [order({clientOrderId: 'm1', qty: 5, reason: 'signal', status: 'rejected', filledQty: 0, avgFillPrice: null, message: 'insufficient buying power'})];
+	const msftOrders = [
+		order({clientOrderId: 'm1', qty: 5, reason: 'signal', status: 'rejected', filledQty: 0, avgFillPrice: null, message: 'insufficient buying power'}),
+	];
 	const ui = await mount(makeSnapshot({symbols: [makeSymbol({symbol: 'AAPL', orders: aaplOrders}), makeSymbol({symbol: 'MSFT', orders: msftOrders})]}));
 	await ui.press('o');
 	let frame = ui.frame();
 	assert.match(frame, /Orders · AAPL \(newest first, 2 of 2/);
-	assert.doesNotMatch(frame, /─ price/, 'the list takes the panels\' place');
+	assert.doesNotMatch(frame, /─ price/, "the list takes the panels' place");
 	const rows = frame.split('\n');
 	const sell = rows.findIndex(line => /10:22:00 sell +11 lmt 170\.52 +open +take_profit/.test(line));
 	const buy = rows.findIndex(line => /10:21:00 buy +11 lmt 170\.47 +filled +11 @ 170\.47 +signal/.test(line));

@@ -31,13 +31,25 @@ test('a chart is exactly `lines` lines of `width` columns, for any data', () => 
 		[closes, sma20(closes)],
 		[[], []],
 		[[Number.NaN], [Number.NaN]],
-		[[187, 187, 187], [Number.NaN, Number.NaN, 187]],
+		[
+			[187, 187, 187],
+			[Number.NaN, Number.NaN, 187],
+		],
 		[[1, 2], []],
 		[Array.from({length: 30}, () => Number.NaN), []],
-		[[0.1234, 0.1301, 0.1188], [Number.NaN, Number.NaN, Number.NaN]],
+		[
+			[0.1234, 0.1301, 0.1188],
+			[Number.NaN, Number.NaN, Number.NaN],
+		],
 	];
 	for (const [c, s] of cases) {
-		for (const [width, lines] of [[40, 6], [12, 4], [80, 10], [30, 1], [3, 3]] as const) {
+		for (const [width, lines] of [
+			[40, 6],
+			[12, 4],
+			[80, 10],
+			[30, 1],
+			[3, 3],
+		] as const) {
 			const out = renderChartLines(c, s, width, lines, false);
 			assert.equal(out.length, lines, `${c.length} closes at ${width}x${lines}`);
 			for (const line of out) assert.ok(line.length <= width, `line "${line}" wider than ${width}`);

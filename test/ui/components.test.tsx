@@ -22,9 +22,24 @@ function show(node: ReactElement, color = false): string {
 test('segments fit a width exactly; the right side wins when short', () => {
 	const segments = [{text: 'hello '}, {text: 'world', bold: true}];
 	assert.equal(segmentsWidth(fitSegments(segments, 8)), 8);
-	assert.equal(fitSegments(segments, 8).map(s => s.text).join(''), 'hello w…');
-	assert.equal(leftRight([{text: 'ab'}], [{text: 'XY'}], 8).map(s => s.text).join(''), 'ab    XY');
-	assert.equal(leftRight([{text: 'abcdef'}], [{text: 'XY'}], 6).map(s => s.text).join(''), 'ab… XY');
+	assert.equal(
+		fitSegments(segments, 8)
+			.map(s => s.text)
+			.join(''),
+		'hello w…',
+	);
+	assert.equal(
+		leftRight([{text: 'ab'}], [{text: 'XY'}], 8)
+			.map(s => s.text)
+			.join(''),
+		'ab    XY',
+	);
+	assert.equal(
+		leftRight([{text: 'abcdef'}], [{text: 'XY'}], 6)
+			.map(s => s.text)
+			.join(''),
+		'ab… XY',
+	);
 	assert.equal(styleLine([{text: 'a', bold: true}, {text: 'b', bold: true}, {text: 'c'}], 10, true), '\u001B[1mab\u001B[0mc');
 	assert.equal(styleLine([{text: 'a', color: 'red'}], 10, false), 'a');
 });
@@ -79,12 +94,10 @@ test('log pane: last lines, symbol prefix, fixed height, engine lines marked "-"
 	const lines = show(<LogPane log={log} lines={4} width={60} />).split('\n');
 	assert.equal(lines.length, 5);
 	assert.match(lines[0] ?? '', /^── log ─+$/);
-	assert.deepEqual(lines.slice(1).map(line => line.trimEnd()), [
-		'10:30:09 SPY   line 9',
-		'10:30:10 BRK.B line 10',
-		'10:30:11 SPY   line 11',
-		'10:30:20 -     WARN feed slow',
-	]);
+	assert.deepEqual(
+		lines.slice(1).map(line => line.trimEnd()),
+		['10:30:09 SPY   line 9', '10:30:10 BRK.B line 10', '10:30:11 SPY   line 11', '10:30:20 -     WARN feed slow'],
+	);
 	const empty = show(<LogPane log={[]} lines={3} width={60} />);
 	assert.equal(empty.split('\n').length, 4, 'the same height before any line arrived');
 });
@@ -124,7 +137,10 @@ test('dialogs: confirmations, quit choices and shutdown progress fit the log are
 
 test('too small: says the size and the minimum, keeps a pending prompt, stays under the height', () => {
 	const frame = show(<TooSmall columns={30} rows={10} minColumns={40} minRows={13} dialog={null} />);
-	assert.deepEqual(frame.split('\n').map(line => line.trimEnd()), ['Terminal too small: 30x10', 'Need at least 40x13.', 'Enlarge it (q quits).']);
+	assert.deepEqual(
+		frame.split('\n').map(line => line.trimEnd()),
+		['Terminal too small: 30x10', 'Need at least 40x13.', 'Enlarge it (q quits).'],
+	);
 	const tiny = show(<TooSmall columns={30} rows={2} minColumns={40} minRows={13} dialog={{kind: 'quit'}} />);
 	assert.equal(tiny.split('\n').length, 1);
 	assert.match(tiny, /Positions or orders/);

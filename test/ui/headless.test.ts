@@ -96,5 +96,7 @@ test('a log file that cannot be written is reported in one line at exit (issue 1
 	signals.emit('SIGTERM');
 	assert.equal(await done, 143);
 	await settle();
-	assert.deepEqual(err.text().trim().split('\n'), ['scalp-tui: log file /dev/full could not be written (ENOSPC): lines after that are missing from it (the journal has every event)']);
+	assert.deepEqual(err.text().trim().split('\n'), [
+		'scalp-tui: log file /dev/full could not be written (ENOSPC): lines after that are missing from it (the journal has every event)',
+	]);
 });

@@ -1,15 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {Key} from 'ink';
-import {
-	initialUiState,
-	reduceKey,
-	toKeyPress,
-	type Command,
-	type KeyContext,
-	type KeyPress,
-	type UiState,
-} from '../../source/ui/keymap.js';
+import {initialUiState, reduceKey, toKeyPress, type Command, type KeyContext, type KeyPress, type UiState} from '../../source/ui/keymap.js';
 
 const char = (c: string): KeyPress => ({kind: 'char', char: c});
 

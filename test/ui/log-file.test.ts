@@ -13,18 +13,27 @@ const lines = (count: number, from = 0): LogLine[] =>
 test('the follower returns only lines it has not returned before', () => {
 	const follower = createLogFollower();
 	const first = lines(3);
-	assert.deepEqual(follower.take(first).map(line => line.text), ['line 0', 'line 1', 'line 2']);
+	assert.deepEqual(
+		follower.take(first).map(line => line.text),
+		['line 0', 'line 1', 'line 2'],
+	);
 	assert.deepEqual(follower.take(first), []);
 	// The window slides (bounded buffer), same line objects kept.
 	const slid = [...first.slice(1), ...lines(2, 3)];
-	assert.deepEqual(follower.take(slid).map(line => line.text), ['line 3', 'line 4']);
+	assert.deepEqual(
+		follower.take(slid).map(line => line.text),
+		['line 3', 'line 4'],
+	);
 });
 
 test('the follower matches rebuilt line objects by content', () => {
 	const follower = createLogFollower();
 	follower.take(lines(5));
 	const rebuilt = [...lines(4, 1).map(line => ({...line})), ...lines(2, 5)];
-	assert.deepEqual(follower.take(rebuilt).map(line => line.text), ['line 5', 'line 6']);
+	assert.deepEqual(
+		follower.take(rebuilt).map(line => line.text),
+		['line 5', 'line 6'],
+	);
 });
 
 test('identical texts at different times are still new lines', () => {

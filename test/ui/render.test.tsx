@@ -188,10 +188,7 @@ test('log lines go to the log file, including those written during shutdown', as
 		await waitFor(() => run.stdout.output.includes('buy 10 @ 187.25'), 'the new log line on screen');
 		run.stdin.press('q');
 		assert.equal(await run.done, 0);
-		assert.equal(
-			await readFile(logFile, 'utf8'),
-			'10:30:00 - session started\n10:30:01 AAPL buy 10 @ 187.25\n10:30:09 - journal flushed\n',
-		);
+		assert.equal(await readFile(logFile, 'utf8'), '10:30:00 - session started\n10:30:01 AAPL buy 10 @ 187.25\n10:30:09 - journal flushed\n');
 	} finally {
 		await rm(dir, {recursive: true, force: true});
 	}

@@ -89,8 +89,17 @@ test('market orders have no price; no order reads "none"; flat reads "flat"', ()
 
 test('colours are SGR codes only when the theme allows (NO_COLOR)', () => {
 	const view = makeSymbol({change: -2, paused: true});
-	assert.ok(!show(<SymbolPanel view={view} width={40} chartLines={4} selected />, false).join('').includes('\u001B['));
-	assert.ok(show(<SymbolPanel view={view} width={40} chartLines={4} selected />, true).join('').includes('\u001B[31m'), 'red change');
+	assert.ok(
+		!show(<SymbolPanel view={view} width={40} chartLines={4} selected />, false)
+			.join('')
+			.includes('\u001B['),
+	);
+	assert.ok(
+		show(<SymbolPanel view={view} width={40} chartLines={4} selected />, true)
+			.join('')
+			.includes('\u001B[31m'),
+		'red change',
+	);
 });
 
 test('memo equality: rebuilt equal views are equal; visible changes are not; ages compare by second', () => {

@@ -174,7 +174,10 @@ export class AlpacaBroker implements Broker {
 			const c = conformLimitPrice(request.limitPrice);
 			limitText = c.text;
 			if (c.changed) {
-				this.log('info', `${request.symbol} limit ${formatMicros(request.limitPrice, 2)} sent as ${c.text} (Alpaca takes whole cents at or above $1, 4 decimals below)`);
+				this.log(
+					'info',
+					`${request.symbol} limit ${formatMicros(request.limitPrice, 2)} sent as ${c.text} (Alpaca takes whole cents at or above $1, 4 decimals below)`,
+				);
 				conformed = {...request, limitPrice: c.price};
 			}
 		}
@@ -329,7 +332,10 @@ export class AlpacaBroker implements Broker {
 			error => {
 				if (this.closed) return;
 				const last = attempt >= 5;
-				this.log(last ? 'error' : 'warn', `reconciling orders after the trade-updates reconnect failed (${describeError(error)})${last ? '; giving up until the next reconnect' : `; trying again in ${Math.round(this.reconcileRetryMs / 1000)} s`}`);
+				this.log(
+					last ? 'error' : 'warn',
+					`reconciling orders after the trade-updates reconnect failed (${describeError(error)})${last ? '; giving up until the next reconnect' : `; trying again in ${Math.round(this.reconcileRetryMs / 1000)} s`}`,
+				);
 				if (last) return;
 				this.reconcileTimer = setTimeout(() => {
 					this.reconcileTimer = null;
@@ -369,11 +375,15 @@ export class AlpacaBroker implements Broker {
 				}
 				const found = await this.lookUp(tracked);
 				if (found || this.closed || tracked.announced || tracked.done) return;
-				if (attempt < this.maxPlacementAttempts) this.log('warn', `${tracked.request.symbol} order ${id} not found at Alpaca: sending it again with the same client order id`);
+				if (attempt < this.maxPlacementAttempts)
+					this.log('warn', `${tracked.request.symbol} order ${id} not found at Alpaca: sending it again with the same client order id`);
 			}
 			tracked.givenUp = true;
 			this.reject(tracked, 'order placement could not be confirmed (no reply, not found by client order id)', true);
-			this.log('error', `${describeRequest(tracked.request)}: placement could not be confirmed; treating it as rejected (reported again if Alpaca shows it later)`);
+			this.log(
+				'error',
+				`${describeRequest(tracked.request)}: placement could not be confirmed; treating it as rejected (reported again if Alpaca shows it later)`,
+			);
 		} finally {
 			tracked.placing = false;
 		}
@@ -480,7 +490,10 @@ export class AlpacaBroker implements Broker {
 	 */
 	private lost(tracked: Tracked): void {
 		if (tracked.done) return;
-		this.log('error', `${describeRequest(tracked.request)}: the broker no longer knows this order (restarted or reset?); dropping it and taking orders and positions from the broker`);
+		this.log(
+			'error',
+			`${describeRequest(tracked.request)}: the broker no longer knows this order (restarted or reset?); dropping it and taking orders and positions from the broker`,
+		);
 		tracked.status = 'canceled';
 		this.finish(tracked);
 		this.executions.clear();
@@ -576,10 +589,16 @@ export class AlpacaBroker implements Broker {
 			const known = exact ? exact.qty! * exact.price! : 0;
 			// Executions we never saw (stream down, reordered) are priced from the average.
 			const price = missed > 0 ? Math.round((cumulative.notional - tracked.filledNotional - known) / missed) : 0;
-			if (!Number.isSafeInteger(cumulative.qty) || tracked.filledQty + delta > tracked.request.qty || (missed > 0 && !(Number.isSafeInteger(price) && price > 0))) {
+			if (
+				!Number.isSafeInteger(cumulative.qty) ||
+				tracked.filledQty + delta > tracked.request.qty ||
+				(missed > 0 && !(Number.isSafeInteger(price) && price > 0))
+			) {
 				// A garbled snapshot (no usable average price, more shares than ordered): never book
 				// it. One from the stream sends us to REST for the order's real state.
-				this.malformed(`order ${clientOrderId} reports ${snapshot.filledQty ?? '?'} filled at ${snapshot.filledAvgPrice ?? '?'}: not booked${stamp !== null ? '; reading the order again' : ''}`);
+				this.malformed(
+					`order ${clientOrderId} reports ${snapshot.filledQty ?? '?'} filled at ${snapshot.filledAvgPrice ?? '?'}: not booked${stamp !== null ? '; reading the order again' : ''}`,
+				);
 				if (stamp !== null) void this.refresh(tracked);
 				return tracked;
 			}
@@ -809,4 +828,3 @@ function safeCall(fn: () => void, log: AlpacaLog): void {
 		log('error', `an order-event listener threw: ${error instanceof Error ? error.message : String(error)}`);
 	}
 }
-

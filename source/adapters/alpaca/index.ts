@@ -72,7 +72,10 @@ export function createAlpaca(config: AlpacaConfig, options: CreateAlpacaOptions)
 	}
 	const log = redactingLog(options.log, [config.secret, config.keyId]);
 	const feed = options.feed ?? config.feed;
-	const sdk = createSdkClient(config, {...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}), ...(options.fetch ? {fetch: options.fetch} : {})});
+	const sdk = createSdkClient(config, {
+		...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
+		...(options.fetch ? {fetch: options.fetch} : {}),
+	});
 	const limiter = new RateLimiter({
 		...options.rateLimit,
 		onBackoff: info =>
@@ -137,7 +140,11 @@ export async function checkCredentials(rest: Pick<AlpacaRest, 'account'>, config
 	try {
 		const account = await rest.account();
 		if (account.accountBlocked || account.tradingBlocked) {
-			throw new AlpacaCheckError(`the Alpaca account at ${config.baseUrl} is ${account.accountBlocked ? 'blocked' : 'blocked from trading'} (status ${account.status})`, 'other', null);
+			throw new AlpacaCheckError(
+				`the Alpaca account at ${config.baseUrl} is ${account.accountBlocked ? 'blocked' : 'blocked from trading'} (status ${account.status})`,
+				'other',
+				null,
+			);
 		}
 		return account;
 	} catch (error) {

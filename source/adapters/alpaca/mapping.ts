@@ -134,7 +134,19 @@ function mapSide(side: string | undefined): Side {
 /** The subset of the SDK's Order the adapter reads (camelCase, strings for amounts). */
 export type AlpacaOrder = Pick<
 	trading.Order,
-	'id' | 'clientOrderId' | 'symbol' | 'side' | 'type' | 'qty' | 'limitPrice' | 'timeInForce' | 'status' | 'filledQty' | 'filledAvgPrice' | 'submittedAt' | 'createdAt'
+	| 'id'
+	| 'clientOrderId'
+	| 'symbol'
+	| 'side'
+	| 'type'
+	| 'qty'
+	| 'limitPrice'
+	| 'timeInForce'
+	| 'status'
+	| 'filledQty'
+	| 'filledAvgPrice'
+	| 'submittedAt'
+	| 'createdAt'
 >;
 
 /**
@@ -222,7 +234,9 @@ export interface AccountInfo {
 }
 
 /** Never reads the retired PDT fields (Alpaca retired them; they may be absent). */
-export function accountFromAlpaca(account: Pick<trading.Account, 'id' | 'status' | 'currency' | 'cash' | 'buyingPower' | 'equity' | 'tradingBlocked' | 'accountBlocked'>): AccountInfo {
+export function accountFromAlpaca(
+	account: Pick<trading.Account, 'id' | 'status' | 'currency' | 'cash' | 'buyingPower' | 'equity' | 'tradingBlocked' | 'accountBlocked'>,
+): AccountInfo {
 	return {
 		id: account.id,
 		status: String(account.status ?? ''),
@@ -368,7 +382,9 @@ export function dailyBarFromRest(symbol: string, raw: {t: unknown; o: unknown; h
 	return {ok: true, value: {symbol, date: nyDate(start), open, high, low, close, volume}};
 }
 
-export function quoteFromSdk(quote: Pick<streaming.StreamQuote, 'symbol' | 'timestamp' | 'timestampRaw' | 'bidPrice' | 'bidSize' | 'askPrice' | 'askSize'>): Mapped<Quote> {
+export function quoteFromSdk(
+	quote: Pick<streaming.StreamQuote, 'symbol' | 'timestamp' | 'timestampRaw' | 'bidPrice' | 'bidSize' | 'askPrice' | 'askSize'>,
+): Mapped<Quote> {
 	if (typeof quote.symbol !== 'string' || quote.symbol === '') return {ok: false, reason: 'quote without a symbol'};
 	const {ms, ns} = parseTimestamp(quote.timestampRaw, quote.timestamp);
 	const bidPrice = numberToMicros(quote.bidPrice);
@@ -408,7 +424,9 @@ export interface UpdateFields {
 	readonly positionQty: number | null;
 }
 
-export function updateFields(update: Pick<streaming.TradeUpdate, 'event' | 'timestamp' | 'executionId' | 'price' | 'qty' | 'positionQty'> & {readonly at?: unknown}): UpdateFields {
+export function updateFields(
+	update: Pick<streaming.TradeUpdate, 'event' | 'timestamp' | 'executionId' | 'price' | 'qty' | 'positionQty'> & {readonly at?: unknown},
+): UpdateFields {
 	const ts = update.timestamp instanceof Date ? update.timestamp.getTime() : Number.NaN;
 	const price = update.price === undefined ? Number.NaN : decimalToMicros(update.price);
 	const qty = update.qty === undefined ? Number.NaN : parseQty(update.qty);
@@ -430,7 +448,8 @@ export function updateFields(update: Pick<streaming.TradeUpdate, 'event' | 'time
 export function describeError(error: unknown): string {
 	const e = error as {status?: unknown; message?: unknown; name?: unknown; cause?: {message?: unknown; name?: unknown}};
 	if (typeof e?.status === 'number') {
-		const message = typeof e.message === 'string' && e.message !== '' && !e.message.startsWith('Response returned an error code') ? e.message : httpText(e.status);
+		const message =
+			typeof e.message === 'string' && e.message !== '' && !e.message.startsWith('Response returned an error code') ? e.message : httpText(e.status);
 		return `${e.status} ${oneLine(message)}`;
 	}
 	if (e?.name === 'FetchError') {
@@ -450,4 +469,3 @@ function oneLine(text: string): string {
 	const line = text.replace(/\s+/g, ' ').trim();
 	return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
-

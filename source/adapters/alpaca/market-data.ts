@@ -176,7 +176,8 @@ export class AlpacaMarketData implements MarketData {
 				if (last === undefined) continue; // nothing delivered yet: no gap to speak of
 				try {
 					const bars = await this.options.rest.bars(symbol, last + MINUTE_MS, null);
-					if (bars.length > 0) this.options.log('info', `${symbol}: ${bars.length} missed bar${bars.length === 1 ? '' : 's'} filled from REST after the reconnect`);
+					if (bars.length > 0)
+						this.options.log('info', `${symbol}: ${bars.length} missed bar${bars.length === 1 ? '' : 's'} filled from REST after the reconnect`);
 					missed.push(...bars);
 				} catch (error) {
 					this.options.log('warn', `${symbol}: could not fill missed bars after the reconnect (${describeError(error)})`);

@@ -76,11 +76,7 @@ export class AlpacaRest {
 	/** POST /v2/orders through the SDK builders (amounts already strings). Retried only on 429. */
 	submitOrder(order: AlpacaOrderInput): Promise<trading.Order> {
 		const orders = this.sdk.trading.orders;
-		return this.limiter.run(
-			'POST /v2/orders',
-			() => (order.type === 'limit' ? orders.limit(order.input) : orders.market(order.input)),
-			retryOnRateLimit,
-		);
+		return this.limiter.run('POST /v2/orders', () => (order.type === 'limit' ? orders.limit(order.input) : orders.market(order.input)), retryOnRateLimit);
 	}
 
 	/** The order with this client order id, or null on 404 (which does not prove it was never placed). */
@@ -224,7 +220,11 @@ export class AlpacaRest {
 			}
 		}
 		const out = new Map<string, DailyBar[]>();
-		for (const [symbol, days] of bySymbol) out.set(symbol, [...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));
+		for (const [symbol, days] of bySymbol)
+			out.set(
+				symbol,
+				[...days.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+			);
 		return out;
 	}
 

@@ -170,7 +170,16 @@ export async function fetchBars(request: FetchRequest, source: BarsPageSource, o
 			const tokens = new Set<string>();
 			let pageToken: string | null = null;
 			for (;;) {
-				const page = await source({symbols: batch, timeframe: request.timeframe, feed: request.feed, adjustment: request.adjustment, start, end, limit, pageToken});
+				const page = await source({
+					symbols: batch,
+					timeframe: request.timeframe,
+					feed: request.feed,
+					adjustment: request.adjustment,
+					start,
+					end,
+					limit,
+					pageToken,
+				});
 				progress.requests += 1;
 				let highest = '';
 				for (const symbol of Object.keys(page.bars)) {

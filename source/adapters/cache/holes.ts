@@ -60,7 +60,16 @@ export function countHoles(starts: ArrayLike<number>, timeframe: CacheTimeframe,
 
 export function describeHoles(h: HoleCount, timeframe: CacheTimeframe = '1Min'): string {
 	const parts: string[] = [];
-	if (timeframe === '1Min') parts.push(h.missingMinutes === 0 ? 'no missing minutes' : `${h.missingMinutes.toLocaleString('en-US')} missing minute${h.missingMinutes === 1 ? '' : 's'} in ${h.daysWithHoles} session${h.daysWithHoles === 1 ? '' : 's'}`);
-	parts.push(h.missingDays === 0 ? 'no missing days' : `${h.missingDays} trading day${h.missingDays === 1 ? '' : 's'} without bars (${h.missingDayList.join(', ')}${h.missingDays > h.missingDayList.length ? ', ...' : ''})`);
+	if (timeframe === '1Min')
+		parts.push(
+			h.missingMinutes === 0
+				? 'no missing minutes'
+				: `${h.missingMinutes.toLocaleString('en-US')} missing minute${h.missingMinutes === 1 ? '' : 's'} in ${h.daysWithHoles} session${h.daysWithHoles === 1 ? '' : 's'}`,
+		);
+	parts.push(
+		h.missingDays === 0
+			? 'no missing days'
+			: `${h.missingDays} trading day${h.missingDays === 1 ? '' : 's'} without bars (${h.missingDayList.join(', ')}${h.missingDays > h.missingDayList.length ? ', ...' : ''})`,
+	);
 	return parts.join(', ');
 }

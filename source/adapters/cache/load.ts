@@ -83,9 +83,14 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const manifests = symbols.map(symbol => ({key: {symbol, ...kind} as SeriesKey, manifest: readManifest(cacheDir, {symbol, ...kind})}));
 	const lacking = manifests.filter(m => !m.manifest || !covers(m.manifest.covered, [from, to]));
 	if (lacking.length > 0) {
-		const detail = lacking.length === 1 && lacking[0]!.manifest && lacking[0]!.manifest.covered.length > 0 ? ` (missing ${formatRanges(subtract([from, to], lacking[0]!.manifest.covered))})` : '';
+		const detail =
+			lacking.length === 1 && lacking[0]!.manifest && lacking[0]!.manifest.covered.length > 0
+				? ` (missing ${formatRanges(subtract([from, to], lacking[0]!.manifest.covered))})`
+				: '';
 		const names = lacking.map(m => m.key.symbol);
-		throw new DataError(`no cached ${kind.timeframe} ${kind.feed} ${kind.adjustment} bars for ${names.join(', ')} on ${from === to ? from : `${from}..${to}`}${detail}: run \`${fetchCommand(names, {...request, cacheDir})}\``);
+		throw new DataError(
+			`no cached ${kind.timeframe} ${kind.feed} ${kind.adjustment} bars for ${names.join(', ')} on ${from === to ? from : `${from}..${to}`}${detail}: run \`${fetchCommand(names, {...request, cacheDir})}\``,
+		);
 	}
 
 	// Day boundaries of the range (DST days are 23 or 25 hours long).

@@ -51,10 +51,22 @@ function corrupt(path: string, why: string): DataError {
 
 function validManifest(value: unknown, key: SeriesKey): value is Manifest {
 	const m = value as Manifest;
-	if (!m || m.format !== FORMAT || m.version !== 1 || m.symbol !== key.symbol || m.timeframe !== key.timeframe || m.feed !== key.feed || m.adjustment !== key.adjustment) return false;
-	if (!Array.isArray(m.covered) || !m.covered.every(r => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string')) return false;
+	if (
+		!m ||
+		m.format !== FORMAT ||
+		m.version !== 1 ||
+		m.symbol !== key.symbol ||
+		m.timeframe !== key.timeframe ||
+		m.feed !== key.feed ||
+		m.adjustment !== key.adjustment
+	)
+		return false;
+	if (!Array.isArray(m.covered) || !m.covered.every(r => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string'))
+		return false;
 	if (typeof m.files !== 'object' || m.files === null) return false;
-	return Object.values(m.files).every(f => f && typeof f.file === 'string' && !f.file.includes('/') && Number.isInteger(f.bytes) && Number.isInteger(f.crc32) && Number.isInteger(f.bars));
+	return Object.values(m.files).every(
+		f => f && typeof f.file === 'string' && !f.file.includes('/') && Number.isInteger(f.bytes) && Number.isInteger(f.crc32) && Number.isInteger(f.bars),
+	);
 }
 
 /** The series' manifest, or null when nothing is cached for it. */
@@ -143,7 +155,13 @@ export function writePeriod(cacheDir: string, key: SeriesKey, period: string, ba
 		files = {...files, [period]: {file, bytes: bytes.length, crc32: checksum, bars: merged.length}};
 	}
 	const bounds = periodBounds(period);
-	const next: Manifest = {...manifest, files, covered: covered ? union(manifest.covered, [[covered[0] < bounds.from ? bounds.from : covered[0], covered[1] > bounds.to ? bounds.to : covered[1]]]) : normalize(manifest.covered)};
+	const next: Manifest = {
+		...manifest,
+		files,
+		covered: covered
+			? union(manifest.covered, [[covered[0] < bounds.from ? bounds.from : covered[0], covered[1] > bounds.to ? bounds.to : covered[1]]])
+			: normalize(manifest.covered),
+	};
 	writeAtomic(join(dir, MANIFEST), `${JSON.stringify(next, null, 1)}\n`);
 	removeOrphans(dir, next);
 	return next;

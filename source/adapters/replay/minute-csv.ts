@@ -31,9 +31,16 @@ function sameBar(a: Bar, b: Bar): boolean {
 	return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
 }
 
-export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFileName(file)): {bars: Bar[]; dropped: number; duplicates: number; conflicts: number} {
+export function parseMinuteCsv(
+	text: string,
+	file: string,
+	symbol = symbolFromFileName(file),
+): {bars: Bar[]; dropped: number; duplicates: number; conflicts: number} {
 	const lines = text.split(/\r?\n/);
-	const header = (lines[0] ?? '').trim().replace(/^\uFEFF/, '').toLowerCase();
+	const header = (lines[0] ?? '')
+		.trim()
+		.replace(/^\uFEFF/, '')
+		.toLowerCase();
 	if (header !== MINUTE_HEADER) throw new DataError(`${file}:1: expected header "${MINUTE_HEADER}", found "${header.slice(0, 60)}"`);
 	const bars: Bar[] = [];
 	let dropped = 0;
@@ -52,7 +59,12 @@ export function parseMinuteCsv(text: string, file: string, symbol = symbolFromFi
 		const low = parseMicros(cells[3]!);
 		const close = parseMicros(cells[4]!);
 		const volume = Number(cells[5]);
-		for (const [name, value] of [['open', open], ['high', high], ['low', low], ['close', close]] as const) {
+		for (const [name, value] of [
+			['open', open],
+			['high', high],
+			['low', low],
+			['close', close],
+		] as const) {
 			if (!(value > 0)) throw new DataError(`${where}: bad ${name} price "${cells[['open', 'high', 'low', 'close'].indexOf(name) + 1]}"`);
 		}
 		if (!Number.isFinite(volume) || volume < 0 || cells[5]!.trim() === '') throw new DataError(`${where}: bad volume "${cells[5]}"`);

@@ -80,8 +80,10 @@ export function findTickPairs(paths: readonly string[]): {pairs: TickPair[]; not
 	}
 	for (const e of lean.values()) {
 		const have = e.trade ?? e.quote!;
-		if (!e.trade) throw new DataError(`${have}: no matching trade file (${basename(have).replace(/_quote_/i, m => (m === '_Quote_' ? '_Trade_' : '_trade_'))})`);
-		if (!e.quote) throw new DataError(`${have}: no matching quote file (${basename(have).replace(/_trade_/i, m => (m === '_Trade_' ? '_Quote_' : '_quote_'))})`);
+		if (!e.trade)
+			throw new DataError(`${have}: no matching trade file (${basename(have).replace(/_quote_/i, m => (m === '_Quote_' ? '_Trade_' : '_trade_'))})`);
+		if (!e.quote)
+			throw new DataError(`${have}: no matching quote file (${basename(have).replace(/_trade_/i, m => (m === '_Trade_' ? '_Quote_' : '_quote_'))})`);
 		candidates.push({format: 'lean', symbol: e.symbol, date: e.date, files: [e.trade, e.quote], levels: 1});
 	}
 	candidates.sort((a, b) => cmp(a.symbol, b.symbol) || cmp(a.date, b.date) || a.levels - b.levels || cmp(a.files[0], b.files[0]));

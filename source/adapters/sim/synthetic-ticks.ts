@@ -49,7 +49,10 @@ export function syntheticTicksForBar(bar: Bar, random: () => number, eventsPerMi
 		ms += step;
 		const tt = Math.floor(ms);
 		const atAsk = bidSize > askSize ? random() < 0.8 : random() < 0.3;
-		events.push({kind: 'trade', trade: {symbol: bar.symbol, ms: tt, ns: Math.floor((ms - tt) * 1e6), price: (atAsk ? ask : bid) * CENT, size: 100 * (1 + Math.floor(random() * 4))}});
+		events.push({
+			kind: 'trade',
+			trade: {symbol: bar.symbol, ms: tt, ns: Math.floor((ms - tt) * 1e6), price: (atAsk ? ask : bid) * CENT, size: 100 * (1 + Math.floor(random() * 4))},
+		});
 	}
 	return events;
 }

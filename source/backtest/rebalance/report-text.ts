@@ -62,11 +62,7 @@ function fit(text: string, width: number): string {
 	return `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-export function formatTextReport(
-	result: RebalanceBacktestResult,
-	options: TextReportOptions = {},
-	totals: RebalanceTotals = computeTotals(result),
-): string {
+export function formatTextReport(result: RebalanceBacktestResult, options: TextReportOptions = {}, totals: RebalanceTotals = computeTotals(result)): string {
 	const width = Math.max(60, Math.floor(options.width ?? 100));
 	const height = Math.max(3, Math.floor(options.chartHeight ?? 12));
 	const p = result.params;
@@ -85,13 +81,13 @@ export function formatTextReport(
 	const benchHead = result.bench ? `${result.bench} close` : 'bench';
 	const fixed = 10 + 2 + 2 + 12 + 2 + 12 + 2 + 11;
 	const ordersWidth = Math.max(10, width - fixed);
-	lines.push(`${'date'.padEnd(10)}  ${fit('orders (+buy -sell, ! rejected, ? unfilled)', ordersWidth)}  ${'cash'.padStart(12)}  ${'equity'.padStart(12)}  ${benchHead.padStart(11)}`);
+	lines.push(
+		`${'date'.padEnd(10)}  ${fit('orders (+buy -sell, ! rejected, ? unfilled)', ordersWidth)}  ${'cash'.padStart(12)}  ${'equity'.padStart(12)}  ${benchHead.padStart(11)}`,
+	);
 	for (const day of result.days) {
 		const orders = day.orders.length === 0 ? '-' : day.orders.map(orderText).join(' ');
 		const bench = day.benchClose === null ? '-' : dollars(day.benchClose);
-		lines.push(
-			`${day.date}  ${fit(orders, ordersWidth)}  ${dollars(day.cash).padStart(12)}  ${dollars(day.equity).padStart(12)}  ${bench.padStart(11)}`,
-		);
+		lines.push(`${day.date}  ${fit(orders, ordersWidth)}  ${dollars(day.cash).padStart(12)}  ${dollars(day.equity).padStart(12)}  ${bench.padStart(11)}`);
 	}
 	if (result.days.length === 0) lines.push('(no trading days: the data needs at least two dates)');
 	lines.push('');
@@ -102,11 +98,7 @@ export function formatTextReport(
 	row('return', percent(totals.return), `benchmark: ${result.bench ? percent(totals.benchReturn) : 'none'}`);
 	row('max drawdown', percent(totals.maxDrawdown, false), result.bench ? `benchmark: ${percent(totals.benchMaxDrawdown, false)}` : '');
 	row('trades', String(totals.fills), `${totals.buys} buys, ${totals.sells} sells; ${totals.rejected} rejected, ${totals.expired} unfilled`);
-	row(
-		'win rate',
-		totals.winRate === null ? 'n/a' : percent(totals.winRate, false),
-		`${totals.wins} of ${totals.roundTrips} round trips sold above cost`,
-	);
+	row('win rate', totals.winRate === null ? 'n/a' : percent(totals.winRate, false), `${totals.wins} of ${totals.roundTrips} round trips sold above cost`);
 	row('realized P&L', formatUsd(totals.realizedPnl));
 	row('final cash', formatUsd(totals.finalCash));
 	row('final equity', formatUsd(totals.finalEquity));
@@ -116,7 +108,8 @@ export function formatTextReport(
 	const base = p.cash;
 	const algo = result.equity.map(pt => (base > 0 ? (pt.equity / base - 1) * 100 : 0));
 	const benchBase = result.equity[0]?.benchClose ?? null;
-	const benchSeries = result.bench && benchBase ? fillGaps(result.equity.map(pt => (pt.benchClose === null ? null : (pt.benchClose / benchBase - 1) * 100))) : null;
+	const benchSeries =
+		result.bench && benchBase ? fillGaps(result.equity.map(pt => (pt.benchClose === null ? null : (pt.benchClose / benchBase - 1) * 100))) : null;
 	if (algo.length < 2) {
 		lines.push('(not enough days to plot)');
 	} else {

@@ -42,7 +42,6 @@ export interface RebalanceBacktestParams {
 	readonly span?: number;
 }
 
-
 export interface BacktestOrder {
 	readonly symbol: string;
 	readonly side: 'buy' | 'sell';
@@ -105,16 +104,12 @@ export interface RebalanceBacktestResult {
 }
 
 /** Run the backtest. Journal records go to `journal` (default: none). */
-export function runRebalanceBacktest(
-	data: DailyDataSet,
-	params: RebalanceBacktestParams,
-	journal: Journal = nullJournal,
-): RebalanceBacktestResult {
+export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBacktestParams, journal: Journal = nullJournal): RebalanceBacktestResult {
 	const span = params.span ?? EMA_SPAN;
 	const keepNext = params.keepNext ?? 3;
 	const dates = data.dates;
 	const D = dates.length;
-	const benchSeries = params.bench ? data.series.get(params.bench) ?? null : null;
+	const benchSeries = params.bench ? (data.series.get(params.bench) ?? null) : null;
 	const bench = benchSeries ? params.bench : null;
 	const benchNote = params.bench === null ? 'no benchmark requested' : benchSeries ? null : `${params.bench} not in the data`;
 	const allowed = params.universe ? new Set(params.universe) : null;
@@ -218,7 +213,9 @@ export function runRebalanceBacktest(
 		};
 		for (const planned of [...plan.sells, ...plan.buys]) {
 			const {symbol, side, qty, clientOrderId} = planned;
-			journal.write(orderSubmittedRecord(ts, {symbol, side, type: 'market', qty, limitPrice: null, timeInForce: 'day'}, 'rebalance', clientOrderId, 'rebalance'));
+			journal.write(
+				orderSubmittedRecord(ts, {symbol, side, type: 'market', qty, limitPrice: null, timeInForce: 'day'}, 'rebalance', clientOrderId, 'rebalance'),
+			);
 			const orderId = `bt-${++orderSeq}`;
 			const x = executeAtOpen(book, planned, openOn(symbol));
 			const update = (event: 'new' | 'fill' | 'rejected' | 'expired', at: number, message?: string) => {

@@ -5,16 +5,7 @@
  */
 import type {Mode, Side} from '../../core/types.js';
 
-export type RebalancePhase =
-	| 'starting'
-	| 'waiting_open'
-	| 'already_done'
-	| 'planning'
-	| 'selling'
-	| 'buying'
-	| 'done'
-	| 'dry_run'
-	| 'error';
+export type RebalancePhase = 'starting' | 'waiting_open' | 'already_done' | 'planning' | 'selling' | 'buying' | 'done' | 'dry_run' | 'error';
 
 export interface CandidateRow {
 	/** 1-based rank in the whole ranking. */

@@ -13,15 +13,18 @@ import {memo} from 'react';
 import {RawBlock} from './line.js';
 
 interface Asciichart {
-	plot(series: number[] | number[][], config?: {
-		height?: number;
-		offset?: number;
-		min?: number;
-		max?: number;
-		padding?: string;
-		colors?: string[];
-		format?: (value: number, index: number) => string;
-	}): string;
+	plot(
+		series: number[] | number[][],
+		config?: {
+			height?: number;
+			offset?: number;
+			min?: number;
+			max?: number;
+			padding?: string;
+			colors?: string[];
+			format?: (value: number, index: number) => string;
+		},
+	): string;
 	readonly cyan: string;
 	readonly yellow: string;
 }
@@ -85,13 +88,7 @@ function centered(text: string, lines: number, width: number): string[] {
 }
 
 /** Exactly `lines` lines, each `width` columns (ANSI colour codes aside). */
-export function renderChartLines(
-	closesIn: readonly number[],
-	smaIn: readonly number[],
-	width: number,
-	lines: number,
-	colors: boolean,
-): string[] {
+export function renderChartLines(closesIn: readonly number[], smaIn: readonly number[], width: number, lines: number, colors: boolean): string[] {
 	if (lines <= 0 || width <= 0) return [];
 	const series = cleanSeries(closesIn, smaIn);
 	if (!series) return centered('waiting for closes…', lines, width);
@@ -196,13 +193,7 @@ function sameSeries(a: readonly number[], b: readonly number[]): boolean {
 
 /** Chart props are equal when the series hold the same numbers (snapshots rebuild arrays). */
 export function sameChartProps(a: ChartProps, b: ChartProps): boolean {
-	return (
-		a.width === b.width &&
-		a.lines === b.lines &&
-		a.colors === b.colors &&
-		sameSeries(a.closes, b.closes) &&
-		sameSeries(a.sma, b.sma)
-	);
+	return a.width === b.width && a.lines === b.lines && a.colors === b.colors && sameSeries(a.closes, b.closes) && sameSeries(a.sma, b.sma);
 }
 
 function ChartView({closes, sma, width, lines, colors}: ChartProps) {

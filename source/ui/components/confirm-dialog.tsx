@@ -30,24 +30,16 @@ const STOPPED_TEXT: Readonly<Record<ShutdownHow, string>> = {
 export function dialogLines(dialog: Dialog): Array<{text: string; color?: ColorName; bold?: boolean}> {
 	switch (dialog.kind) {
 		case 'confirm': {
-			return [
-				{text: describeConfirm(dialog.action), color: 'red', bold: true},
-				{text: 'y yes · n / Esc no'},
-			];
+			return [{text: describeConfirm(dialog.action), color: 'red', bold: true}, {text: 'y yes · n / Esc no'}];
 		}
 		case 'quit': {
-			return [
-				{text: 'Positions or orders are still open.', color: 'yellow', bold: true},
-				{text: 'f flatten and quit · l leave them and quit · Esc stay'},
-			];
+			return [{text: 'Positions or orders are still open.', color: 'yellow', bold: true}, {text: 'f flatten and quit · l leave them and quit · Esc stay'}];
 		}
 		case 'stopping': {
 			return [{text: STOPPING_TEXT[dialog.how], color: 'yellow', bold: true}, {text: 'Ctrl+C again stops waiting'}];
 		}
 		case 'stopped': {
-			return dialog.error
-				? [{text: safeText(dialog.error), color: 'red', bold: true}]
-				: [{text: STOPPED_TEXT[dialog.how], color: 'green', bold: true}];
+			return dialog.error ? [{text: safeText(dialog.error), color: 'red', bold: true}] : [{text: STOPPED_TEXT[dialog.how], color: 'green', bold: true}];
 		}
 	}
 }

@@ -44,9 +44,7 @@ const CONNECTION_COLORS: Readonly<Record<EngineSnapshot['connection'], ColorName
 
 export function clockSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
 	const badgeColor: ColorName = data.mode === 'live' ? 'red' : data.mode === 'paper' ? 'yellow' : 'cyan';
-	const segments: Segment[] = [
-		{text: ` ${data.mode.toUpperCase()} `, bold: true, inverse: true, color: theme.color(badgeColor)},
-	];
+	const segments: Segment[] = [{text: ` ${data.mode.toUpperCase()} `, bold: true, inverse: true, color: theme.color(badgeColor)}];
 	// SIM replays recorded days: say which one (compact: month and day).
 	if (data.mode === 'sim' && data.sessionDate) segments.push({text: ` ${compact ? data.sessionDate.slice(5) : data.sessionDate}`, bold: true});
 	segments.push(
@@ -153,11 +151,7 @@ function sameHeader(a: {data: HeaderData; width: number}, b: {data: HeaderData; 
 		x.connection === y.connection &&
 		x.finished === y.finished &&
 		x.params === y.params &&
-		(x.risk === y.risk ||
-			(x.risk !== null &&
-				y.risk !== null &&
-				x.risk.killed === y.risk.killed &&
-				x.risk.tripped.join('\n') === y.risk.tripped.join('\n')))
+		(x.risk === y.risk || (x.risk !== null && y.risk !== null && x.risk.killed === y.risk.killed && x.risk.tripped.join('\n') === y.risk.tripped.join('\n')))
 	);
 }
 

@@ -47,10 +47,7 @@ export function holdingSegments(view: SymbolView, book: ImbalanceView, width: nu
 	];
 	if (segmentsWidth(full) <= width) return full;
 	// Narrow: position/cap, pending buy/sell, trades, P&L without labels.
-	return [
-		{text: `${formatQty(held)}/${formatQty(book.maxQty)} +${formatQty(book.pendingBuy)}/-${formatQty(book.pendingSell)} ${view.trades}tr `},
-		pnlSegment,
-	];
+	return [{text: `${formatQty(held)}/${formatQty(book.maxQty)} +${formatQty(book.pendingBuy)}/-${formatQty(book.pendingSell)} ${view.trades}tr `}, pnlSegment];
 }
 
 /** Every line of the panel body after the title, in priority order (cut from the end). */
@@ -62,7 +59,10 @@ export function imbalanceLines(view: SymbolView, book: ImbalanceView, width: num
 		if (shown.length === 0) lines.push([{text: 'no actions yet', dim: theme.enabled}]);
 		for (const [index, action] of shown.entries()) {
 			const newest = index === shown.length - 1;
-			lines.push([{text: newest ? '› ' : '  ', dim: theme.enabled}, {text: safeText(action), dim: theme.enabled && !newest}]);
+			lines.push([
+				{text: newest ? '› ' : '  ', dim: theme.enabled},
+				{text: safeText(action), dim: theme.enabled && !newest},
+			]);
 		}
 	}
 	return lines.slice(0, bodyLines);

@@ -44,7 +44,11 @@ function LogPaneView({log, lines, width, filter = ''}: LogPaneProps) {
 		<Box flexDirection="column" width={width} height={lines + 1} flexShrink={0}>
 			<Block
 				lines={[
-					[{text: '──', dim: theme.enabled}, {text: title, bold: true}, {text: rule, dim: theme.enabled}],
+					[
+						{text: '──', dim: theme.enabled},
+						{text: title, bold: true},
+						{text: rule, dim: theme.enabled},
+					],
 					...shown.map(line => logLineSegments(line, symbolWidth, theme)),
 				]}
 				width={width}

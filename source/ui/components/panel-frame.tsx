@@ -30,15 +30,7 @@ export function PanelFrame({
 	// Unselected borders keep the default colour: fewer escape codes for Ink to parse per frame.
 	const borderColor = selected ? theme.color('cyan') : paused ? theme.color('yellow') : undefined;
 	return (
-		<Box
-			flexDirection="column"
-			width={width}
-			height={height}
-			flexShrink={0}
-			borderStyle={selected ? 'double' : 'round'}
-			borderColor={borderColor}
-			paddingX={1}
-		>
+		<Box flexDirection="column" width={width} height={height} flexShrink={0} borderStyle={selected ? 'double' : 'round'} borderColor={borderColor} paddingX={1}>
 			{children}
 		</Box>
 	);

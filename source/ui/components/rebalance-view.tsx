@@ -68,8 +68,7 @@ export function RebalanceView({snapshot, width = 80, maxCandidates = 10, maxHold
 	const w = Math.max(30, Math.floor(width));
 	const s = snapshot;
 	const title =
-		`Rebalance · ${s.mode}${s.dryRun ? ' (dry run)' : ''} · ${s.date ?? '-'} · ${PHASE_TEXT[s.phase]}` +
-		(s.cash === null ? '' : ` · cash $${usd(s.cash)}`);
+		`Rebalance · ${s.mode}${s.dryRun ? ' (dry run)' : ''} · ${s.date ?? '-'} · ${PHASE_TEXT[s.phase]}` + (s.cash === null ? '' : ` · cash $${usd(s.cash)}`);
 	const shown = s.candidates.slice(0, Math.max(0, maxCandidates));
 	const moreCandidates = s.candidates.length - shown.length;
 	const holdings = s.holdings.slice(0, Math.max(0, maxHoldings));
@@ -80,11 +79,7 @@ export function RebalanceView({snapshot, width = 80, maxCandidates = 10, maxHold
 			{s.message ? <Line text={s.message} width={w} color={s.phase === 'error' ? 'red' : undefined} dim={s.phase !== 'error'} /> : null}
 			<Box marginTop={1} flexDirection="column">
 				<Line
-					text={
-						s.prevDate
-							? `Ranked: ${s.scored} of ${s.universe} symbols with a bar on ${s.prevDate}; top ${s.candidates.length}`
-							: 'Ranked: -'
-					}
+					text={s.prevDate ? `Ranked: ${s.scored} of ${s.universe} symbols with a bar on ${s.prevDate}; top ${s.candidates.length}` : 'Ranked: -'}
 					width={w}
 					bold
 				/>
@@ -113,9 +108,9 @@ export function RebalanceView({snapshot, width = 80, maxCandidates = 10, maxHold
 				{s.orders.map(o => (
 					<Line
 						key={o.clientOrderId}
-						text={`  ${o.side.padEnd(4)} ${o.symbol.padEnd(6)} ${String(o.qty).padStart(6)} ${progressBar(o.filledQty, o.qty, barCells)} ${String(o.filledQty).padStart(
-							6,
-						)}/${o.qty} ${o.status.replace('_', ' ')}${o.avgPrice === null ? '' : ` @ ${usd(o.avgPrice)}`}${o.message ? ` (${o.message})` : ''}`}
+						text={`  ${o.side.padEnd(4)} ${o.symbol.padEnd(6)} ${String(o.qty).padStart(6)} ${progressBar(o.filledQty, o.qty, barCells)} ${String(
+							o.filledQty,
+						).padStart(6)}/${o.qty} ${o.status.replace('_', ' ')}${o.avgPrice === null ? '' : ` @ ${usd(o.avgPrice)}`}${o.message ? ` (${o.message})` : ''}`}
 						width={w}
 						color={STATUS_COLOR[o.status]}
 					/>

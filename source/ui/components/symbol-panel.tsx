@@ -87,7 +87,12 @@ export function legendSegments(view: SymbolView, width: number, theme: Theme, sm
 		{text: `${label} `, dim: theme.enabled},
 		{text: sma === null ? '--' : formatPrice(sma)},
 	];
-	const right: Segment[] = signalName ? [{text: 'signal ', dim: theme.enabled}, {text: safeText(signalName), bold: true}] : [];
+	const right: Segment[] = signalName
+		? [
+				{text: 'signal ', dim: theme.enabled},
+				{text: safeText(signalName), bold: true},
+			]
+		: [];
 	if (segmentsWidth(full) + segmentsWidth(right) + 1 <= width) return leftRight(full, right, width);
 	return leftRight(short, right.length > 0 && segmentsWidth(short) + segmentsWidth(right) + 1 > width ? [right[1]!] : right, width);
 }
@@ -125,12 +130,11 @@ export function scalpLines(view: SymbolView, width: number, theme: Theme): Segme
 	const orderLine: Segment[] =
 		order.length > width - 5 && view.openOrder
 			? [{text: orderText(view.openOrder, width)}]
-			: [{text: 'ord  ', dim: theme.enabled}, {text: order, dim: theme.enabled && !view.openOrder}];
-	return [
-		stateSegments(view, width, theme),
-		orderLine,
-		[{text: 'pos  ', dim: theme.enabled}, ...positionSegments(view.position, theme)],
-	];
+			: [
+					{text: 'ord  ', dim: theme.enabled},
+					{text: order, dim: theme.enabled && !view.openOrder},
+				];
+	return [stateSegments(view, width, theme), orderLine, [{text: 'pos  ', dim: theme.enabled}, ...positionSegments(view.position, theme)]];
 }
 
 export interface SymbolPanelProps {
@@ -151,9 +155,7 @@ function SymbolPanelView({view, width, chartLines, selected, smaLength = 20, sig
 	return (
 		<PanelFrame width={width} height={PANEL_BODY_LINES + chartLines} selected={selected} paused={view.paused}>
 			<Block lines={[titleSegments(view, inner, theme), legendSegments(view, inner, theme, smaLength, signalName)]} width={inner} />
-			{chartLines > 0 ? (
-				<Chart closes={view.closes} sma={view.sma} width={inner} lines={chartLines} colors={theme.enabled} />
-			) : null}
+			{chartLines > 0 ? <Chart closes={view.closes} sma={view.sma} width={inner} lines={chartLines} colors={theme.enabled} /> : null}
 			<Block lines={scalpLines(view, inner, theme)} width={inner} />
 		</PanelFrame>
 	);
