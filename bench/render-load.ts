@@ -242,6 +242,7 @@ export function createSyntheticSession(symbolCount = 20, options: {hft?: boolean
 				cash: 100_000 + realized,
 				realizedPnl: realized,
 				unrealizedPnl: unrealized,
+				dayPnl: realized + unrealized,
 				connection: 'replay',
 				symbols: symbols.map(viewOf),
 				log: logCache.lines,

@@ -105,6 +105,11 @@ export interface BrokerState {
 	readonly cash: Micros;
 	readonly openOrders: readonly Order[];
 	readonly positions: readonly Position[];
+	/**
+	 * The broker's equity at the previous trading day's close (Alpaca's `last_equity`): today's
+	 * P&L is equity now minus this. Absent where the broker has no such figure (SIM).
+	 */
+	readonly lastEquity?: Micros;
 }
 
 export function averagePrice(notional: Micros, qty: number): number {

@@ -71,7 +71,14 @@ export class Engine {
 	 */
 	private pendingSubmitted: JournalRecord | null = null;
 	readonly risk: RiskGuard | null;
-	private realizedAtSessionStart: Micros = 0;
+	/**
+	 * Equity at the start of the trading day: the broker's last_equity (paper/live) or, where
+	 * the broker has none (SIM), this engine's equity when the session began. Day P&L (header
+	 * and loss guard alike) is equity now minus this; null before the first session.
+	 */
+	private dayStartEquity: Micros | null = null;
+	/** Guard trips / kill switch persisted by an earlier run, applied when its day begins. */
+	private pendingRiskRestore: {readonly date: string; readonly killed: boolean; readonly dailyLoss: boolean} | null = null;
 	/** Bad market events are dropped here, before any strategy sees them. */
 	readonly marketGuard = new MarketGuard();
 	/** The console's order list per symbol (only with a log sink: backtests skip it). */
@@ -141,8 +148,12 @@ export class Engine {
 			for (const slot of this.prices.values()) slot.first = 0;
 			for (const strategy of this.strategies) strategy.beginSession();
 			this.risk?.resetSession();
-			this.realizedAtSessionStart = this.realizedTotal();
+			if (state.lastEquity === undefined) this.dayStartEquity = this.equity();
 		}
+		// The broker's figure wins whenever it has one: a restart keeps counting from its close.
+		if (state.lastEquity !== undefined) this.dayStartEquity = state.lastEquity;
+		else if (this.dayStartEquity === null) this.dayStartEquity = this.equity();
+		this.applyRiskRestore(date);
 		for (const strategy of this.strategies) {
 			const mine = state.openOrders.filter(order => this.entryFor(order).owner === strategy).map(order => order);
 			strategy.rebuild(mine, nowMs);
@@ -493,22 +504,63 @@ export class Engine {
 		return total;
 	}
 
-	/** Realized since the session began plus unrealized now. */
-	sessionPnl(): Micros {
-		let pnl = this.realizedTotal() - this.realizedAtSessionStart;
-		for (const book of this.portfolio.all()) if (book.qty !== 0) pnl += book.unrealized(this.lastPrice(book.symbol));
-		return pnl;
+	/**
+	 * Cash plus positions at the last price; a position with no price yet (just after a
+	 * restart) counts at its cost, so a missing quote never reads as a loss.
+	 */
+	equity(): Micros {
+		let equity = this.portfolio.cash;
+		for (const book of this.portfolio.all()) {
+			if (book.qty === 0) continue;
+			const last = this.lastPrice(book.symbol);
+			equity += last > 0 ? book.qty * last : book.costBasis;
+		}
+		return equity;
+	}
+
+	/** The trading day's P&L: equity now minus equity at the day's start (0 before a session). */
+	dayPnl(): Micros {
+		return this.dayStartEquity === null ? 0 : this.equity() - this.dayStartEquity;
+	}
+
+	/**
+	 * Re-apply a kill switch / loss-limit trip an earlier run persisted, once the session of
+	 * `date` begins; a different trading day discards it (guards start over each day).
+	 */
+	restoreRisk(saved: {readonly date: string; readonly killed: boolean; readonly dailyLoss: boolean}): void {
+		this.pendingRiskRestore = saved;
+	}
+
+	private applyRiskRestore(date: string): void {
+		const saved = this.pendingRiskRestore;
+		if (saved === null || !this.risk) return;
+		this.pendingRiskRestore = null;
+		if (saved.date !== date) return;
+		const restored = this.risk.restore(saved.killed, saved.dailyLoss);
+		for (const guard of restored) {
+			this.options.journal.write({ts: this.nowMs, type: 'risk', guard, message: `${guard.replace('_', ' ')} re-applied: it tripped earlier on ${date} before the restart`, symbol: null, restored: true});
+			this.log(null, 'warn', `risk: ${guard.replace('_', ' ')} re-applied (tripped earlier today, before the restart)`);
+		}
+	}
+
+	/** What must survive a restart within the trading day (see operator-state.ts). */
+	riskPersisted(): {readonly date: string; readonly killed: boolean; readonly dailyLoss: boolean} | null {
+		if (!this.risk || !this.currentSession) return null;
+		const {killed, dailyLoss} = this.risk.persisted();
+		return killed || dailyLoss ? {date: this.currentSession.date, killed, dailyLoss} : null;
 	}
 
 	private riskHost(): import('./risk.js').RiskHost {
 		return {
 			now: () => this.nowMs,
-			sessionPnl: () => this.sessionPnl(),
+			dayPnl: () => this.dayPnl(),
 			symbolQty: symbol => this.portfolio.symbolQty(symbol),
 			lastPrice: symbol => this.lastPrice(symbol),
 			journalRisk: (guard, message, symbol) => {
 				this.options.journal.write({ts: this.nowMs, type: 'risk', guard, message, symbol});
 				this.log(symbol, 'warn', `risk: ${message}`);
+				// Listeners persist the trip (operator-state.ts) and redraw the header.
+				this.changed();
 			},
 			flattenAll: () => {
 				for (const s of this.strategies) s.forceSell();

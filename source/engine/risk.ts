@@ -10,7 +10,7 @@ import type {OrderSpec} from './context.js';
 import type {RiskView} from './snapshot.js';
 
 export interface RiskLimits {
-	/** Stop new entries once the session's P&L (realized + unrealized) reaches -this. */
+	/** Stop new entries once the day's P&L (equity now - equity at the day's start) reaches -this. */
 	readonly maxDailyLoss: Micros | null;
 	/** Also flatten everything when the loss limit trips. */
 	readonly flattenOnLoss: boolean;
@@ -24,8 +24,8 @@ export const NO_LIMITS: RiskLimits = {maxDailyLoss: null, flattenOnLoss: false, 
 
 export interface RiskHost {
 	now(): number;
-	/** Session P&L so far: realized since the session began plus unrealized now. */
-	sessionPnl(): Micros;
+	/** The trading day's P&L: equity now minus equity at the day's start (the header's figure). */
+	dayPnl(): Micros;
 	/** Shares held on a symbol over every strategy. */
 	symbolQty(symbol: string): number;
 	lastPrice(symbol: string): Micros;
@@ -54,6 +54,30 @@ export class RiskGuard {
 		this.lossTripped = false;
 		this.tripped.delete('daily_loss');
 		this.recent.length = 0;
+	}
+
+	/** The trips that must survive a restart within the trading day. */
+	persisted(): {killed: boolean; dailyLoss: boolean} {
+		return {killed: this.killedFlag, dailyLoss: this.lossTripped};
+	}
+
+	/**
+	 * Re-apply trips persisted by an earlier run the same trading day, without journaling
+	 * them as new trips (the caller journals the restoration). Returns the guards re-applied.
+	 */
+	restore(killed: boolean, dailyLoss: boolean): string[] {
+		const out: string[] = [];
+		if (killed && !this.killedFlag) {
+			this.killedFlag = true;
+			this.tripped.add('kill_switch');
+			out.push('kill_switch');
+		}
+		if (dailyLoss && !this.lossTripped) {
+			this.lossTripped = true;
+			this.tripped.add('daily_loss');
+			out.push('daily_loss');
+		}
+		return out;
 	}
 
 	kill(): void {
@@ -99,12 +123,12 @@ export class RiskGuard {
 	/** Periodic check (with every checkup): trips the daily loss limit when reached. */
 	evaluate(): void {
 		if (this.limits.maxDailyLoss === null || this.lossTripped) return;
-		const pnl = this.host.sessionPnl();
+		const pnl = this.host.dayPnl();
 		if (pnl <= -this.limits.maxDailyLoss) {
 			this.lossTripped = true;
 			this.trip(
 				'daily_loss',
-				`session P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`,
+				`day P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`,
 				null,
 			);
 			if (this.limits.flattenOnLoss) this.host.flattenAll('daily loss limit');

@@ -94,6 +94,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 		cash: cash / 1e6,
 		realizedPnl: realized / 1e6,
 		unrealizedPnl: unrealized / 1e6,
+		dayPnl: engine.dayPnl() / 1e6,
 		connection: extras.connection,
 		symbols,
 		log: extras.log,

@@ -96,6 +96,8 @@ export interface EngineSnapshot {
 	readonly cash: number;
 	readonly realizedPnl: number;
 	readonly unrealizedPnl: number;
+	/** The trading day's P&L (equity now - equity at the day's start): the loss guard's figure. */
+	readonly dayPnl: number;
 	readonly connection: ConnectionState;
 	readonly symbols: readonly SymbolView[];
 	readonly log: readonly LogLine[];

@@ -6,6 +6,10 @@
  * the same pauses for the audit trail; this file is what a restart reads.
  *
  * Symbols of the file that this run does not trade are kept as they are.
+ *
+ * Also kept: a kill switch or daily-loss trip, with the trading day it happened on. A restart
+ * the same trading day re-applies it (journaled as a `risk` line with `restored: true`); a
+ * later day ignores it, as the guards start over each day.
  */
 import {readFileSync} from 'node:fs';
 import {writeJsonAtomic} from '../journal/atomic-json.js';
@@ -18,6 +22,21 @@ export interface OperatorState {
 	readonly version: 1;
 	/** Paused symbols, sorted. */
 	readonly paused: readonly string[];
+	/** A guard trip that must outlive a restart within its trading day (New York date). */
+	readonly risk?: PersistedRisk;
+}
+
+export interface PersistedRisk {
+	readonly date: string;
+	readonly killed: boolean;
+	readonly dailyLoss: boolean;
+}
+
+function parseRisk(value: unknown): PersistedRisk | null | undefined {
+	if (value === undefined) return undefined;
+	const r = value as {date?: unknown; killed?: unknown; daily_loss?: unknown};
+	if (typeof r !== 'object' || r === null || typeof r.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.date) || typeof r.killed !== 'boolean' || typeof r.daily_loss !== 'boolean') return null;
+	return {date: r.date, killed: r.killed, dailyLoss: r.daily_loss};
 }
 
 export function operatorStatePath(journalPath: string): string {
@@ -51,12 +70,15 @@ export function readOperatorState(path: string): OperatorState | null {
 	) {
 		throw new UsageError(`operator state ${path} is not a version 1 state file with a "paused" list of symbols (fix or delete it)`);
 	}
-	return {version: 1, paused: [...new Set(paused as string[])].sort()};
+	const risk = parseRisk((parsed as {risk?: unknown}).risk);
+	if (risk === null) throw new UsageError(`operator state ${path} has a "risk" entry that is not {date, killed, daily_loss} (fix or delete it)`);
+	return {version: 1, paused: [...new Set(paused as string[])].sort(), ...(risk ? {risk} : {})};
 }
 
 /** Write the file atomically: a crash leaves the old file or the new one, never half of one. */
 export function writeOperatorState(path: string, state: OperatorState): void {
-	writeJsonAtomic(path, {version: 1, paused: [...state.paused].sort()});
+	const risk = state.risk ? {risk: {date: state.risk.date, killed: state.risk.killed, daily_loss: state.risk.dailyLoss}} : {};
+	writeJsonAtomic(path, {version: 1, paused: [...state.paused].sort(), ...risk});
 }
 
 /** Symbols with any strategy paused. */
@@ -82,18 +104,23 @@ export function attachOperatorState(engine: Engine, path: string, loaded: Operat
 		for (const s of engine.strategiesFor(symbol)) s.pause();
 		engine.log(symbol, 'info', `paused (a pause set before the restart, from ${path})`);
 	}
-	let last = pausedSymbols(engine).join(',');
+	// Re-applied when the session of its date begins (engine.restoreRisk); kept until then.
+	if (loaded?.risk) engine.restoreRisk(loaded.risk);
+	const riskNow = (): PersistedRisk | null => engine.riskPersisted() ?? (engine.session === null ? (loaded?.risk ?? null) : null);
+	const keyOf = (paused: readonly string[], risk: PersistedRisk | null): string => `${paused.join(',')}|${risk ? `${risk.date},${risk.killed},${risk.dailyLoss}` : ''}`;
+	let last = keyOf(pausedSymbols(engine), riskNow());
 	let failed = false;
 	const save = (): void => {
 		const now = pausedSymbols(engine);
-		const key = now.join(',');
+		const risk = riskNow();
+		const key = keyOf(now, risk);
 		if (key === last) return;
 		try {
-			writeOperatorState(path, {version: 1, paused: [...others, ...now]});
+			writeOperatorState(path, {version: 1, paused: [...others, ...now], ...(risk ? {risk} : {})});
 			last = key;
 			failed = false;
 		} catch (error) {
-			if (!failed) engine.log(null, 'error', `cannot save the paused symbols to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			if (!failed) engine.log(null, 'error', `cannot save the paused symbols and guard trips to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 			failed = true;
 		}
 	};

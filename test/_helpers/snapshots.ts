@@ -119,6 +119,8 @@ export function makeSnapshot(overrides: Partial<EngineSnapshot> = {}): EngineSna
 		finished: false,
 		signalName: null,
 		smaLength: 20,
+		// Day P&L follows the realized/unrealized overrides unless a test sets it.
+		dayPnl: (overrides.realizedPnl ?? 200) + (overrides.unrealizedPnl ?? 34.56),
 		...overrides,
 	};
 }

@@ -118,6 +118,7 @@ class FakeRest implements BrokerRest {
 	async positions(): Promise<never> {
 		return [] as never;
 	}
+	lastEquity: number | null = null;
 	clockFails = false;
 	async clock(): Promise<MarketClock> {
 		if (this.clockFails) throw Object.assign(new Error('down'), {status: 503});
@@ -131,6 +132,7 @@ class FakeRest implements BrokerRest {
 			cash: 100_000e6,
 			buyingPower: 400_000e6,
 			equity: 100_000e6,
+			lastEquity: this.lastEquity,
 			tradingBlocked: false,
 			accountBlocked: false,
 		};

@@ -248,7 +248,8 @@ export class AlpacaBroker implements Broker {
 			const placed = this.placementsStarted !== placementsBefore;
 			if ((raced || placed) && attempt < 3) continue;
 			const mapped = this.resetPositions(positions);
-			return {cash: account.cash, openOrders: openOrders.filter(o => this.orders.get(o.clientOrderId)?.done === false), positions: mapped};
+			const lastEquity = account.lastEquity !== null && Number.isFinite(account.lastEquity) && account.lastEquity > 0 ? {lastEquity: account.lastEquity} : {};
+			return {cash: account.cash, openOrders: openOrders.filter(o => this.orders.get(o.clientOrderId)?.done === false), positions: mapped, ...lastEquity};
 		}
 	}
 

@@ -229,13 +229,15 @@ export interface AccountInfo {
 	readonly cash: Micros;
 	readonly buyingPower: Micros;
 	readonly equity: Micros;
+	/** Equity at the previous trading day's close; null when the account does not say. */
+	readonly lastEquity: Micros | null;
 	readonly tradingBlocked: boolean;
 	readonly accountBlocked: boolean;
 }
 
 /** Never reads the retired PDT fields (Alpaca retired them; they may be absent). */
 export function accountFromAlpaca(
-	account: Pick<trading.Account, 'id' | 'status' | 'currency' | 'cash' | 'buyingPower' | 'equity' | 'tradingBlocked' | 'accountBlocked'>,
+	account: Pick<trading.Account, 'id' | 'status' | 'currency' | 'cash' | 'buyingPower' | 'equity' | 'lastEquity' | 'tradingBlocked' | 'accountBlocked'>,
 ): AccountInfo {
 	return {
 		id: account.id,
@@ -244,6 +246,7 @@ export function accountFromAlpaca(
 		cash: decimalToMicros(account.cash ?? null),
 		buyingPower: decimalToMicros(account.buyingPower ?? null),
 		equity: decimalToMicros(account.equity ?? null),
+		lastEquity: account.lastEquity ? decimalToMicros(account.lastEquity) : null,
 		tradingBlocked: account.tradingBlocked === true,
 		accountBlocked: account.accountBlocked === true,
 	};

@@ -18,6 +18,7 @@ export type HeaderData = Pick<
 	| 'sessionState'
 	| 'liquidationMs'
 	| 'speed'
+	| 'dayPnl'
 	| 'equity'
 	| 'cash'
 	| 'realizedPnl'
@@ -70,7 +71,8 @@ export function clockSegments(data: HeaderData, theme: Theme, compact = false): 
 }
 
 export function accountSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
-	const day = data.realizedPnl + data.unrealizedPnl;
+	// The loss guard's own figure, so the header and the guard never disagree.
+	const day = data.dayPnl;
 	if (compact) {
 		return [
 			{text: 'eq '},
