@@ -468,3 +468,10 @@ test('a failed reconciliation after a reconnect is retried before onReconnected 
 	assert.equal(fired, 1);
 	assert.equal(logs.filter(l => /reconciling orders after the trade-updates reconnect failed \(503 service unavailable\); trying again/.test(l)).length, 2);
 });
+
+test("loadState carries the account's last_equity (today's P&L is counted from it)", async () => {
+	const {rest, broker} = setup();
+	assert.equal((await broker.loadState()).lastEquity, undefined, 'no figure: none invented');
+	rest.lastEquity = 100_500e6;
+	assert.equal((await broker.loadState()).lastEquity, 100_500e6);
+});

@@ -67,7 +67,7 @@ test('daily loss limit: trips once, refuses the next entry, lets exits through',
 	r.replay(lossDay()).runToEnd();
 	assert.equal(r.risks().length, 1, 'journaled once over many checkups');
 	assert.equal(r.risks()[0]!.guard, 'daily_loss');
-	assert.match(r.risks()[0]!.message, /^session P&L -\$969\.00 reached the -\$500 limit: no new entries$/);
+	assert.match(r.risks()[0]!.message, /^day P&L -\$969\.00 reached the -\$500 limit: no new entries$/);
 	assert.deepEqual(r.engine.riskView()!.tripped, ['daily_loss']);
 	// ZZZ's entry was refused, and never reached the exchange.
 	assert.equal(r.submitted('ZZZ').length, 1);
