@@ -538,7 +538,14 @@ export class Engine {
 		if (saved.date !== date) return;
 		const restored = this.risk.restore(saved.killed, saved.dailyLoss);
 		for (const guard of restored) {
-			this.options.journal.write({ts: this.nowMs, type: 'risk', guard, message: `${guard.replace('_', ' ')} re-applied: it tripped earlier on ${date} before the restart`, symbol: null, restored: true});
+			this.options.journal.write({
+				ts: this.nowMs,
+				type: 'risk',
+				guard,
+				message: `${guard.replace('_', ' ')} re-applied: it tripped earlier on ${date} before the restart`,
+				symbol: null,
+				restored: true,
+			});
 			this.log(null, 'warn', `risk: ${guard.replace('_', ' ')} re-applied (tripped earlier today, before the restart)`);
 		}
 	}

@@ -35,7 +35,15 @@ export interface PersistedRisk {
 function parseRisk(value: unknown): PersistedRisk | null | undefined {
 	if (value === undefined) return undefined;
 	const r = value as {date?: unknown; killed?: unknown; daily_loss?: unknown};
-	if (typeof r !== 'object' || r === null || typeof r.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.date) || typeof r.killed !== 'boolean' || typeof r.daily_loss !== 'boolean') return null;
+	if (
+		typeof r !== 'object' ||
+		r === null ||
+		typeof r.date !== 'string' ||
+		!/^\d{4}-\d{2}-\d{2}$/.test(r.date) ||
+		typeof r.killed !== 'boolean' ||
+		typeof r.daily_loss !== 'boolean'
+	)
+		return null;
 	return {date: r.date, killed: r.killed, dailyLoss: r.daily_loss};
 }
 
@@ -107,7 +115,8 @@ export function attachOperatorState(engine: Engine, path: string, loaded: Operat
 	// Re-applied when the session of its date begins (engine.restoreRisk); kept until then.
 	if (loaded?.risk) engine.restoreRisk(loaded.risk);
 	const riskNow = (): PersistedRisk | null => engine.riskPersisted() ?? (engine.session === null ? (loaded?.risk ?? null) : null);
-	const keyOf = (paused: readonly string[], risk: PersistedRisk | null): string => `${paused.join(',')}|${risk ? `${risk.date},${risk.killed},${risk.dailyLoss}` : ''}`;
+	const keyOf = (paused: readonly string[], risk: PersistedRisk | null): string =>
+		`${paused.join(',')}|${risk ? `${risk.date},${risk.killed},${risk.dailyLoss}` : ''}`;
 	let last = keyOf(pausedSymbols(engine), riskNow());
 	let failed = false;
 	const save = (): void => {
@@ -120,7 +129,12 @@ export function attachOperatorState(engine: Engine, path: string, loaded: Operat
 			last = key;
 			failed = false;
 		} catch (error) {
-			if (!failed) engine.log(null, 'error', `cannot save the paused symbols and guard trips to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			if (!failed)
+				engine.log(
+					null,
+					'error',
+					`cannot save the paused symbols and guard trips to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+				);
 			failed = true;
 		}
 	};

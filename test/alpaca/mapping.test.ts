@@ -129,7 +129,10 @@ test('account: cash and buying power exact; no PDT fields needed', () => {
 	assert.equal(a.equity, 100_001_250_000);
 	assert.equal(a.tradingBlocked, false);
 	assert.equal(a.lastEquity, null);
-	assert.equal(accountFromAlpaca({id: 'acc', status: 'ACTIVE', currency: 'USD', cash: '1', buyingPower: '1', equity: '1', lastEquity: '99500.25'} as never).lastEquity, 99_500_250_000);
+	assert.equal(
+		accountFromAlpaca({id: 'acc', status: 'ACTIVE', currency: 'USD', cash: '1', buyingPower: '1', equity: '1', lastEquity: '99500.25'} as never).lastEquity,
+		99_500_250_000,
+	);
 });
 
 test('positions are signed; cost basis exact', () => {

@@ -34,7 +34,12 @@ function rig(mode: Mode, limits: Partial<RiskLimits> = {}) {
 }
 
 /** 100 XXX bought at $100 (cost $10,000) and $90,000 cash. */
-const held = (extra: Partial<BrokerState> = {}): BrokerState => ({cash: $(90_000), openOrders: [], positions: [{symbol: 'XXX', qty: 100, costBasis: $(10_000)}], ...extra});
+const held = (extra: Partial<BrokerState> = {}): BrokerState => ({
+	cash: $(90_000),
+	openOrders: [],
+	positions: [{symbol: 'XXX', qty: 100, costBasis: $(10_000)}],
+	...extra,
+});
 
 test('SIM: day P&L starts over with each replayed session; the header shows the guard figure', () => {
 	const {engine, snapshotPnl} = rig('sim', {maxDailyLoss: $(400)});
@@ -90,7 +95,10 @@ test('a kill switch and a loss trip survive a restart the same trading day, jour
 	assert.equal(second.engine.riskView()!.killed, true);
 	assert.deepEqual([...second.engine.riskView()!.tripped].sort(), ['daily_loss', 'kill_switch']);
 	const restored = second.journal.ofType('risk');
-	assert.deepEqual(restored.map(r => [r.guard, r.restored]).sort(), [['daily_loss', true], ['kill_switch', true]]);
+	assert.deepEqual(restored.map(r => [r.guard, r.restored]).sort(), [
+		['daily_loss', true],
+		['kill_switch', true],
+	]);
 	for (const record of second.journal.records) assert.deepEqual(validateRecord(JSON.parse(serializeRecord(record))), [], JSON.stringify(record));
 	assert.deepEqual(readOperatorState(path)?.risk, {date: D1, killed: true, dailyLoss: true}, 'still saved');
 
