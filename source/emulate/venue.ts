@@ -62,6 +62,8 @@ export class Venue {
 	private pending: PendingSubmission | null = null;
 	private replacing: PendingReplace | null = null;
 	private lastEquity: Micros;
+	/** The last session's closing equity, until the next session's first step. */
+	private closed: {readonly date: string; readonly equity: Micros} | null = null;
 	private readonly createdMs: number;
 
 	constructor(
@@ -75,8 +77,14 @@ export class Venue {
 		this.lastEquity = exchange.cash;
 		this.createdMs = replay.now;
 		exchange.onEvent(event => this.onExchangeEvent(event));
+		// Alpaca's last_equity is the previous trading day's closing equity: after today's close
+		// it still holds yesterday's (equity - last_equity stays today's P&L until the next day).
 		replay.onStep(report => {
-			if (report.kind === 'session_end') this.lastEquity = this.equity();
+			if (report.kind === 'session_end') this.closed = {date: report.date, equity: this.equity()};
+			else if (this.closed !== null && report.date !== this.closed.date) {
+				this.lastEquity = this.closed.equity;
+				this.closed = null;
+			}
 		});
 	}
 
