@@ -12,7 +12,7 @@ export function addConsoleStrategies(engine: Engine, config: ConsoleConfig): voi
 				new ScalpStrategy(
 					symbol,
 					ctx,
-					{lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true, params: config.scalpParams},
+					{lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: true, replaceExitOnRebuild: true, params: config.scalpParams},
 					book(symbol),
 				),
 		);

@@ -23,6 +23,12 @@ export interface ScalpOptions {
 	readonly signal: CustomSignal | null;
 	/** Keep chart history (console); backtests skip it. */
 	readonly keepHistory: boolean;
+	/**
+	 * On start/rebuild, place the take-profit again for a held position with no open order.
+	 * Consoles (sim/paper/live) set it; backtests leave it off so a day order that expired
+	 * overnight leaves the next session's decisions as the original's (TO_SELL until 15:55).
+	 */
+	readonly replaceExitOnRebuild?: boolean;
 	/** SMA window, take-profit, stale-buy and end-of-day time; the originals' when absent. */
 	readonly params?: ScalpParams;
 }
@@ -184,6 +190,14 @@ export class ScalpStrategy implements SymbolStrategy {
 		this.submitSell(qty, 'limit', limit, 'take_profit');
 	}
 
+	/** Place the take-profit again for a held position left without an exit order. */
+	private replaceTakeProfit(why: string): void {
+		this.holdAfterCancel = false;
+		if (this.book.qty <= 0) return;
+		this.ctx.log(this.symbol, 'info', `take-profit placed again ${why}`);
+		this.submitTakeProfit();
+	}
+
 	private submitMarketSell(reason: OrderReason): void {
 		const {qty} = this.book;
 		this.exitIntent = null;
@@ -284,7 +298,8 @@ export class ScalpStrategy implements SymbolStrategy {
 				return;
 			}
 			if (this.exitIntent) this.submitMarketSell(this.exitIntent);
-			else if (!this.holdAfterCancel) this.submitMarketSell('bailout');
+			else if (this.holdAfterCancel) this.replaceTakeProfit('after the operator canceled the sell');
+			else this.submitMarketSell('bailout');
 			return;
 		}
 		this.ctx.log(this.symbol, 'warn', `unexpected state for cancel/reject: ${this.state}`);
@@ -385,6 +400,11 @@ export class ScalpStrategy implements SymbolStrategy {
 			}
 			this.setState(open ? 'SELL_SUBMITTED' : 'TO_SELL');
 			if (open && open.side !== 'sell') this.ctx.log(this.symbol, 'warn', `state SELL_SUBMITTED mismatch order ${open.side}`);
+			// A held position without an exit (Ctrl+C canceled it, a day order expired) would
+			// otherwise wait unmanaged until the end-of-day exit: place its take-profit again.
+			if (!open && this.options.replaceExitOnRebuild === true && nowMs < this.endOfDay()) {
+				this.replaceTakeProfit('on rebuild: the position had no exit order');
+			}
 		} else {
 			this.positionOpenedMs = null;
 			this.setState(open ? 'BUY_SUBMITTED' : 'TO_BUY');

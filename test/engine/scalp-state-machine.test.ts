@@ -320,13 +320,62 @@ test('force-sell: cancel the take-profit, then sell at market (manual)', () => {
 	);
 });
 
-test('operator cancel of a sell holds the position in TO_SELL (no automatic bailout)', () => {
+test('operator cancel of a sell: no market bailout; the take-profit is placed again (no unmanaged TO_SELL)', () => {
 	const h = withOpenBuy();
 	h.feed(bar('TSLA', '09:52', 100.5, 100.55, 100.4, 100.5));
-	const before = h.journal.ofType('order_submitted').length;
+	const before = ordersOf(h.journal);
+	const tp = before.at(-1)!;
+	assert.equal(tp.side, 'sell');
 	h.engine.cancel('TSLA');
-	assert.equal(h.scalper.state, 'TO_SELL');
-	assert.equal(h.journal.ofType('order_submitted').length, before);
+	assert.equal(h.scalper.state, 'SELL_SUBMITTED');
+	const after = ordersOf(h.journal);
+	assert.equal(after.length, before.length + 1);
+	const again = after.at(-1)!;
+	assert.equal(again.side, 'sell');
+	assert.equal(again.type, 'limit');
+	assert.equal(again.qty, tp.qty);
+	assert.equal(again.reason, 'take_profit');
+	assert.equal(again.limit, tp.limit);
+	assert.notEqual(h.scalper.openOrderId(), null);
+});
+
+function rebuildWithPosition(replaceExitOnRebuild: boolean | undefined, atMs = nyTime(DATE, 10, 1), last = 0) {
+	const broker = new ScriptedBroker();
+	const journal = new MemoryJournal();
+	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't'});
+	const s = engine.add(
+		'scalp',
+		(ctx, book) =>
+			new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false, ...(replaceExitOnRebuild === undefined ? {} : {replaceExitOnRebuild})}, book('TSLA')),
+	) as ScalpStrategy;
+	if (last > 0) engine.setLastPrice('TSLA', last);
+	// 7 shares at an average of 100.005: take-profit = round(100.015) half up = 100.02
+	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: [{symbol: 'TSLA', qty: 7, costBasis: $(700.035)}]}, atMs);
+	return {broker, journal, engine, s};
+}
+
+test('rebuild with a held position and no exit order: the take-profit is placed again (console option)', () => {
+	const {journal, s} = rebuildWithPosition(true);
+	assert.equal(s.state, 'SELL_SUBMITTED');
+	const orders = ordersOf(journal);
+	assert.equal(orders.length, 1);
+	assert.equal(orders[0]!.side, 'sell');
+	assert.equal(orders[0]!.type, 'limit');
+	assert.equal(orders[0]!.qty, 7);
+	assert.equal(orders[0]!.limit, 100.02);
+	assert.equal(orders[0]!.reason, 'take_profit');
+	// last above average + take-profit: the limit is the last price, cent-rounded half up
+	const higher = rebuildWithPosition(true, nyTime(DATE, 10, 1), $(101.235));
+	assert.equal(ordersOf(higher.journal)[0]!.limit, 101.24);
+});
+
+test('rebuild: backtests (option off) keep the original TO_SELL; after the end-of-day time nothing is placed', () => {
+	const off = rebuildWithPosition(undefined);
+	assert.equal(off.s.state, 'TO_SELL');
+	assert.equal(ordersOf(off.journal).length, 0);
+	const late = rebuildWithPosition(true, nyTime(DATE, 15, 56));
+	assert.equal(late.s.state, 'TO_SELL');
+	assert.equal(ordersOf(late.journal).length, 0);
 });
 
 test("a custom signal sees this session's bars and decides the entry", () => {
