@@ -41,8 +41,9 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 		for (const name of ['feed', 'adjustment', 'timeframe', 'cacheDir'] as const) {
 			if (flags[name] !== undefined) throw new UsageError(`--${name === 'cacheDir' ? 'cache-dir' : name} picks cached data: give --from/--to or --date too`);
 		}
-		const paths = flags.data && flags.data.length > 0 ? existingPaths(flags.data) : [bundledMinuteData()];
-		const data = loadMinuteData(paths, symbols);
+		const bundled = !(flags.data && flags.data.length > 0);
+		const paths = bundled ? [bundledMinuteData()] : existingPaths(flags.data!);
+		const data = bundled ? loadBundled(paths, symbols) : loadMinuteData(paths, symbols);
 		const sessions = toSessions(data.bars);
 		return {sessions, bars: data.bars, summary: summarizeSessions(sessions, paths.join(', ')), range: null};
 	}
@@ -68,4 +69,19 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`,
 		);
 	return {sessions: loaded.sessions, bars: loaded.bars, summary: loaded.summary, range};
+}
+
+/** The bundled sample holds six symbols of one 2019 week: for any other symbol say how to get it. */
+function loadBundled(paths: string[], symbols: readonly string[]): ReturnType<typeof loadMinuteData> {
+	try {
+		return loadMinuteData(paths, symbols);
+	} catch (error) {
+		const prefix = 'no minute data for ';
+		if (!(error instanceof DataError) || !error.message.startsWith(prefix)) throw error;
+		const missing = error.message.slice(prefix.length).split(' in ')[0]!;
+		const fetch = `scalp-tui data fetch ${missing.replaceAll(', ', ' ')} --from DATE --to DATE`;
+		throw new DataError(
+			`${prefix}${missing} in the bundled sample (AAPL AMZN MSFT QQQ SPY TSLA, 2019-02-11..15): run \`${fetch}\`, then pass the same --from/--to here`,
+		);
+	}
 }

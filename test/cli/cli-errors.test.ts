@@ -27,7 +27,8 @@ test('data path that does not exist', () => expectUsageError(['backtest', '--dat
 test('bad --exit-after', () => expectUsageError(['backtest', '--exit-after', 'soon'], /--exit-after needs a duration/));
 test('bad --strategy', () => expectUsageError(['backtest', '--strategy', 'yolo'], /--strategy must be scalp, hft or rebalance/));
 test('bad symbol', () => expectUsageError(['backtest', '12$'], /not a stock symbol/));
-test('symbol missing from the data', () => expectUsageError(['backtest', 'ZZZZ'], /no minute data for ZZZZ/));
+test('symbol missing from the bundled sample: says how to fetch it', () =>
+	expectUsageError(['backtest', 'ZZZZ'], /no minute data for ZZZZ in the bundled sample .*run `scalp-tui data fetch ZZZZ --from DATE --to DATE`/));
 
 test('malformed CSV row names the file and line', () =>
 	expectUsageError(['backtest', '--data', 'bad'], /bad[/\\]TSLA_2019-02-11\.csv:3: bad close price "abc"/, dir => {
