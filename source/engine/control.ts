@@ -18,8 +18,8 @@ export interface SessionControl {
 	forceSell(symbol: string): void;
 	/** Cancel the symbol's open orders. */
 	cancel(symbol: string): void;
-	/** Force-sell every symbol. */
-	liquidateAll(): void;
+	/** Force-sell every symbol; pauses (and returns, when the session says) the symbols it sold. */
+	liquidateAll(): readonly string[] | void;
 	/** Kill switch: strategies may send no more orders; open orders are canceled. */
 	killSwitch?(): void;
 	/**

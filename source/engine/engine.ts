@@ -462,11 +462,22 @@ export class Engine {
 		this.changed();
 	}
 
-	liquidateAll(): void {
+	/**
+	 * Sell everything, and pause every symbol that had a position or an open order: without
+	 * the pause its strategy would buy again at the next signal. Returns the paused symbols.
+	 */
+	liquidateAll(): string[] {
 		this.command('liquidate_all', null);
+		const sold = new Set<string>();
+		for (const entry of this.orders.values()) sold.add(entry.symbol);
+		for (const book of this.portfolio.all()) if (book.qty !== 0) sold.add(book.symbol);
 		for (const s of this.strategies) s.forceSell();
 		this.cancelUnowned(null, 'manual');
+		const paused = [...sold].filter(symbol => this.strategiesFor(symbol).length > 0).sort();
+		for (const symbol of paused) if (!this.strategiesFor(symbol).every(s => s.paused)) this.pause(symbol);
+		if (paused.length > 0) this.log(null, 'info', `liquidate: paused ${paused.join(', ')} so no strategy buys again (p resumes)`);
 		this.changed();
+		return paused;
 	}
 
 	/** Journal an operator command handled outside the engine (quit, kill switch). */

@@ -54,8 +54,8 @@ export abstract class EngineCommands {
 		this.engine.cancel(symbol);
 	}
 
-	liquidateAll(): void {
-		this.engine.liquidateAll();
+	liquidateAll(): string[] {
+		return this.engine.liquidateAll();
 	}
 
 	killSwitch(): void {

@@ -42,13 +42,15 @@ export type Command =
 
 export type ConfirmAction = {readonly type: 'force_sell'; readonly symbol: string} | {readonly type: 'liquidate_all'} | {readonly type: 'kill_switch'};
 
+/** A confirmation: the action and, when known, exactly what it touches. */
+
 export type Overlay =
 	| {readonly kind: 'none'}
 	| {readonly kind: 'help'}
 	/** The selected symbol's orders and fills in place of the panels (`o`). */
 	| {readonly kind: 'orders'}
-	| {readonly kind: 'confirm'; readonly action: ConfirmAction}
-	| {readonly kind: 'quit'}
+	| {readonly kind: 'confirm'; readonly action: ConfirmAction; readonly detail?: string}
+	| {readonly kind: 'quit'; readonly detail?: string}
 	| {readonly kind: 'stopping'; readonly how: ShutdownHow};
 
 export interface UiState {
@@ -73,6 +75,28 @@ export interface KeyContext {
 	readonly mode: Mode;
 	/** Asked only when `q` is pressed. */
 	readonly hasExposure: () => boolean;
+	/**
+	 * What is open right now (positions and orders per symbol), asked when a dialog opens and
+	 * again when it is answered, so it states and does exactly what the fresh state allows.
+	 */
+	readonly exposure?: () => Exposure;
+}
+
+/** Open positions and orders, for the dialogs. */
+export interface Exposure {
+	readonly positions: ReadonlyArray<{readonly symbol: string; readonly qty: number}>;
+	readonly orders: ReadonlyArray<{readonly symbol: string; readonly side: string; readonly qty: number}>;
+}
+
+/** One line naming the positions and orders (of one symbol, or all), or null when none. */
+export function describeExposure(exposure: Exposure, symbol: string | null = null): string | null {
+	const positions = exposure.positions.filter(p => p.qty !== 0 && (symbol === null || p.symbol === symbol));
+	const orders = exposure.orders.filter(o => symbol === null || o.symbol === symbol);
+	if (positions.length === 0 && orders.length === 0) return null;
+	const parts: string[] = [];
+	if (positions.length > 0) parts.push(`position${positions.length > 1 ? 's' : ''} ${positions.map(p => `${p.symbol} ${p.qty}`).join(', ')}`);
+	if (orders.length > 0) parts.push(`order${orders.length > 1 ? 's' : ''} ${orders.map(o => `${o.symbol} ${o.side} ${o.qty}`).join(', ')}`);
+	return parts.join('; ');
 }
 
 export interface KeyResult {
@@ -169,7 +193,10 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 	}
 	if (overlay.kind === 'confirm') {
 		if (char === 'y' || char === 'Y') {
-			return {state: {...state, overlay: {kind: 'none'}, notice: null}, command: overlay.action};
+			const closed: UiState = {...state, overlay: {kind: 'none'}, notice: null};
+			const nothing = nothingToSell(overlay.action, ctx);
+			if (nothing !== null) return {state: {...closed, notice: nothing}};
+			return {state: closed, command: overlay.action};
 		}
 		if (char === 'n' || char === 'N' || key.kind === 'escape') {
 			return {state: {...state, overlay: {kind: 'none'}, notice: 'cancelled'}};
@@ -177,6 +204,10 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 		return {state};
 	}
 	if (overlay.kind === 'quit') {
+		// Answered against the fresh state: with nothing open any more, quitting is plain.
+		if ((char === 'f' || char === 'l') && ctx.exposure && describeExposure(ctx.exposure()) === null && !ctx.hasExposure()) {
+			return quit(state, 'cancel_orders', 'quit');
+		}
 		if (char === 'f') return quit(state, 'flatten', 'quit');
 		if (char === 'l') return quit(state, 'leave', 'quit');
 		if (key.kind === 'escape') return {state: {...state, overlay: {kind: 'none'}, notice: null}};
@@ -201,14 +232,20 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 		}
 		case 's': {
 			if (!selected) return {state: cleared};
-			return {state: {...cleared, overlay: {kind: 'confirm', action: {type: 'force_sell', symbol: selected.symbol}}}};
+			const action: ConfirmAction = {type: 'force_sell', symbol: selected.symbol};
+			const nothing = nothingToSell(action, ctx);
+			if (nothing !== null) return {state: {...cleared, notice: nothing}};
+			return {state: {...cleared, overlay: withDetail(action, ctx, selected.symbol)}};
 		}
 		case 'c': {
 			if (!selected) return {state: cleared};
 			return {state: cleared, command: {type: 'cancel', symbol: selected.symbol}};
 		}
 		case 'L': {
-			return {state: {...cleared, overlay: {kind: 'confirm', action: {type: 'liquidate_all'}}}};
+			const action: ConfirmAction = {type: 'liquidate_all'};
+			const nothing = nothingToSell(action, ctx);
+			if (nothing !== null) return {state: {...cleared, notice: nothing}};
+			return {state: {...cleared, overlay: withDetail(action, ctx, null)}};
 		}
 		case 'K': {
 			return {state: {...cleared, overlay: {kind: 'confirm', action: {type: 'kill_switch'}}}};
@@ -231,7 +268,10 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 			return {state: {...cleared, filterDraft: state.logFilter}};
 		}
 		case 'q': {
-			if (ctx.hasExposure()) return {state: {...cleared, overlay: {kind: 'quit'}}};
+			if (ctx.hasExposure()) {
+				const detail = ctx.exposure ? describeExposure(ctx.exposure()) : null;
+				return {state: {...cleared, overlay: detail === null ? {kind: 'quit'} : {kind: 'quit', detail}}};
+			}
 			return quit(state, 'cancel_orders', 'quit');
 		}
 		default: {
@@ -240,6 +280,21 @@ export function reduceKey(state: UiState, key: KeyPress, ctx: KeyContext): KeyRe
 			return {state: cleared};
 		}
 	}
+}
+
+/** The notice when a sell confirmation has nothing to act on (fresh state), else null. */
+function nothingToSell(action: ConfirmAction, ctx: KeyContext): string | null {
+	if (!ctx.exposure || action.type === 'kill_switch') return null;
+	const exposure = ctx.exposure();
+	if (action.type === 'force_sell') {
+		return describeExposure(exposure, action.symbol) === null ? `${action.symbol}: nothing to sell (no position, no open order)` : null;
+	}
+	return describeExposure(exposure) === null && !ctx.hasExposure() ? 'nothing to liquidate (no position, no open order)' : null;
+}
+
+function withDetail(action: ConfirmAction, ctx: KeyContext, symbol: string | null): Overlay {
+	const detail = ctx.exposure ? describeExposure(ctx.exposure(), symbol) : null;
+	return detail === null ? {kind: 'confirm', action} : {kind: 'confirm', action, detail};
 }
 
 function editFilter(state: UiState, draft: string, key: KeyPress): UiState {
@@ -260,5 +315,5 @@ function editFilter(state: UiState, draft: string, key: KeyPress): UiState {
 export function describeConfirm(action: ConfirmAction): string {
 	if (action.type === 'force_sell') return `Force-sell ${action.symbol}: cancel its orders and market-sell its position?`;
 	if (action.type === 'kill_switch') return 'Kill switch: cancel every order and stop all strategies (positions stay; s/L still sell)?';
-	return 'Liquidate everything: cancel all orders and market-sell every position?';
+	return 'Liquidate everything: cancel all orders, market-sell every position and pause those symbols?';
 }

@@ -403,3 +403,21 @@ test('a lot too small for one share skips the entry with an error line', () => {
 	assert.equal(h.scalper.state, 'TO_BUY');
 	assert.match(h.journal.ofType('error')[0]!.message, /0 shares/);
 });
+
+test('liquidate all pauses every symbol it sold (no buying again at the next signal) and says so', () => {
+	const lines: string[] = [];
+	const broker = new ScriptedBroker();
+	const journal = new MemoryJournal();
+	const engine = new Engine({mode: 'paper', broker, journal, runTag: 't', logSink: line => lines.push(line.text)});
+	const opts = {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false};
+	const tsla = engine.add('scalp', (ctx, book) => new ScalpStrategy('TSLA', ctx, opts, book('TSLA'))) as ScalpStrategy;
+	const aapl = engine.add('scalp', (ctx, book) => new ScalpStrategy('AAPL', ctx, opts, book('AAPL'))) as ScalpStrategy;
+	engine.setLastPrice('TSLA', $(100));
+	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: [{symbol: 'TSLA', qty: 5, costBasis: $(500)}]}, nyTime(DATE, 10, 0));
+	const paused = engine.liquidateAll();
+	assert.deepEqual(paused, ['TSLA']);
+	assert.equal(tsla.paused, true);
+	assert.equal(aapl.paused, false, 'a symbol with nothing to sell keeps trading');
+	assert.ok(lines.some(l => /liquidate: paused TSLA/.test(l)), lines.join('\n'));
+	assert.deepEqual(journal.ofType('command').map(c => `${c.command}:${c.symbol}`), ['liquidate_all:null', 'pause:TSLA']);
+});

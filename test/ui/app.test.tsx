@@ -6,7 +6,7 @@ import {App, type SessionPhase} from '../../source/ui/app.js';
 import type {ShutdownHow} from '../../source/ui/keymap.js';
 import {createSnapshotStore} from '../../source/ui/store.js';
 import {createFakeControl, createManualTimer, settle} from '../_helpers/fake-control.js';
-import {makeHftSymbol, makeLog, makeSnapshot, makeSymbol, manySymbols} from '../_helpers/snapshots.js';
+import {makeHftSymbol, makeLog, makePosition, makeSnapshot, makeSymbol, manySymbols} from '../_helpers/snapshots.js';
 
 const KEY = {
 	right: '\u001B[C',
@@ -102,9 +102,11 @@ test('arrows and Tab move the highlight; p then acts on the new selection (resum
 });
 
 test('s asks before force-selling; y sells, n and Esc do not', async () => {
-	const ui = await mount();
+	const held = makeSnapshot({symbols: [makeSymbol({symbol: 'AAPL', position: makePosition({qty: 9, avgPrice: 180, unrealizedPnl: 0})}), makeHftSymbol()]});
+	const ui = await mount(held, {exposure: true});
 	await ui.press('s');
 	assert.match(ui.frame(), /Force-sell AAPL: cancel its orders and market-sell its position\?/);
+	assert.match(ui.frame(), /Open now: position AAPL 9/);
 	assert.deepEqual(ui.control.commands(), []);
 	await ui.press('n');
 	assert.doesNotMatch(ui.frame(), /Force-sell/);
@@ -114,6 +116,15 @@ test('s asks before force-selling; y sells, n and Esc do not', async () => {
 	await ui.press('s', 'y');
 	assert.deepEqual(ui.control.commands(), ['forceSell AAPL']);
 	assert.match(ui.frame(), /── log/, 'log pane back');
+	ui.unmount();
+});
+
+test('s on a symbol with nothing to sell says so and opens no dialog', async () => {
+	const ui = await mount();
+	await ui.press('s');
+	assert.doesNotMatch(ui.frame(), /Force-sell/);
+	assert.match(ui.frame(), /AAPL: nothing to sell/);
+	assert.deepEqual(ui.control.commands(), []);
 	ui.unmount();
 });
 

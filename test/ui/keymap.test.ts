@@ -182,3 +182,50 @@ test('pasted text is no command; in the log filter it is text', () => {
 	assert.equal(typed.state.logFilter, 'fill');
 	assert.equal(typed.state.filterDraft, null);
 });
+
+// --- dialogs state exactly what they do, and re-check when answered (issue 11 item 3) ----
+
+function exposed(positions: Array<{symbol: string; qty: number}>, orders: Array<{symbol: string; side: string; qty: number}> = []) {
+	const now = {positions, orders};
+	return {now, ctx: context({exposure: () => now, hasExposure: () => now.positions.length + now.orders.length > 0})};
+}
+
+test('s with no position and no order on the symbol says "nothing to sell" and asks nothing', () => {
+	const {ctx} = exposed([{symbol: 'TSLA', qty: 5}]);
+	const result = press([char('s')], ctx);
+	assert.equal(result.state.overlay.kind, 'none');
+	assert.equal(result.state.notice, 'AAPL: nothing to sell (no position, no open order)');
+	assert.deepEqual(result.commands, []);
+});
+
+test('s names the position it will sell; answered after the position went away it sends nothing', () => {
+	const {now, ctx} = exposed([{symbol: 'AAPL', qty: 12}], [{symbol: 'AAPL', side: 'sell', qty: 12}]);
+	const asked = press([char('s')], ctx);
+	assert.deepEqual(asked.state.overlay, {kind: 'confirm', action: {type: 'force_sell', symbol: 'AAPL'}, detail: 'position AAPL 12; order AAPL sell 12'});
+	assert.deepEqual(press([char('y')], ctx, asked.state).commands, [{type: 'force_sell', symbol: 'AAPL'}]);
+	now.positions = [];
+	now.orders = [];
+	const late = press([char('y')], ctx, asked.state);
+	assert.deepEqual(late.commands, []);
+	assert.equal(late.state.notice, 'AAPL: nothing to sell (no position, no open order)');
+});
+
+test('L names everything it sells; with nothing open it says so', () => {
+	const {ctx} = exposed([{symbol: 'AAPL', qty: 3}, {symbol: 'TSLA', qty: 4}]);
+	const asked = press([char('L')], ctx);
+	assert.deepEqual(asked.state.overlay, {kind: 'confirm', action: {type: 'liquidate_all'}, detail: 'positions AAPL 3, TSLA 4'});
+	const none = exposed([]);
+	const result = press([char('L')], none.ctx);
+	assert.equal(result.state.overlay.kind, 'none');
+	assert.equal(result.state.notice, 'nothing to liquidate (no position, no open order)');
+});
+
+test('quit names what is open; answered after everything closed, it quits plainly (cancel orders)', () => {
+	const {now, ctx} = exposed([{symbol: 'TSLA', qty: 4}]);
+	const asked = press([char('q')], ctx);
+	assert.deepEqual(asked.state.overlay, {kind: 'quit', detail: 'position TSLA 4'});
+	now.positions = [];
+	assert.deepEqual(press([char('f')], ctx, asked.state).commands, [{type: 'quit', how: 'cancel_orders', reason: 'quit'}]);
+	now.positions = [{symbol: 'TSLA', qty: 4}];
+	assert.deepEqual(press([char('f')], ctx, asked.state).commands, [{type: 'quit', how: 'flatten', reason: 'quit'}]);
+});

@@ -9,8 +9,8 @@ import {useTheme, type ColorName} from '../hooks/use-theme.js';
 import {Block, safeText, type Segment} from './line.js';
 
 export type Dialog =
-	| {readonly kind: 'confirm'; readonly action: ConfirmAction}
-	| {readonly kind: 'quit'}
+	| {readonly kind: 'confirm'; readonly action: ConfirmAction; readonly detail?: string | undefined}
+	| {readonly kind: 'quit'; readonly detail?: string | undefined}
 	| {readonly kind: 'stopping'; readonly how: ShutdownHow}
 	| {readonly kind: 'stopped'; readonly how: ShutdownHow; readonly error?: string | undefined};
 
@@ -30,10 +30,21 @@ const STOPPED_TEXT: Readonly<Record<ShutdownHow, string>> = {
 export function dialogLines(dialog: Dialog): Array<{text: string; color?: ColorName; bold?: boolean}> {
 	switch (dialog.kind) {
 		case 'confirm': {
-			return [{text: describeConfirm(dialog.action), color: 'red', bold: true}, {text: 'y yes · n / Esc no'}];
+			return [
+				{text: describeConfirm(dialog.action), color: 'red', bold: true},
+				...(dialog.detail ? [{text: `Open now: ${safeText(dialog.detail)}`}] : []),
+				{text: 'y yes · n / Esc no'},
+			];
 		}
 		case 'quit': {
-			return [{text: 'Positions or orders are still open.', color: 'yellow', bold: true}, {text: 'f flatten and quit · l leave them and quit · Esc stay'}];
+			return [
+				{
+					text: dialog.detail ? `Still open: ${safeText(dialog.detail)}.` : 'Positions or orders are still open.',
+					color: 'yellow',
+					bold: true,
+				},
+				{text: 'f flatten and quit · l leave them and quit · Esc stay'},
+			];
 		}
 		case 'stopping': {
 			return [{text: STOPPING_TEXT[dialog.how], color: 'yellow', bold: true}, {text: 'Ctrl+C again stops waiting'}];

@@ -5,7 +5,7 @@
 import {useCallback, useRef, useState} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 import type {SessionControl} from '../../engine/control.js';
-import {initialUiState, reduceKey, toKeyPress, type Command, type KeyContext, type ShutdownHow, type UiState} from '../keymap.js';
+import {initialUiState, reduceKey, toKeyPress, type Command, type Exposure, type KeyContext, type ShutdownHow, type UiState} from '../keymap.js';
 import type {SnapshotStore} from '../store.js';
 
 export interface ConsoleKeyOptions {
@@ -44,8 +44,8 @@ export function executeCommand(control: SessionControl, command: Command): strin
 			return `cancelling ${command.symbol} orders`;
 		}
 		case 'liquidate_all': {
-			control.liquidateAll();
-			return 'liquidating everything';
+			const paused = control.liquidateAll();
+			return paused && paused.length > 0 ? `liquidating everything; paused ${paused.join(', ')} (p resumes)` : 'liquidating everything';
 		}
 		case 'kill_switch': {
 			if (!control.killSwitch) return 'no kill switch in this mode';
@@ -61,6 +61,15 @@ export function executeCommand(control: SessionControl, command: Command): strin
 			return null;
 		}
 	}
+}
+
+/** Positions and open orders from a fresh snapshot (the dialogs name them). */
+export function exposureOf(control: SessionControl): Exposure {
+	const symbols = control.snapshot().symbols;
+	return {
+		positions: symbols.flatMap(v => (v.position && v.position.qty !== 0 ? [{symbol: v.symbol, qty: v.position.qty}] : [])),
+		orders: symbols.flatMap(v => (v.openOrder ? [{symbol: v.symbol, side: v.openOrder.side, qty: v.openOrder.qty - v.openOrder.filledQty}] : [])),
+	};
 }
 
 export function useConsoleKeys({control, store, context, onQuit, onForceExit}: ConsoleKeyOptions): UiState {
@@ -79,6 +88,7 @@ export function useConsoleKeys({control, store, context, onQuit, onForceExit}: C
 		const result = reduceKey(state.current, press, {
 			...current.context,
 			hasExposure: () => current.control.hasExposure(),
+			exposure: () => exposureOf(current.control),
 		});
 		let next = result.state;
 		const command = result.command;
