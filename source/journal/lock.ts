@@ -13,10 +13,25 @@ export interface JournalLock {
 function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
-		return true;
 	} catch (error) {
 		// EPERM: the process exists but belongs to someone else.
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+	return !zombie(pid);
+}
+
+/**
+ * A writer killed with -9 stays a zombie until its parent reaps it (a terminal multiplexer or a
+ * supervisor may take a moment; a container's init may never): signal 0 still succeeds then, so
+ * on Linux the process state decides.
+ */
+function zombie(pid: number): boolean {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+		return state === 'Z' || state === 'X';
+	} catch {
+		return false; // no /proc (macOS): signal 0 is all we have
 	}
 }
 

@@ -51,6 +51,29 @@ test('a second live writer is refused while the first runs; a stale lock (kill -
 	assert.equal(existsSync(`${path}.lock`), false, 'released on close');
 });
 
+test('a writer killed with -9 that is still a zombie (not yet reaped) holds no lock', {
+	skip: existsSync('/proc/self/stat') ? false : 'needs /proc',
+}, async () => {
+	const path = join(scratchDir(), 'j.jsonl');
+	// `sleep 0` becomes a child of `sleep 5` (after exec), which never reaps it: a zombie for 5 s.
+	const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {stdio: ['ignore', 'pipe', 'ignore']});
+	try {
+		const pid = await new Promise<number>(resolve => parent.stdout.once('data', chunk => resolve(Number(String(chunk).trim()))));
+		const state = () => {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+		};
+		for (let i = 0; i < 200 && state() !== 'Z'; i++) await new Promise(resolve => setTimeout(resolve, 10));
+		assert.equal(state(), 'Z');
+		writeFileSync(`${path}.lock`, JSON.stringify({pid, run: 'killed'}));
+		const journal = openJournal(path, 'sync');
+		assert.equal(JSON.parse(readFileSync(`${path}.lock`, 'utf8')).pid, process.pid);
+		journal.close();
+	} finally {
+		parent.kill('SIGKILL');
+	}
+});
+
 test("a backtest writes no journal unless --journal is given (never the console's)", () => {
 	for (const args of [
 		['backtest', 'TSLA'],
