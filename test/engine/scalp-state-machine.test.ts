@@ -346,7 +346,12 @@ function rebuildWithPosition(replaceExitOnRebuild: boolean | undefined, atMs = n
 	const s = engine.add(
 		'scalp',
 		(ctx, book) =>
-			new ScalpStrategy('TSLA', ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false, ...(replaceExitOnRebuild === undefined ? {} : {replaceExitOnRebuild})}, book('TSLA')),
+			new ScalpStrategy(
+				'TSLA',
+				ctx,
+				{lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false, ...(replaceExitOnRebuild === undefined ? {} : {replaceExitOnRebuild})},
+				book('TSLA'),
+			),
 	) as ScalpStrategy;
 	if (last > 0) engine.setLastPrice('TSLA', last);
 	// 7 shares at an average of 100.005: take-profit = round(100.015) half up = 100.02
@@ -418,6 +423,12 @@ test('liquidate all pauses every symbol it sold (no buying again at the next sig
 	assert.deepEqual(paused, ['TSLA']);
 	assert.equal(tsla.paused, true);
 	assert.equal(aapl.paused, false, 'a symbol with nothing to sell keeps trading');
-	assert.ok(lines.some(l => /liquidate: paused TSLA/.test(l)), lines.join('\n'));
-	assert.deepEqual(journal.ofType('command').map(c => `${c.command}:${c.symbol}`), ['liquidate_all:null', 'pause:TSLA']);
+	assert.ok(
+		lines.some(l => /liquidate: paused TSLA/.test(l)),
+		lines.join('\n'),
+	);
+	assert.deepEqual(
+		journal.ofType('command').map(c => `${c.command}:${c.symbol}`),
+		['liquidate_all:null', 'pause:TSLA'],
+	);
 });

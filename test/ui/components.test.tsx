@@ -148,5 +148,8 @@ test('too small: says the size and the minimum, keeps a pending prompt, stays un
 
 test('dialogs name exactly what is open (quit and confirmations)', () => {
 	assert.match(dialogText({kind: 'quit', detail: 'position TSLA 4'}), /Still open: position TSLA 4\./);
-	assert.match(dialogText({kind: 'confirm', action: {type: 'liquidate_all'}, detail: 'positions AAPL 3, TSLA 4'}), /pause those symbols\?.*Open now: positions AAPL 3, TSLA 4/);
+	assert.match(
+		dialogText({kind: 'confirm', action: {type: 'liquidate_all'}, detail: 'positions AAPL 3, TSLA 4'}),
+		/pause those symbols\?.*Open now: positions AAPL 3, TSLA 4/,
+	);
 });

@@ -211,7 +211,10 @@ test('s names the position it will sell; answered after the position went away i
 });
 
 test('L names everything it sells; with nothing open it says so', () => {
-	const {ctx} = exposed([{symbol: 'AAPL', qty: 3}, {symbol: 'TSLA', qty: 4}]);
+	const {ctx} = exposed([
+		{symbol: 'AAPL', qty: 3},
+		{symbol: 'TSLA', qty: 4},
+	]);
 	const asked = press([char('L')], ctx);
 	assert.deepEqual(asked.state.overlay, {kind: 'confirm', action: {type: 'liquidate_all'}, detail: 'positions AAPL 3, TSLA 4'});
 	const none = exposed([]);
