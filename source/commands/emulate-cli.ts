@@ -3,7 +3,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {existingPaths, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import {cacheDir} from './data-flags.js';
 import {loadMinuteSource, wantsCache} from './minute-source.js';
-import {rejectFlags, type Io} from './shared.js';
+import {rejectFlags, type Io, REBALANCE_FLAGS, RISK_GUARD_FLAGS, SCALP_FLAGS} from './shared.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {microsToNumber} from '../core/money.js';
 
@@ -13,32 +13,7 @@ export async function runEmulateFromCli(args: readonly string[], flags: CliFlags
 		throw new UsageError(`emulate takes symbols only with --from/--to or --date (got ${args.join(' ')}); it serves every symbol in --data`);
 	rejectFlags(
 		flags,
-		[
-			'hftQty',
-			'hftRatio',
-			'hftSize',
-			'lot',
-			'exitAfter',
-			'signal',
-			'sma',
-			'takeProfit',
-			'staleBuy',
-			'eod',
-			'json',
-			'days',
-			'positionSize',
-			'maxPositions',
-			'bench',
-			'dryRun',
-			'universe',
-			'strategy',
-			'mode',
-			'journal',
-			'maxDailyLoss',
-			'maxOrdersPerMinute',
-			'maxPositionUsd',
-			'flattenOnLoss',
-		],
+		['hftQty', 'hftRatio', 'hftSize', ...SCALP_FLAGS, 'json', ...REBALANCE_FLAGS, 'strategy', 'mode', 'journal', ...RISK_GUARD_FLAGS],
 		'emulate',
 	);
 	const port = flags.port === undefined ? 0 : wholeNumber('port', flags.port, 0);

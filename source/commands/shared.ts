@@ -25,6 +25,12 @@ export interface Io extends TextIo {
 export const DEFAULT_JOURNAL = DEFAULTS.journal;
 
 /** Flags that belong to other commands are an error here, not silently ignored. */
+/** Flags of one strategy or feature, for commands and strategies that must refuse them as a group. */
+export const HFT_FLAGS = ['hft', 'hftQty', 'hftRatio', 'hftSize'] as const satisfies readonly (keyof CliFlags)[];
+export const SCALP_FLAGS = ['lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod'] as const satisfies readonly (keyof CliFlags)[];
+export const REBALANCE_FLAGS = ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe'] as const satisfies readonly (keyof CliFlags)[];
+export const RISK_GUARD_FLAGS = ['maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'] as const satisfies readonly (keyof CliFlags)[];
+
 export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {
 	for (const name of names) {
 		if (flags[name] !== undefined) {

@@ -16,7 +16,7 @@ import {defaultThreads, runJobs} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
-import {rejectFlags, type Io} from './shared.js';
+import {rejectFlags, type Io, HFT_FLAGS, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
 
@@ -42,31 +42,7 @@ function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParam
 export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(
 		flags,
-		[
-			'hft',
-			'hftQty',
-			'hftRatio',
-			'hftSize',
-			'mode',
-			'signal',
-			'journal',
-			'logFile',
-			'feed',
-			'yesLive',
-			'speed',
-			'strategy',
-			'days',
-			'positionSize',
-			'maxPositions',
-			'bench',
-			'dryRun',
-			'universe',
-			'port',
-			'maxDailyLoss',
-			'maxOrdersPerMinute',
-			'maxPositionUsd',
-			'flattenOnLoss',
-		],
+		[...HFT_FLAGS, 'mode', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'speed', 'strategy', ...REBALANCE_FLAGS, 'port', ...RISK_GUARD_FLAGS],
 		'sweep',
 	);
 	const symbols = parseSymbols(args);
