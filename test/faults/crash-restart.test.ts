@@ -53,16 +53,29 @@ async function start(c: Crash): Promise<void> {
 const exchangeOrders = (c: Crash) => c.emulator.exchange.allOrders().filter(o => o.symbol === SYMBOL);
 const openAt = (c: Crash, side: 'buy' | 'sell') => c.emulator.exchange.state().openOrders.filter(o => o.side === side);
 
-/** Step the market; flat minutes get a moment, the trading minutes wait for what must follow. */
-async function step(c: Crash, count: number): Promise<void> {
+const context = (c: Crash) => () => `${c.running?.stdout() ?? ''}\n${c.running?.stderr() ?? ''}`;
+
+/** The scalper's state moves, in order, as `from>to`. */
+const stateMoves = (c: Crash): string[] =>
+	journal(c.journalPath)
+		.filter(r => r.type === 'state' && r.symbol === SYMBOL && r.strategy === 'scalp')
+		.map(r => `${r.from}>${r.to}`);
+
+/**
+ * Step the market; flat minutes get a moment, the trading minutes wait for what must follow.
+ * After the buy's fill the next bar is the take-profit's only chance, so the wait is for the
+ * order at the exchange (a TO_SELL journal line comes before it: waiting on that raced the
+ * next bar under load), or, when the test made the exchange refuse it, for the refusal.
+ */
+async function step(c: Crash, count: number, options: {takeProfitRefused?: boolean} = {}): Promise<void> {
 	for (let i = 0; i < count; i++) {
 		c.emulator.step();
 		c.steps += 1;
 		const inCycle = ((c.steps - 1) % 26) + 1;
-		const context = () => `${c.running?.stdout() ?? ''}\n${c.running?.stderr() ?? ''}`;
-		if (inCycle === SIGNAL) await until(() => openAt(c, 'buy').length === 1, 'the buy', 20_000, context);
-		else if (inCycle === BUY_FILL)
-			await until(() => openAt(c, 'sell').length === 1 || lastState(c.journalPath, SYMBOL) === 'TO_SELL', 'the take-profit (or TO_SELL)', 20_000, context);
+		if (inCycle === SIGNAL) await until(() => openAt(c, 'buy').length === 1, 'the buy', 20_000, context(c));
+		else if (inCycle === BUY_FILL && options.takeProfitRefused)
+			await until(() => stateMoves(c).at(-1) === 'SELL_SUBMITTED>TO_SELL', 'the refused take-profit (back to TO_SELL)', 20_000, context(c));
+		else if (inCycle === BUY_FILL) await until(() => openAt(c, 'sell').length === 1, 'the take-profit at the exchange', 20_000, context(c));
 		else await sleep(60);
 	}
 }
@@ -117,6 +130,8 @@ test("kill -9 in TO_BUY: the restart warms up from today's bars and trades the s
 		await until(
 			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')),
 			'the take-profit fill',
+			20_000,
+			context(c),
 		);
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'buy').length, 1);
 		assert.match(c.running!.stdout(), /warm-up: 12 bars of today/);
@@ -140,15 +155,13 @@ test('kill -9 in BUY_SUBMITTED: the restart adopts the open buy (no second buy) 
 			['TO_BUY>BUY_SUBMITTED'],
 			'rebuilt from the open buy at the broker',
 		);
-		await step(c, 1);
-		// The take-profit fills on the first bar after it reaches the exchange; when the restarted
-		// process places it late, that is one bar later, so step (a few bars at most) until it fills.
-		const tpFilled = () => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-'));
-		for (let extra = 0; extra < 6 && !tpFilled(); extra++) {
-			await step(c, 1);
-			await sleep(200);
-		}
-		await until(tpFilled, 'the take-profit fill');
+		await step(c, 2);
+		await until(
+			() => journal(c.journalPath).some(r => r.type === 'order_update' && r.event === 'fill' && String(r.client_order_id).includes('-tp-')),
+			'the take-profit fill',
+			20_000,
+			context(c),
+		);
 		assert.equal(exchangeOrders(c).filter(o => o.side === 'buy').length, 1, 'one buy in all');
 		await finish(c);
 	} finally {
@@ -194,8 +207,8 @@ test('kill -9 in TO_SELL (take-profit refused): the restart places the take-prof
 		await start(c);
 		await step(c, SIGNAL);
 		c.emulator.faults.rejectOrders(1, {mode: 'http', status: 403, message: 'insufficient qty available for order'});
-		await step(c, 1);
-		await until(() => lastState(c.journalPath, SYMBOL) === 'TO_SELL', 'TO_SELL');
+		await step(c, 1, {takeProfitRefused: true});
+		assert.equal(lastState(c.journalPath, SYMBOL), 'TO_SELL');
 		assert.equal(c.emulator.exchange.position(SYMBOL)?.qty, SHARES);
 		await crashAndRestart(c);
 		const rebuilt = afterRestart(c).filter(r => r.type === 'state');
