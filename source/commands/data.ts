@@ -91,7 +91,13 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 		import('../adapters/alpaca/rate-limit.js'),
 		import('../adapters/alpaca/bars-pages.js'),
 	]);
-	const config = resolveAlpacaConfig({mode: 'paper', feed: kind.feed, ...(deps.env ? {env: deps.env, envFile: false} : {})});
+	const config = resolveAlpacaConfig({
+		mode: 'paper',
+		feed: kind.feed,
+		// Free keys from a paper account are enough for market data.
+		purpose: 'Alpaca market data (free paper-account keys will do)',
+		...(deps.env ? {env: deps.env, envFile: false} : {}),
+	});
 	let backoffs = 0;
 	const limiter = new RateLimiter({
 		...(deps.now ? {now: deps.now} : {}),

@@ -85,7 +85,20 @@ test('header: after 15:55, outside a session, finished, narrow', () => {
 	const narrow = show(<Header data={makeSnapshot()} width={40} />).split('\n');
 	assert.equal(narrow.length, 2);
 	for (const line of narrow) assert.ok(line.length <= 40);
-	assert.match(narrow[1] ?? '', /^eq \$100,234\.56 cash/);
+	// Too narrow for the cash: equity and day P&L stay whole.
+	assert.match(narrow[1] ?? '', /^eq \$100,234\.56 P&L \+\$234\.56/);
+});
+
+test('header at 80 columns: day P&L is never cut; guards shorten, then give way; a trip always shows', () => {
+	const guards = {dailyLossLimit: 2000, maxOrdersPerMinute: 200, maxPositionUsd: null, killed: false, tripped: [] as string[]};
+	const at80 = show(<Header data={makeSnapshot({risk: guards})} width={80} />).split('\n')[1] ?? '';
+	assert.match(at80, /^eq \$100,234\.56 cash \$98,000\.00 P&L \+\$234\.56 +loss -\$2000 · 200\/min · pos off$/);
+	const at60 = show(<Header data={makeSnapshot({risk: guards})} width={60} />).split('\n')[1] ?? '';
+	assert.match(at60, /^eq \$100,234\.56 P&L \+\$234\.56 *$/, 'the guards in force give way, the P&L stays');
+	const tripped = {...guards, tripped: ['daily loss']};
+	const trip48 = show(<Header data={makeSnapshot({risk: tripped})} width={48} />).split('\n')[1] ?? '';
+	assert.match(trip48, /^eq \$100,234\.56 P&L \+\$234\.56 +risk: daily loss$/);
+	assert.ok(trip48.length <= 48);
 });
 
 test('log pane: last lines, symbol prefix, fixed height, engine lines marked "-"', () => {

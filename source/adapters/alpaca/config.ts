@@ -126,6 +126,8 @@ export interface ResolveOptions {
 	 * skips it. Values already in the environment win, as with `process.loadEnvFile`.
 	 */
 	readonly envFile?: string | false;
+	/** What the keys are for, named in the missing-keys message (default: trading in `mode`). */
+	readonly purpose?: string;
 }
 
 /** Resolve and validate the adapter settings; throws ConfigError with one clear line. */
@@ -138,7 +140,8 @@ export function resolveAlpacaConfig(options: ResolveOptions = {}): AlpacaConfig 
 	const secret = nonEmpty(env.APCA_API_SECRET_KEY);
 	if (!keyId || !secret) {
 		const missing = [!keyId ? 'APCA_API_KEY_ID' : null, !secret ? 'APCA_API_SECRET_KEY' : null].filter(Boolean).join(' and ');
-		throw new ConfigError(`${mode === 'live' ? '--mode live' : `Alpaca ${mode} trading`} needs API keys: set ${missing} (environment or .env)`);
+		const what = options.purpose ?? (mode === 'live' ? '--mode live' : `Alpaca ${mode} trading`);
+		throw new ConfigError(`${what} needs API keys: set ${missing} (environment or .env)`);
 	}
 	if (/\s/.test(keyId)) throw new ConfigError('APCA_API_KEY_ID contains whitespace: check the value (no quotes or spaces)');
 	if (/\s/.test(secret)) throw new ConfigError('APCA_API_SECRET_KEY contains whitespace: check the value (no quotes or spaces)');

@@ -98,7 +98,7 @@ export function accountSegments(data: HeaderData, theme: Theme, compact = false)
 	];
 }
 
-export function riskSegments(data: HeaderData, theme: Theme): Segment[] {
+export function riskSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
 	const risk = data.risk;
 	if (!risk) return [];
 	if (risk.killed) {
@@ -110,13 +110,35 @@ export function riskSegments(data: HeaderData, theme: Theme): Segment[] {
 	const loss = risk.dailyLossLimit === null ? 'off' : `-$${Math.round(risk.dailyLossLimit)}`;
 	const rate = risk.maxOrdersPerMinute === null ? 'off' : `${risk.maxOrdersPerMinute}/min`;
 	const cap = risk.maxPositionUsd === null ? 'off' : `$${Math.round(risk.maxPositionUsd)}`;
+	if (compact) return [{text: `loss ${loss} · ${rate} · pos ${cap}`, color: theme.color('gray')}];
 	return [{text: `guards: loss ${loss} · orders ${rate} · pos ${cap}`, color: theme.color('gray')}];
+}
+
+/**
+ * The account line at any width: equity and day P&L always show whole (the figures the
+ * operator watches); a tripped guard or the kill switch always shows; the guards in force and
+ * the cash give way first.
+ */
+function accountLine(data: HeaderData, theme: Theme, width: number): [Segment[], Segment[]] {
+	const fits = (left: Segment[], right: Segment[]): boolean => segmentsWidth(left) + segmentsWidth(right) + 1 <= width;
+	const full = accountSegments(data, theme);
+	const compact = accountSegments(data, theme, true);
+	const alert = data.risk !== null && (data.risk.killed || data.risk.tripped.length > 0);
+	const risk = riskSegments(data, theme);
+	if (fits(full, risk)) return [full, risk];
+	if (fits(compact, risk)) return [compact, risk];
+	if (!alert) {
+		const shortRisk = riskSegments(data, theme, true);
+		if (fits(compact, shortRisk)) return [compact, shortRisk];
+	}
+	// Cash is equity minus positions; without it the line keeps what matters.
+	const noCash = compact.filter((_, i) => i !== 2 && i !== 3);
+	return [noCash, alert ? risk : []];
 }
 
 function HeaderView({data, width}: {readonly data: HeaderData; readonly width: number}) {
 	const theme = useTheme();
 	let connection: Segment[] = [{text: `● ${data.connection}`, color: theme.color(CONNECTION_COLORS[data.connection])}];
-	const risk = riskSegments(data, theme);
 	const fits = (left: Segment[], right: Segment[]): boolean => segmentsWidth(left) + segmentsWidth(right) + 1 <= width;
 	let clock = clockSegments(data, theme);
 	if (!fits(clock, connection)) clock = clockSegments(data, theme, true);
@@ -125,8 +147,7 @@ function HeaderView({data, width}: {readonly data: HeaderData; readonly width: n
 		const withParams: Segment[] = [{text: `${safeText(data.params)}  `, color: theme.color('gray')}, ...connection];
 		if (fits(clock, withParams)) connection = withParams;
 	}
-	let account = accountSegments(data, theme);
-	if (!fits(account, risk)) account = accountSegments(data, theme, true);
+	const [account, risk] = accountLine(data, theme, width);
 	return (
 		<Box flexDirection="column" width={width} height={2} flexShrink={0}>
 			<Block lines={[leftRight(clock, connection, width), leftRight(account, risk, width)]} width={width} />
@@ -147,6 +168,7 @@ function sameHeader(a: {data: HeaderData; width: number}, b: {data: HeaderData; 
 		x.liquidationMs === y.liquidationMs &&
 		x.speed === y.speed &&
 		Object.is(x.equity, y.equity) &&
+		Object.is(x.dayPnl, y.dayPnl) &&
 		Object.is(x.cash, y.cash) &&
 		Object.is(x.realizedPnl, y.realizedPnl) &&
 		Object.is(x.unrealizedPnl, y.unrealizedPnl) &&
