@@ -97,7 +97,10 @@ test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, 
 		runCli(['backtest', '--date', '2024-03-04', '--data', bundledMinuteData()], {cwd}),
 		/--data and --from\/--to\/--date are two sources of bars: pick one/,
 	);
-	expectOneLine(runCli(['data', 'fetch', 'AAPL', '--date', '2024-03-04', '--cache-dir', cache], {cwd}), /^scalp-tui: Alpaca market data \(free paper-account keys will do\) needs API keys: set APCA_API_KEY_ID and APCA_API_SECRET_KEY/);
+	expectOneLine(
+		runCli(['data', 'fetch', 'AAPL', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
+		/^scalp-tui: Alpaca market data \(free paper-account keys will do\) needs API keys: set APCA_API_KEY_ID and APCA_API_SECRET_KEY/,
+	);
 	// A damaged file: one byte changed.
 	const dir = seriesDir(cache, {symbol: 'TSLA', timeframe: '1Min', feed: 'iex', adjustment: 'raw'});
 	const file = join(dir, readdirSync(dir).find(n => n.endsWith('.arrow'))!);
