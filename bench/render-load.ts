@@ -194,7 +194,7 @@ export function createSyntheticSession(symbolCount = 20, options: {hft?: boolean
 			position: s.position,
 			realizedPnl: s.realized,
 			trades: s.trades,
-			imbalance: s.hft
+			hft: s.hft
 				? {
 						bidPrice: bid,
 						bidSize: s.bidSize,

@@ -29,7 +29,7 @@ import {validateRecord} from '../source/journal/schema.js';
 import {FileJournal} from '../source/journal/writer.js';
 import {LiveSession} from '../source/session/live-session.js';
 import {LogBuffer} from '../source/session/log-buffer.js';
-import {ImbalanceStrategy} from '../source/strategies/imbalance.js';
+import {HftStrategy} from '../source/strategies/hft.js';
 import {ScalpStrategy} from '../source/strategies/scalp.js';
 
 const SYMBOLS = Array.from({length: 20}, (_, i) => `S${String(i).padStart(2, '0')}`);
@@ -146,7 +146,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<string[]> {
 			'scalp',
 			(ctx, book) => new ScalpStrategy(symbol, ctx, {lot: dollarsToMicros(2000), exitAfterMs: null, signal: null, keepHistory: true}, book(symbol)),
 		);
-	engine.add('hft', (ctx, book) => new ImbalanceStrategy(HFT, ctx, {maxQty: 500}, book(HFT)));
+	engine.add('hft', (ctx, book) => new HftStrategy(HFT, ctx, {maxQty: 500}, book(HFT)));
 	const live = new LiveSession({
 		mode: 'paper',
 		engine,

@@ -20,7 +20,7 @@ import {Engine} from '../source/engine/engine.js';
 import type {LogLine} from '../source/engine/snapshot.js';
 import {nullJournal, type Journal} from '../source/journal/records.js';
 import {serializeRecord} from '../source/journal/writer.js';
-import {ImbalanceStrategy} from '../source/strategies/imbalance.js';
+import {HftStrategy} from '../source/strategies/hft.js';
 import {seededRandom} from '../source/adapters/sim/synthetic.js';
 
 const SYMBOLS = ['SYNA', 'SYNB', 'SYNC', 'SYND'];
@@ -112,9 +112,7 @@ function liveQuoteLatency(tape: TickTape): {count: number; p50: number; p99: num
 			if (ring.length > 500) ring.splice(0, 250);
 		},
 	});
-	const strategies = tape.symbols.map(
-		symbol => engine.add('hft', (ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: 500}, book(symbol))) as ImbalanceStrategy,
-	);
+	const strategies = tape.symbols.map(symbol => engine.add('hft', (ctx, book) => new HftStrategy(symbol, ctx, {maxQty: 500}, book(symbol))) as HftStrategy);
 	engine.beginSession(DATES[0]!, exchange.state(), tape.ms[0]!);
 	const samples = new Float64Array(tape.length);
 	let n = 0;

@@ -10,7 +10,7 @@ import {SimExchange} from '../adapters/sim/exchange.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
 import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
-import {DEFAULT_HFT_QTY, ImbalanceStrategy, type ImbalanceStats} from '../strategies/imbalance.js';
+import {DEFAULT_HFT_QTY, HftStrategy, type HftStats} from '../strategies/hft.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {HftParams, ScalpParams} from '../strategies/params.js';
@@ -50,7 +50,7 @@ export interface HftBacktestConfig {
 export interface HftSymbolResult extends SymbolResult {
 	readonly strategy: 'scalp' | 'hft';
 	/** Tick-taker counters (null for a scalper). */
-	readonly hft: (ImbalanceStats & {readonly maxQty: number; readonly pendingBuy: number; readonly pendingSell: number}) | null;
+	readonly hft: (HftStats & {readonly maxQty: number; readonly pendingBuy: number; readonly pendingSell: number}) | null;
 }
 
 export interface HftBacktestResult extends ScalpBacktestResult {
@@ -91,8 +91,7 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 	for (const symbol of hftSymbols) {
 		engine.add(
 			'hft',
-			(ctx, book) =>
-				new ImbalanceStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)),
+			(ctx, book) => new HftStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)),
 		);
 	}
 	const progress = config.onProgress;
@@ -111,7 +110,7 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 		const book = engine.portfolio.book(s.kind, s.symbol);
 		const stats = replay.stats.get(statsKey(s.kind, s.symbol))!;
 		const scalp = s instanceof ScalpStrategy ? s : null;
-		const hft = s instanceof ImbalanceStrategy ? s : null;
+		const hft = s instanceof HftStrategy ? s : null;
 		const roundTrips = scalp?.roundTrips ?? hft?.roundTrips ?? 0;
 		const wins = scalp?.wins ?? hft?.wins ?? 0;
 		return {

@@ -5,7 +5,7 @@
 import type {Micros} from '../core/money.js';
 import type {SessionTimes} from '../core/time.js';
 import type {CancelReason, Order, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
-import type {ImbalanceView, LogLine} from './snapshot.js';
+import type {HftView, LogLine} from './snapshot.js';
 
 export interface OrderSpec {
 	readonly symbol: string;
@@ -91,5 +91,5 @@ export interface StrategyView {
 	/** Recent closes and SMA20 in dollars, oldest first (scalp). */
 	readonly chart?: {readonly closes: number[]; readonly sma: number[]};
 	/** Tick-taker panel data. */
-	readonly imbalance?: ImbalanceView;
+	readonly hft?: HftView;
 }

@@ -76,7 +76,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 			position: book.qty !== 0 ? {qty: book.qty, avgPrice: book.costBasis / book.qty / 1e6, unrealizedPnl: u / 1e6} : null,
 			realizedPnl: book.realized / 1e6,
 			trades: view.roundTrips,
-			imbalance: view.imbalance ?? null,
+			hft: view.hft ?? null,
 			orders: engine.orderHistory(strategy.symbol),
 		});
 	}

@@ -26,7 +26,7 @@ export interface PositionView {
 	readonly unrealizedPnl: number;
 }
 
-export interface ImbalanceView {
+export interface HftView {
 	readonly bidPrice: number;
 	readonly bidSize: number;
 	readonly askPrice: number;
@@ -62,7 +62,7 @@ export interface SymbolView {
 	readonly realizedPnl: number;
 	/** Completed round trips (buy then sell) this run. */
 	readonly trades: number;
-	readonly imbalance: ImbalanceView | null;
+	readonly hft: HftView | null;
 	/** The symbol's recent orders with status and fills, oldest first (bounded; the `o` list). */
 	readonly orders: readonly OrderRecord[];
 }

@@ -1,7 +1,7 @@
 /** The console's strategies for a configuration: a scalper per symbol, the tick-taker if asked. */
 import type {ConsoleConfig} from './console-config.js';
 import type {Engine} from '../engine/engine.js';
-import {ImbalanceStrategy} from '../strategies/imbalance.js';
+import {HftStrategy} from '../strategies/hft.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 
 export function addConsoleStrategies(engine: Engine, config: ConsoleConfig): void {
@@ -18,5 +18,5 @@ export function addConsoleStrategies(engine: Engine, config: ConsoleConfig): voi
 		);
 	}
 	const hft = config.hft;
-	if (hft) engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: config.hftQty, params: config.hftParams}, book(hft)));
+	if (hft) engine.add('hft', (ctx, book) => new HftStrategy(hft, ctx, {maxQty: config.hftQty, params: config.hftParams}, book(hft)));
 }

@@ -1,7 +1,7 @@
 /**
  * Builders of engine snapshots for console tests: sensible defaults, override what a test is about.
  */
-import type {EngineSnapshot, ImbalanceView, LogLine, OpenOrderView, PositionView, SymbolView} from '../../source/engine/snapshot.js';
+import type {EngineSnapshot, HftView, LogLine, OpenOrderView, PositionView, SymbolView} from '../../source/engine/snapshot.js';
 
 /** 2024-03-14 10:30:00 New York (EDT, UTC-4). */
 export const T0 = Date.parse('2024-03-14T14:30:00.000Z');
@@ -40,7 +40,7 @@ export function makePosition(overrides: Partial<PositionView> = {}): PositionVie
 	return {qty: 10, avgPrice: 186.9, unrealizedPnl: 3.3, ...overrides};
 }
 
-export function makeImbalance(overrides: Partial<ImbalanceView> = {}): ImbalanceView {
+export function makeHftView(overrides: Partial<HftView> = {}): HftView {
 	return {
 		bidPrice: 223.81,
 		bidSize: 1200,
@@ -72,7 +72,7 @@ export function makeSymbol(overrides: Partial<SymbolView> = {}): SymbolView {
 		position: null,
 		realizedPnl: 0,
 		trades: 0,
-		imbalance: null,
+		hft: null,
 		synthetic: false,
 		orders: [],
 		...overrides,
@@ -88,7 +88,7 @@ export function makeHftSymbol(overrides: Partial<SymbolView> = {}): SymbolView {
 		sma: [],
 		lastPrice: 223.82,
 		change: 0.12,
-		imbalance: makeImbalance(),
+		hft: makeHftView(),
 		position: makePosition({qty: 200, avgPrice: 223.7, unrealizedPnl: 24}),
 		realizedPnl: 12.3,
 		trades: 4,

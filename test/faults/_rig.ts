@@ -27,7 +27,7 @@ import {validateRecord} from '../../source/journal/schema.js';
 import {FileJournal} from '../../source/journal/writer.js';
 import {LiveSession} from '../../source/session/live-session.js';
 import {LogBuffer} from '../../source/session/log-buffer.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 
 export const KEYS = {keyId: 'PKFAULTS01', secret: 'faults-secret-4e8b1d'};
@@ -206,7 +206,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	}
 	if (options.hft) {
 		const hft = options.hft;
-		theEngine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: 500}, book(hft)));
+		theEngine.add('hft', (ctx, book) => new HftStrategy(hft, ctx, {maxQty: 500}, book(hft)));
 	}
 	theEngine.onChange(touch);
 	const barsSeen: number[] = [];

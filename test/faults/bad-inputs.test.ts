@@ -19,7 +19,7 @@ import type {OrderRequest} from '../../source/core/types.js';
 import {startEmulator} from '../../source/emulate/server.js';
 import {Engine} from '../../source/engine/engine.js';
 import {MemoryJournal} from '../../source/journal/records.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {ROOT, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {cliCommand} from './_process.js';
@@ -536,7 +536,7 @@ async function pipeline() {
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'bad'});
 	engine.add('scalp', (ctx, book) => new ScalpStrategy('AAPL', ctx, {lot: 2000e6, exitAfterMs: null, signal: null, keepHistory: false}, book('AAPL')));
-	engine.add('hft', (ctx, book) => new ImbalanceStrategy('AAPL', ctx, {maxQty: 500}, book('AAPL')));
+	engine.add('hft', (ctx, book) => new HftStrategy('AAPL', ctx, {maxQty: 500}, book('AAPL')));
 	engine.beginSession('2019-02-11', {cash: 100_000e6, openOrders: [], positions: []}, nyTime('2019-02-11', 9, 30));
 	await marketData.start(
 		{bars: ['AAPL'], quotes: ['AAPL'], trades: ['AAPL']},

@@ -12,7 +12,7 @@ import {MemoryJournal} from '../../source/journal/records.js';
 import {validateRecord} from '../../source/journal/schema.js';
 import {serializeRecord} from '../../source/journal/writer.js';
 import type {Broker, OrderEventListener} from '../../source/ports/broker.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {$, DATE, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 
@@ -140,7 +140,7 @@ test('bad trades never move the last price; garbage quotes never reach the tick-
 	const journal = new MemoryJournal();
 	const broker = new EventBroker();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'hyg'});
-	const hft = engine.add('hft', (ctx, book) => new ImbalanceStrategy('TSLA', ctx, {maxQty: 500}, book('TSLA'))) as ImbalanceStrategy;
+	const hft = engine.add('hft', (ctx, book) => new HftStrategy('TSLA', ctx, {maxQty: 500}, book('TSLA'))) as HftStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	engine.onTrade(trade({price: $(100)}));
 	engine.onTrade(trade({price: Number.NaN}));

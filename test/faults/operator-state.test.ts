@@ -9,7 +9,7 @@ import {Engine} from '../../source/engine/engine.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import {attachOperatorState, operatorStatePath, readOperatorState, writeOperatorState} from '../../source/session/operator-state.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import {$, DATE, closesToBars, crossoverCloses} from '../_helpers/bars.js';
 import {ScriptedBroker} from '../_helpers/scripted-broker.js';
 import {nyTime} from '../../source/core/time.js';
@@ -20,7 +20,7 @@ function engineFor(symbols: string[], hft: string | null = null) {
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'ops'});
 	for (const symbol of symbols)
 		engine.add('scalp', (ctx, book) => new ScalpStrategy(symbol, ctx, {lot: $(2000), exitAfterMs: null, signal: null, keepHistory: false}, book(symbol)));
-	if (hft) engine.add('hft', (ctx, book) => new ImbalanceStrategy(hft, ctx, {maxQty: 500}, book(hft)));
+	if (hft) engine.add('hft', (ctx, book) => new HftStrategy(hft, ctx, {maxQty: 500}, book(hft)));
 	return {journal, broker, engine};
 }
 

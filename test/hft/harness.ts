@@ -8,7 +8,7 @@ import {Engine} from '../../source/engine/engine.js';
 import type {LogLine} from '../../source/engine/snapshot.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import type {Broker} from '../../source/ports/broker.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import type {HftParams} from '../../source/strategies/params.js';
 
 export const DATE = '2012-06-21';
@@ -34,7 +34,7 @@ export function after(t: {ms: number; ns: number}, deltaNs: number): {ms: number
 export interface Rig {
 	readonly engine: Engine;
 	readonly journal: MemoryJournal;
-	readonly strategy: ImbalanceStrategy;
+	readonly strategy: HftStrategy;
 	readonly exchange: SimExchange | null;
 	readonly logs: LogLine[];
 	quote(t: {ms: number; ns: number}, bid: number | string, bidSize: number, ask: number | string, askSize: number): void;
@@ -57,8 +57,8 @@ export function rig(options: {maxQty?: number; cash?: number; broker?: Broker; s
 	const engine = new Engine({mode: 'sim', broker, journal, runTag: 't', logSink: line => logs.push(line)});
 	const strategy = engine.add(
 		'hft',
-		(ctx, book) => new ImbalanceStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500, ...(options.params ? {params: options.params} : {})}, book(symbol)),
-	) as ImbalanceStrategy;
+		(ctx, book) => new HftStrategy(symbol, ctx, {maxQty: options.maxQty ?? 500, ...(options.params ? {params: options.params} : {})}, book(symbol)),
+	) as HftStrategy;
 	engine.beginSession(DATE, {cash: $(options.cash ?? 1_000_000), openOrders: [], positions: []}, at(9, 30, 0).ms);
 	const setTime = (t: {ms: number; ns: number}): void => {
 		engine.setTime(t.ms, t.ns);

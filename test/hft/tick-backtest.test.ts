@@ -18,7 +18,7 @@ import type {Bar, OrderEvent, Trade} from '../../source/core/types.js';
 import type {StrategyContext, StrategyView, SymbolStrategy} from '../../source/engine/context.js';
 import {Engine} from '../../source/engine/engine.js';
 import {MemoryJournal} from '../../source/journal/records.js';
-import {ImbalanceStrategy} from '../../source/strategies/imbalance.js';
+import {HftStrategy} from '../../source/strategies/hft.js';
 import {validateRecord} from '../../source/journal/schema.js';
 import {serializeRecord} from '../../source/journal/writer.js';
 
@@ -219,7 +219,7 @@ test('runner: advanceTo steps through market time (paced console) with the same 
 	const journal = new MemoryJournal();
 	const exchange = new SimExchange({cash: 100_000e6});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: 'bt'});
-	engine.add('hft', (ctx, book) => new ImbalanceStrategy('AMZN', ctx, {maxQty: 500}, book('AMZN')));
+	engine.add('hft', (ctx, book) => new HftStrategy('AMZN', ctx, {maxQty: 500}, book('AMZN')));
 	const replay = new TickReplay(data.tape, engine, exchange);
 	let now = replay.peekNextTime()!;
 	let steps = 0;

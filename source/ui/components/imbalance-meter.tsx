@@ -3,7 +3,7 @@
  * where one side is `threshold` times the other marked. The dominating side is coloured and
  * named, so the meter still reads without colour.
  */
-import type {ImbalanceView} from '../../engine/snapshot.js';
+import type {HftView} from '../../engine/snapshot.js';
 import type {Theme} from '../hooks/use-theme.js';
 import type {Segment} from './line.js';
 
@@ -49,7 +49,7 @@ export function ratioLabel(bidSize: number, askSize: number, threshold: number):
 const LABEL_WIDTH = 9;
 
 /** The meter line: "B" bar "A" and the ratio label, `width` columns in all. */
-export function meterSegments(view: ImbalanceView, width: number, theme: Theme): Segment[] {
+export function meterSegments(view: HftView, width: number, theme: Theme): Segment[] {
 	const label = ratioLabel(view.bidSize, view.askSize, view.threshold).padEnd(LABEL_WIDTH);
 	const barWidth = Math.max(0, width - 5 - label.length);
 	const {bidCells, marks} = meterCells(view.bidSize, view.askSize, view.threshold, barWidth);

@@ -1,11 +1,11 @@
 /**
- * The page of panels in rows; a tick-taker symbol with a book gets the imbalance panel.
+ * The page of panels in rows; a tick-taker symbol with a book gets the hft panel.
  * Fixed height so a short last page does not shrink the frame.
  */
 import {Box} from 'ink';
 import type {SymbolView} from '../../engine/snapshot.js';
 import type {GridLayout} from '../layout.js';
-import {ImbalancePanel} from './imbalance-panel.js';
+import {HftPanel} from './hft-panel.js';
 import {Line} from './line.js';
 import {SymbolPanel} from './symbol-panel.js';
 
@@ -33,7 +33,7 @@ export function PanelGrid({symbols, layout, start, selected, smaLength = 20, sig
 				<Box key={row[0]?.symbol ?? rowIndex} flexDirection="row" height={layout.panelHeight} flexShrink={0}>
 					{row.map((view, column) => {
 						const index = start + rowIndex * layout.gridColumns + column;
-						const Panel = view.strategy === 'hft' && view.imbalance ? ImbalancePanel : SymbolPanel;
+						const Panel = view.strategy === 'hft' && view.hft ? HftPanel : SymbolPanel;
 						return (
 							<Panel
 								key={view.symbol}

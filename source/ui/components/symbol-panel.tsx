@@ -195,9 +195,9 @@ function samePosition(a: PositionView | null, b: PositionView | null): boolean {
  */
 export function sameSymbolView(a: SymbolView, b: SymbolView): boolean {
 	if (a === b) return true;
-	const ai = a.imbalance;
-	const bi = b.imbalance;
-	const sameImbalance =
+	const ai = a.hft;
+	const bi = b.hft;
+	const sameHft =
 		ai === bi ||
 		(ai !== null &&
 			bi !== null &&
@@ -225,7 +225,7 @@ export function sameSymbolView(a: SymbolView, b: SymbolView): boolean {
 		a.trades === b.trades &&
 		sameOrder(a.openOrder, b.openOrder) &&
 		samePosition(a.position, b.position) &&
-		sameImbalance &&
+		sameHft &&
 		sameNumbers(a.closes, b.closes) &&
 		sameNumbers(a.sma, b.sma)
 	);

@@ -23,7 +23,7 @@
 import {CENT, formatMicros, type Micros} from '../core/money.js';
 import type {Order, OrderEvent, OrderType, Quote, Side, Trade} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyOrderView, StrategyView, SymbolStrategy} from '../engine/context.js';
-import type {ImbalanceView} from '../engine/snapshot.js';
+import type {HftView} from '../engine/snapshot.js';
 import {DEFAULT_HFT_PARAMS, ratioMilli, type HftParams} from './params.js';
 
 /** Shares per order (the original's fixed 100; `--hft-size`). */
@@ -40,7 +40,7 @@ export const ACTIONS_KEPT = 6;
 
 export type HftState = 'ARMED' | 'DISARMED';
 
-export interface ImbalanceOptions {
+export interface HftOptions {
 	/** Most shares the tick-taker may hold (`--hft-qty`, >= 100). */
 	readonly maxQty: number;
 	/** How many recent actions `view()` lists (default 6). */
@@ -50,7 +50,7 @@ export interface ImbalanceOptions {
 }
 
 /** Counters for reports and invariant checks (never reset within a run). */
-export interface ImbalanceStats {
+export interface HftStats {
 	levelChanges: number;
 	/** Level changes that armed the trader (old spread 0.01). */
 	arms: number;
@@ -71,7 +71,7 @@ export interface ImbalanceStats {
 	minPosition: number;
 }
 
-interface TrackedOrder {
+interface HftOrder {
 	clientOrderId: string;
 	readonly side: Side;
 	readonly type: OrderType;
@@ -91,13 +91,13 @@ export function refusesIoc(message: string | undefined): boolean {
 	return message !== undefined && /\bioc\b|immediate.or.cancel|time.?in.?force/i.test(message);
 }
 
-export class ImbalanceStrategy implements SymbolStrategy {
+export class HftStrategy implements SymbolStrategy {
 	readonly kind = 'hft' as const;
 	paused = false;
 	/** Completed round trips: the position went from flat to long and back to flat. */
 	roundTrips = 0;
 	wins = 0;
-	readonly stats: ImbalanceStats = {
+	readonly stats: HftStats = {
 		levelChanges: 0,
 		arms: 0,
 		ordersAccepted: 0,
@@ -127,9 +127,9 @@ export class ImbalanceStrategy implements SymbolStrategy {
 
 	private pendingBuy = 0;
 	private pendingSell = 0;
-	private readonly open: TrackedOrder[] = [];
+	private readonly open: HftOrder[] = [];
 	/** The order being placed: events a synchronous broker delivers during submit adopt it. */
-	private sending: TrackedOrder | null = null;
+	private sending: HftOrder | null = null;
 	/** The broker refused IOC: send day limits and cancel them at once, as the original did. */
 	private dayAndCancel = false;
 	/** A market exit waits for open orders' cancels. */
@@ -145,7 +145,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 	constructor(
 		readonly symbol: string,
 		private readonly ctx: StrategyContext,
-		private readonly options: ImbalanceOptions,
+		private readonly options: HftOptions,
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
 		private readonly book: PositionState & {readonly realized: Micros},
 	) {
@@ -252,7 +252,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 	 * position once, and the end of the order releases what was never filled.
 	 */
 	private send(side: Side, type: OrderType, qty: number, limitPrice: Micros | null, reason: 'imbalance' | 'manual'): {accepted: boolean; message?: string} {
-		const order: TrackedOrder = {
+		const order: HftOrder = {
 			clientOrderId: '',
 			side,
 			type,
@@ -335,7 +335,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		}
 	}
 
-	private finish(tracked: TrackedOrder, event: OrderEvent): void {
+	private finish(tracked: HftOrder, event: OrderEvent): void {
 		if (tracked.done) return;
 		tracked.done = true;
 		this.dropOpen(tracked);
@@ -377,13 +377,13 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		else this.pendingSell += qty;
 	}
 
-	private find(clientOrderId: string): TrackedOrder | undefined {
+	private find(clientOrderId: string): HftOrder | undefined {
 		const open = this.open;
 		for (let i = 0; i < open.length; i++) if (open[i]!.clientOrderId === clientOrderId) return open[i];
 		return undefined;
 	}
 
-	private dropOpen(order: TrackedOrder): void {
+	private dropOpen(order: HftOrder): void {
 		const i = this.open.indexOf(order);
 		if (i >= 0) this.open.splice(i, 1);
 	}
@@ -428,7 +428,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		this.exitPending = false;
 		for (const o of openOrders) {
 			if (o.symbol !== this.symbol) continue;
-			const tracked: TrackedOrder = {
+			const tracked: HftOrder = {
 				clientOrderId: o.clientOrderId,
 				side: o.side,
 				type: o.type,
@@ -490,7 +490,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 
 	// --- console -------------------------------------------------------------------------
 
-	imbalanceView(): ImbalanceView {
+	hftView(): HftView {
 		return {
 			bidPrice: this.bookBid / 1e6,
 			bidSize: this.bidSize,
@@ -511,7 +511,7 @@ export class ImbalanceStrategy implements SymbolStrategy {
 		const openOrder: StrategyOrderView | null = o
 			? {clientOrderId: o.clientOrderId, side: o.side, type: o.type, qty: o.qty, filledQty: o.counted, limitPrice: o.limitPrice, submittedMs: o.submittedMs}
 			: null;
-		return {state: this.state, openOrder, roundTrips: this.roundTrips, imbalance: this.imbalanceView()};
+		return {state: this.state, openOrder, roundTrips: this.roundTrips, hft: this.hftView()};
 	}
 }
 

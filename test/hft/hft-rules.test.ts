@@ -7,7 +7,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {nyTime} from '../../source/core/time.js';
-import {IMBALANCE_THRESHOLD} from '../../source/strategies/imbalance.js';
+import {IMBALANCE_THRESHOLD} from '../../source/strategies/hft.js';
 import {ScriptedBroker} from '../_helpers/scripted-broker.js';
 import {$, after, at, rig, type Rig} from './harness.js';
 
@@ -76,7 +76,7 @@ test('no level change unless both sides move; sizes are always taken', () => {
 	// level's ask (not the book's) buys at the level's ask.
 	r.trade(after(t, LATER), '223.83', 100);
 	assert.deepEqual(r.orders(), [{side: 'buy', qty: 100, limit: 223.83, tif: 'ioc', type: 'limit'}]);
-	const view = r.strategy.view().imbalance!;
+	const view = r.strategy.view().hft!;
 	assert.equal(view.bidPrice, 223.85);
 	assert.equal(view.askPrice, 223.87);
 });
@@ -249,7 +249,7 @@ test('a later-answering broker: pending counts toward the limit; partial then fi
 	t = rearm(r, after(t, 2 * LATER), '223.84', '223.85');
 	r.trade(after(t, LATER), '223.85', 100); // 0 + 200 pending + 100 > 200
 	assert.equal(broker.submitted.length, 2);
-	assert.equal(r.strategy.view().imbalance!.pendingBuy, 200);
+	assert.equal(r.strategy.view().hft!.pendingBuy, 200);
 
 	broker.fill(first, 40, $('223.83'));
 	assert.equal(r.position(), 40);
@@ -300,7 +300,7 @@ test('cash: at $570, 100 shares need $57,000, so with $100,000 the second buy is
 	r.trade(after(t, 4 * LATER), '570.01', 100);
 	assert.equal(r.position(), 0);
 	assert.equal(r.strategy.state, 'DISARMED');
-	assert.match(r.strategy.view().imbalance!.lastActions.join('\n'), /refused/);
+	assert.match(r.strategy.view().hft!.lastActions.join('\n'), /refused/);
 });
 
 test('a broker that refuses IOC: day limit canceled at once as the original did, said in the log, kept afterwards', () => {
@@ -332,7 +332,7 @@ test('pause: no new trades while paused (quotes still followed); resume trades a
 	r.trade(after(t, LATER), '223.83', 100);
 	assert.equal(r.orders().length, 0);
 	r.quote(after(t, LATER + 1), '223.82', 2000, '223.83', 100);
-	assert.equal(r.strategy.view().imbalance!.bidSize, 2000);
+	assert.equal(r.strategy.view().hft!.bidSize, 2000);
 	r.engine.resume('AMZN');
 	r.trade(after(t, LATER + 2), '223.83', 100);
 	assert.equal(r.orders().length, 1);
@@ -366,7 +366,7 @@ test('view: book, spread, threshold, armed, pending, limit and recent actions', 
 	const v = r.strategy.view();
 	assert.equal(v.state, 'DISARMED');
 	assert.deepEqual(
-		{...v.imbalance!, lastActions: undefined},
+		{...v.hft!, lastActions: undefined},
 		{
 			bidPrice: 223.82,
 			bidSize: 900,
@@ -381,7 +381,7 @@ test('view: book, spread, threshold, armed, pending, limit and recent actions', 
 			lastActions: undefined,
 		},
 	);
-	assert.deepEqual(v.imbalance!.lastActions, ['buy 100 @ 223.83 (bid 900 x ask 300)', 'bought 100 @ 223.83 -> 100']);
+	assert.deepEqual(v.hft!.lastActions, ['buy 100 @ 223.83 (bid 900 x ask 300)', 'bought 100 @ 223.83 -> 100']);
 	assert.equal(v.openOrder, null);
 });
 

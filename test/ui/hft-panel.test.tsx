@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import {dominance, meterCells, meterSegments, ratioLabel} from '../../source/ui/components/imbalance-meter.js';
-import {ImbalancePanel} from '../../source/ui/components/imbalance-panel.js';
+import {HftPanel} from '../../source/ui/components/hft-panel.js';
 import {segmentsWidth} from '../../source/ui/components/line.js';
 import {createTheme, ThemeContext} from '../../source/ui/hooks/use-theme.js';
-import {makeHftSymbol, makeImbalance, makePosition} from '../_helpers/snapshots.js';
+import {makeHftSymbol, makeHftView, makePosition} from '../_helpers/snapshots.js';
 
 function show(node: ReactElement, color = false): string[] {
 	const {lastFrame, unmount} = render(<ThemeContext.Provider value={createTheme(color)}>{node}</ThemeContext.Provider>);
@@ -40,15 +40,15 @@ test('ratio label names the dominating side', () => {
 test('the meter line is exactly as wide as asked and colours the dominating side', () => {
 	const theme = createTheme(true);
 	for (const width of [30, 46, 80]) {
-		assert.equal(segmentsWidth(meterSegments(makeImbalance(), width, theme)), width);
+		assert.equal(segmentsWidth(meterSegments(makeHftView(), width, theme)), width);
 	}
-	const segments = meterSegments(makeImbalance({bidSize: 1200, askSize: 300}), 46, theme);
+	const segments = meterSegments(makeHftView({bidSize: 1200, askSize: 300}), 46, theme);
 	assert.ok(segments.some(segment => segment.text.includes('█') && segment.color === 'green'));
-	assert.ok(!meterSegments(makeImbalance({bidSize: 120, askSize: 100}), 46, theme).some(segment => segment.color === 'green' || segment.color === 'red'));
+	assert.ok(!meterSegments(makeHftView({bidSize: 120, askSize: 100}), 46, theme).some(segment => segment.color === 'green' || segment.color === 'red'));
 });
 
 test('the panel shows book, spread, meter, armed, position vs cap, pending, trades, P&L and last actions', () => {
-	const lines = show(<ImbalancePanel view={makeHftSymbol()} width={60} chartLines={4} selected={false} />);
+	const lines = show(<HftPanel view={makeHftSymbol()} width={60} chartLines={4} selected={false} />);
 	assert.equal(lines.length, 11);
 	const text = lines.join('\n');
 	assert.match(lines[1] ?? '', /SPY 223\.82 \+0\.12 \+0\.05% +ARMED │$/);
@@ -60,8 +60,8 @@ test('the panel shows book, spread, meter, armed, position vs cap, pending, trad
 });
 
 test('disarmed, paused, no actions yet, and narrow widths', () => {
-	const view = makeHftSymbol({paused: true, imbalance: makeImbalance({armed: false, lastActions: []}), position: null});
-	const lines = show(<ImbalancePanel view={view} width={36} chartLines={1} selected />);
+	const view = makeHftSymbol({paused: true, hft: makeHftView({armed: false, lastActions: []}), position: null});
+	const lines = show(<HftPanel view={view} width={36} chartLines={1} selected />);
 	assert.equal(lines.length, 8);
 	for (const line of lines) assert.equal([...line].length, 36);
 	assert.match(lines[1] ?? '', /DISARMED PAUSED ║$/);
@@ -72,7 +72,7 @@ test('disarmed, paused, no actions yet, and narrow widths', () => {
 
 test('same height as a scalp panel with the same chart lines', () => {
 	for (const chartLines of [0, 1, 3, 8]) {
-		const lines = show(<ImbalancePanel view={makeHftSymbol({position: makePosition({qty: 0})})} width={44} chartLines={chartLines} selected={false} />);
+		const lines = show(<HftPanel view={makeHftSymbol({position: makePosition({qty: 0})})} width={44} chartLines={chartLines} selected={false} />);
 		assert.equal(lines.length, 7 + chartLines);
 	}
 });

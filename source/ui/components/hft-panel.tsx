@@ -4,7 +4,7 @@
  * Same size as a scalp panel so both sit in one grid.
  */
 import {memo} from 'react';
-import type {ImbalanceView, SymbolView} from '../../engine/snapshot.js';
+import type {HftView, SymbolView} from '../../engine/snapshot.js';
 import {formatPnl, formatPrice, formatQty} from '../format.js';
 import {useTheme, type Theme} from '../hooks/use-theme.js';
 import {meterSegments} from './imbalance-meter.js';
@@ -12,7 +12,7 @@ import {Block, safeText, segmentsWidth, type Segment} from './line.js';
 import {PanelFrame, panelInnerWidth} from './panel-frame.js';
 import {PANEL_BODY_LINES, samePanelProps, STATE_COLORS, titleSegments, type SymbolPanelProps} from './symbol-panel.js';
 
-export function bookSegments(book: ImbalanceView, width: number, theme: Theme): Segment[] {
+export function bookSegments(book: HftView, width: number, theme: Theme): Segment[] {
 	const full: Segment[] = [
 		{text: 'bid ', dim: theme.enabled},
 		{text: `${formatPrice(book.bidPrice)} × ${formatQty(book.bidSize)}`, color: theme.color('green')},
@@ -33,7 +33,7 @@ export function bookSegments(book: ImbalanceView, width: number, theme: Theme): 
 	return compact(String(book.bidSize), String(book.askSize));
 }
 
-export function holdingSegments(view: SymbolView, book: ImbalanceView, width: number, theme: Theme): Segment[] {
+export function holdingSegments(view: SymbolView, book: HftView, width: number, theme: Theme): Segment[] {
 	const held = view.position?.qty ?? 0;
 	const pnl = view.realizedPnl + (view.position?.unrealizedPnl ?? 0);
 	const pnlSegment: Segment = {text: formatPnl(pnl), color: theme.pnl(pnl)};
@@ -51,7 +51,7 @@ export function holdingSegments(view: SymbolView, book: ImbalanceView, width: nu
 }
 
 /** Every line of the panel body after the title, in priority order (cut from the end). */
-export function imbalanceLines(view: SymbolView, book: ImbalanceView, width: number, bodyLines: number, theme: Theme): Segment[][] {
+export function hftLines(view: SymbolView, book: HftView, width: number, bodyLines: number, theme: Theme): Segment[][] {
 	const lines: Segment[][] = [bookSegments(book, width, theme), meterSegments(book, width, theme), holdingSegments(view, book, width, theme)];
 	const actionSlots = Math.max(0, bodyLines - lines.length);
 	if (actionSlots > 0) {
@@ -68,15 +68,15 @@ export function imbalanceLines(view: SymbolView, book: ImbalanceView, width: num
 	return lines.slice(0, bodyLines);
 }
 
-function ImbalancePanelView({view, width, chartLines, selected}: SymbolPanelProps) {
+function HftPanelView({view, width, chartLines, selected}: SymbolPanelProps) {
 	const theme = useTheme();
 	const inner = panelInnerWidth(width);
-	const book = view.imbalance;
+	const book = view.hft;
 	const armed = book?.armed ?? view.state === 'ARMED';
 	const state = armed ? 'ARMED' : 'DISARMED';
 	const title = titleSegments(view, inner, theme, [{text: state, bold: true, color: theme.color(STATE_COLORS[state])}]);
 	// Same height as a scalp panel: title + legend + 3 info lines + the chart's lines.
-	const body = book ? imbalanceLines(view, book, inner, PANEL_BODY_LINES - 3 + chartLines, theme) : [[{text: 'no book yet'}]];
+	const body = book ? hftLines(view, book, inner, PANEL_BODY_LINES - 3 + chartLines, theme) : [[{text: 'no book yet'}]];
 	return (
 		<PanelFrame width={width} height={PANEL_BODY_LINES + chartLines} selected={selected} paused={view.paused}>
 			<Block lines={[title, ...body]} width={inner} />
@@ -84,4 +84,4 @@ function ImbalancePanelView({view, width, chartLines, selected}: SymbolPanelProp
 	);
 }
 
-export const ImbalancePanel = memo(ImbalancePanelView, samePanelProps);
+export const HftPanel = memo(HftPanelView, samePanelProps);
