@@ -1,5 +1,5 @@
 /**
- * Reports print JSON with one key style, snake_case, the style of the journal (CONTRACT §2) and
+ * Reports print JSON with one key style, snake_case, the style of the journal's fields and
  * of the rebalance report. Only keys that are names are converted (camelCase, kebab-case);
  * data used as keys, such as symbols ("BRK.B") or dates, is left alone.
  */

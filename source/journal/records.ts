@@ -40,7 +40,7 @@ export type JournalRecord =
 	| {ts: number; type: 'command'; command: CommandName; symbol: string | null; [extra: string]: unknown}
 	| {ts: number; type: 'error'; message: string; symbol: string | null}
 	| {ts: number; type: 'risk'; guard: string; message: string; symbol: string | null; restored?: boolean}
-	// An addition to CONTRACT §2's types (readers skip types they do not know): the session's
+	// An addition to the fixed journal types (readers skip types they do not know): the session's
 	// figures, written just before its `session` end line.
 	| {ts: number; type: 'session_summary'; mode: string; trades: number; realized_pnl: number; [field: string]: unknown};
 

@@ -9,7 +9,7 @@ const SIDES = ['buy', 'sell'] as const;
 
 const SCHEMA: Record<string, Record<string, Check>> = {
 	session: {event: ['start', 'end'], mode: 'string', version: 'string', symbols: 'array'},
-	// Not in CONTRACT §2: an added type, the session's figures before its end line.
+	// Beyond the fixed journal types: an added type, the session's figures before its end line.
 	session_summary: {
 		mode: 'string',
 		trades: 'number',

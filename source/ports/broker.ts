@@ -18,7 +18,7 @@ export interface Broker {
 	loadState(): Promise<BrokerState>;
 	/**
 	 * The limit price this broker will actually send for `price` (Alpaca: whole cents at or
-	 * above $1, ties up). Absent: prices go as they are (the simulated exchange, CONTRACT §3).
+	 * above $1, ties up). Absent: prices go as they are (the simulated exchange takes any price).
 	 * The engine journals what is sent, not what the strategy computed.
 	 */
 	conformLimitPrice?(price: Micros): Micros;

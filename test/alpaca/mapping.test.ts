@@ -46,7 +46,7 @@ test('limit prices conform to Alpaca increments, half up, as strings', () => {
 	assert.deepEqual(conformLimitPrice(123_450), {price: 123_500, text: '0.1235', changed: true});
 	assert.deepEqual(conformLimitPrice(500_000), {price: 500_000, text: '0.50', changed: false});
 	assert.deepEqual(conformLimitPrice(999_950), {price: 1_000_000, text: '1.00', changed: true});
-	// The 0.1 + 0.2 case of gotcha 7 cannot happen: the text is built from integers.
+	// The SDK would send `String(0.1 + 0.2)` = "0.30000000000000004"; that cannot happen here: the text is built from integers.
 	assert.equal(conformLimitPrice(300_000).text, '0.30');
 	assert.throws(() => conformLimitPrice(0), RangeError);
 	assert.throws(() => conformLimitPrice(Number.NaN), RangeError);

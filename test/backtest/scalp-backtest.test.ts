@@ -1,6 +1,8 @@
 /**
  * Backtests over the bundled real 2019 minute bars: the journal's orders equal the original
- * algorithm's (reference fixtures), and the run keeps the contract's invariants.
+ * algorithm's (reference fixtures), and the run keeps the
+ * scalper's invariants (one entry at a time per symbol, none while holding or at or after 15:55
+ * New York, flat at the close, cash + positions = start + P&L).
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';

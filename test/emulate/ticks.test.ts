@@ -1,7 +1,7 @@
 /**
  * `emulate` in tick mode: recorded ticks (LOBSTER) or SIM's seeded synthetic ticks streamed as
  * `q` / `t` messages at full time resolution, minute bars built from the trades, IOC orders
- * filled against the streamed book (CONTRACT §5's tick-mode fill model); `whenIdle()`.
+ * filled against the streamed book (at the displayed opposite price if no worse than the limit, up to the displayed size); `whenIdle()`.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * The journal records the limit price that was sent (issue 14): an entry at a sub-penny last
  * price (101.0049) goes to Alpaca as 101.00, and the journal says 101, not 101.0049. SIM and
- * backtests send prices as they are (CONTRACT §3), so their journals do not change.
+ * backtests send prices as they are (the simulated exchange takes any price), so their journals do not change.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';

@@ -12,7 +12,7 @@ import {bundledMinuteData} from '../../source/paths.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'journal-'));
 
-test('every line of a real backtest journal validates against the contract schema', () => {
+test('every line of a real backtest journal validates against the journal schema (journal/schema.ts)', () => {
 	const path = join(dir(), 'j.jsonl');
 	const journal = new FileJournal(path, {mode: 'buffered', bufferBytes: 4096});
 	const data = loadMinuteData([bundledMinuteData()], ['TSLA', 'SPY']);

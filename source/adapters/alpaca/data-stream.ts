@@ -1,6 +1,6 @@
 /**
  * The one market-data websocket (bars, quotes, trades on one feed). Channels are subscribed
- * before connecting (gotcha §7.1; the SDK re-sends them in one frame after every
+ * before connecting (subscribing in onConnect makes the SDK send each subscribe twice; it re-sends them in one frame after every
  * re-authentication). A watchdog treats the socket as dead when no data arrived for
  * `silenceMs` (60 s) while the market is open, and opens a new one. Events are handed on
  * as the SDK's normalized objects; mapping to core types is the market-data adapter's job.

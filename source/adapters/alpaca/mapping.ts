@@ -2,7 +2,7 @@
  * Alpaca's JSON / SDK objects <-> core types. Money arrives as decimal strings on trading
  * objects ("187.25") and as JS numbers on market data; both become exact integer
  * micro-dollars here, and nothing downstream sees a float price. Prices we send are
- * conformed to Alpaca's increments and written as strings (SDK gotcha §7.7).
+ * conformed to Alpaca's increments and written as strings we build from integers (the SDK would send `String(0.1 + 0.2)`).
  */
 import type {orders as sdkOrders, streaming, trading} from '@alpacahq/alpaca-trade-api';
 import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type Micros} from '../../core/money.js';
@@ -281,7 +281,7 @@ export interface CalendarDay {
 }
 
 /**
- * The SDK parses `date` as UTC midnight (gotcha §7.5): its UTC date is the trading date.
+ * The SDK parses `date` as UTC midnight: its UTC date is the trading date.
  * `open`/`close` are New York wall times ("09:30", "13:00").
  */
 export function calendarDayFromAlpaca(day: Pick<trading.LegacyCalendarDay, 'date' | 'open' | 'close'>): CalendarDay {
@@ -366,7 +366,7 @@ export function barFromSdk(bar: BarLike, symbol = bar.symbol ?? ''): Mapped<Bar>
 	return {ok: true, value: {symbol, start: ms, open, high, low, close, volume}};
 }
 
-/** A raw REST bar (`{t, o, h, l, c, v}`); `t` may be a string at runtime (gotcha §7.6). */
+/** A raw REST bar (`{t, o, h, l, c, v}`); `t` may be a string at runtime (the SDK leaves it unparsed in raw multi-symbol responses). */
 export function barFromRest(symbol: string, raw: {t: unknown; o: unknown; h: unknown; l: unknown; c: unknown; v: unknown}): Mapped<Bar> {
 	const t = raw.t instanceof Date ? raw.t.toISOString() : typeof raw.t === 'string' ? raw.t : undefined;
 	return barFromSdk({symbol, timestampRaw: t, open: Number(raw.o), high: Number(raw.h), low: Number(raw.l), close: Number(raw.c), volume: Number(raw.v)});

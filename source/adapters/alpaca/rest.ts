@@ -63,7 +63,7 @@ export class AlpacaRest {
 
 	/**
 	 * Trading days from `startDate` to `endDate` (YYYY-MM-DD, inclusive). The SDK sends full
-	 * datetimes (gotcha §7.5); noon UTC lies on the same New York date.
+	 * datetimes, not dates; noon UTC lies on the same New York date.
 	 */
 	async calendar(startDate: string, endDate: string): Promise<CalendarDay[]> {
 		const start = new Date(`${startDate}T12:00:00Z`);

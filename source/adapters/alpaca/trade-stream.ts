@@ -1,7 +1,7 @@
 /**
  * The trade-updates websocket. `trade_updates` is subscribed before connecting (subscribing
- * in onConnect makes the SDK send `listen` twice, gotcha §7.1), and the stream counts as
- * ready only when the server confirms the subscription (`listening`, gotcha §7.11): that is
+ * in onConnect makes the SDK send `listen` twice, an SDK 4.0.2 quirk), and the stream counts as
+ * ready only when the server confirms the subscription (`listening`; `onConnect` comes earlier): that is
  * when `start()` resolves and, after a reconnect, when `onReconnected` fires, so the broker
  * reconciles only once no update can slip between its REST read and the stream.
  */

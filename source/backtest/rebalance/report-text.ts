@@ -20,7 +20,7 @@ export interface TextReportOptions {
 	readonly journalPath?: string | null;
 }
 
-/** The contract's named deviation from the tutorial's backtest, stated in every report. */
+/** The deliberate deviation from the tutorial's backtest, stated in every report. */
 export const STALENESS_NOTE =
 	'universe each day: symbols with a bar on the previous trading day (deviation from the tutorial, which wanted one within 2 calendar days and emptied the universe every Monday)';
 

@@ -4,7 +4,7 @@
  *
  * The trading days are the dates present in the data. For each of the last `days` trading days
  * t, the strategy sees only bars before t, and only symbols with a bar on the previous trading
- * day (the contract's deviation from the tutorial's 2-calendar-day rule); sells then buys fill at
+ * day (a deliberate deviation: the tutorial demanded a bar within 2 calendar days, which emptied the universe every Monday); sells then buys fill at
  * open[t]; a buy beyond the cash is rejected; equity is marked at close[t] (or the last close
  * known). Orders and fills are journaled with ts = 09:30 New York on t.
  *
