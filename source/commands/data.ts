@@ -12,10 +12,12 @@ import {fetchBars, type FetchResult} from '../adapters/cache/fetch.js';
 import {describeHoles} from '../adapters/cache/holes.js';
 import {inspectSeries} from '../adapters/cache/inspect.js';
 import {describeKey, type SeriesKey, type SeriesKind} from '../adapters/cache/key.js';
+import {join} from 'node:path';
 import {formatRanges} from '../adapters/cache/ranges.js';
 import {listSeries, removeSeries} from '../adapters/cache/store.js';
 import {cacheDir, dateRange, seriesKind, type DataFlags} from './data-flags.js';
 import {ProgressBar} from './fetch-progress.js';
+import {acquirePidLock, type PidLock} from '../pid-lock.js';
 import type {TextIo} from './shared.js';
 
 /** A failure that is not bad input (the server refused, the network failed): one line, exit 1. */
@@ -108,6 +110,7 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 		},
 	});
 	const sdk = createSdkClient(config, {timeoutMs: 60_000, ...(deps.fetch ? {fetch: deps.fetch} : {})});
+	const lock = lockCache(cache.dir, 'fetch');
 	const bar = new ProgressBar(io.stderr);
 	const started = Date.now();
 	let result: FetchResult;
@@ -122,6 +125,7 @@ async function runFetch(args: readonly string[], flags: DataCommandFlags, io: Te
 		throw explainFetchError(error, kind);
 	} finally {
 		limiter.close();
+		lock.release();
 	}
 	bar.done();
 	const seconds = (Date.now() - started) / 1000;
@@ -242,10 +246,31 @@ function runRm(args: readonly string[], flags: DataCommandFlags, io: TextIo): nu
 		return 0;
 	}
 	let bytes = 0;
-	for (const key of keys) {
-		bytes += removeSeries(cache.dir, key);
-		io.stdout.write(`removed ${describeKey(key)}\n`);
+	const lock = lockCache(cache.dir, 'rm');
+	try {
+		for (const key of keys) {
+			bytes += removeSeries(cache.dir, key);
+			io.stdout.write(`removed ${describeKey(key)}\n`);
+		}
+	} finally {
+		lock.release();
 	}
 	io.stdout.write(`freed ${(bytes / 1e6).toFixed(2)} MB in ${cache.dir}\n`);
 	return 0;
+}
+
+/**
+ * One writer per cache: two fetches into one cache would race on the same manifests (each
+ * file write is atomic, but a manifest update is read-modify-write). Readers need no lock.
+ */
+function lockCache(dir: string, what: string): PidLock {
+	return acquirePidLock(
+		join(dir, '.lock'),
+		{command: `data ${what}`},
+		{
+			busy: pid => new UsageError(`the bar cache ${dir} is being written by another scalp-tui data command (pid ${pid}): wait for it to finish`),
+			failed: code => new UsageError(`cannot lock the bar cache ${dir}: ${code}`),
+		},
+		{makeDir: true},
+	);
 }

@@ -21,7 +21,7 @@ interface Layer {
 const LAYERS: readonly Layer[] = [
 	{name: 'core', files: /^core\//, may: []},
 	{name: 'ports', files: /^ports\//, may: ['core']},
-	{name: 'files', files: /^(regular-file|env-file|paths)\.ts$/, may: ['core']},
+	{name: 'files', files: /^(regular-file|env-file|paths|pid-lock)\.ts$/, may: ['core']},
 	{name: 'journal', files: /^journal\//, may: ['core', 'files']},
 	// What strategies and the console see of the engine: the context strategies run in, the views
 	// they publish, the order history; these import only core and ports.

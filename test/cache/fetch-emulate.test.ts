@@ -4,9 +4,12 @@
  * the SIP 403, a hole reported (not bridged).
  */
 import assert from 'node:assert/strict';
-import {rmSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {loadBars} from '../../source/adapters/cache/load.js';
+import {listSeries} from '../../source/adapters/cache/store.js';
 import {runDataCommand, type DataCommandFlags} from '../../source/commands/data.js';
 import {nyTime} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
@@ -164,6 +167,35 @@ test('SIP: the end is clamped to 15 minutes ago; a 403 for recent SIP data is ex
 			await ahead.close();
 		}
 	} finally {
+		rmSync(cache, {recursive: true, force: true});
+	}
+});
+
+test('one writer per cache: a fetch or rm while another data command holds the cache is one line, exit 2, nothing written; a stale lock is taken over', {
+	timeout: 60_000,
+}, async () => {
+	const cache = tempDir();
+	const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {stdio: 'ignore'});
+	try {
+		mkdirSync(cache, {recursive: true});
+		writeFileSync(join(cache, '.lock'), `${JSON.stringify({pid: holder.pid, command: 'data fetch'})}\n`);
+		const urls: string[] = [];
+		await assert.rejects(fetchInto(cache, ['AAA'], {from: '2024-03-04', to: '2024-03-04'}, urls), (e: Error & {exitCode?: number}) => {
+			assert.equal(e.message, `the bar cache ${cache} is being written by another scalp-tui data command (pid ${holder.pid}): wait for it to finish`);
+			assert.equal(e.exitCode, 2);
+			return true;
+		});
+		assert.equal(barsRequests(urls).length, 0, 'nothing asked for');
+		assert.deepEqual(readdirSync(cache), ['.lock'], 'nothing written');
+		// The holder dies (kill -9): its lock is stale and the next fetch takes it over.
+		holder.kill('SIGKILL');
+		await new Promise(resolve => holder.once('exit', resolve));
+		const ok = await fetchInto(cache, ['AAA'], {from: '2024-03-04', to: '2024-03-04'});
+		assert.equal(ok.code, 0, ok.err);
+		assert.equal(existsSync(join(cache, '.lock')), false, 'released after the fetch');
+		assert.deepEqual(listSeries(cache), [{symbol: 'AAA', timeframe: '1Min', feed: 'iex', adjustment: 'raw'}]);
+	} finally {
+		holder.kill('SIGKILL');
 		rmSync(cache, {recursive: true, force: true});
 	}
 });
