@@ -69,6 +69,10 @@ test('a malformed number is an error naming the file and line, in one line', () 
 		},
 	);
 	assert.throws(() => parseDailyCsv('date,open,high,low,close,volume\n2018-13-01,1,1,1,1,1\n', 'X.csv'), /X\.csv:2: malformed date "2018-13-01"/);
+	// Well formed but no such day: refused (never rolled over to the next month); leap days kept.
+	assert.throws(() => parseDailyCsv('date,open,high,low,close,volume\n2019-02-29,1,1,1,1,1\n', 'X.csv'), /X\.csv:2: no such date "2019-02-29"/);
+	assert.throws(() => parseDailyCsv('date,open,high,low,close,volume\n2018-04-31,1,1,1,1,1\n', 'X.csv'), /X\.csv:2: no such date "2018-04-31"/);
+	assert.deepEqual(parseDailyCsv('date,open,high,low,close,volume\n2016-02-29,1,1,1,1,1\n2000-02-29,1,1,1,1,1\n', 'X.csv').dates, ['2000-02-29', '2016-02-29']);
 	assert.throws(() => parseDailyCsv('date,open,high,low,close,volume\n2018-01-02,1,1,1,0,1\n', 'X.csv'), /X\.csv:2: close must be positive/);
 	assert.throws(() => parseDailyCsv('date,open,high,low,close,volume\n2018-01-02,1,1,1,1\n', 'X.csv'), /X\.csv:2: expected 6 fields, found 5/);
 	assert.throws(() => parseDailyCsv('timestamp,open,high,low,close,volume\n', 'X.csv'), /X\.csv:1: not a daily bar CSV/);

@@ -223,6 +223,7 @@ function parseInto(text: string, file: string, out: DailyDataBuilder): void {
 			continue;
 		}
 		const key = parseDateKey(text, starts[dateCol]!, ends[dateCol]!);
+		if (key === IMPOSSIBLE_DATE) fail(file, lineNo, `no such date ${shown(text.slice(starts[dateCol]!, ends[dateCol]!))}`);
 		if (key < 0) fail(file, lineNo, `malformed date ${shown(text.slice(starts[dateCol]!, ends[dateCol]!))}`);
 		const open = priceField(text, starts[openCol]!, ends[openCol]!, file, lineNo, 'open');
 		const high = priceField(text, starts[highCol]!, ends[highCol]!, file, lineNo, 'high');
@@ -275,7 +276,16 @@ function parseDateKey(text: string, start: number, end: number): number {
 	const m = m1 * 10 + m2;
 	const d = d1 * 10 + d2;
 	if (m < 1 || m > 12 || d < 1 || d > 31) return -1;
+	// 2019-02-30 is well formed but no day: refused, never rolled over to March.
+	if (d > daysInMonth(y, m)) return IMPOSSIBLE_DATE;
 	return y * 10000 + m * 100 + d;
+}
+
+const IMPOSSIBLE_DATE = -2;
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
