@@ -86,16 +86,16 @@ export async function benchCache(): Promise<string[]> {
 		lines.push(
 			`load from CSV (parse, sessions): ${csvSeconds.toFixed(2)} s = ${Math.round(total / csvSeconds).toLocaleString('en-US')} bars/s; cache is ${(csvSeconds / load.seconds).toFixed(0)}x faster`,
 		);
-		if (csvSessions.length !== load.loaded.sessions.length) throw new Error('cache and CSV sessions differ');
+		if (csvSessions.length !== load.loaded.columns.length) throw new Error('cache and CSV sessions differ');
 
 		// In process, end to end: load + backtest.
-		backtest(load.loaded.sessions, nullJournal); // warm-up
+		backtest(load.loaded.columns, nullJournal); // warm-up
 		const off = Array.from({length: 3}, () => {
 			globalThis.gc?.();
 			const c = process.cpuUsage();
 			const t = process.hrtime.bigint();
 			const loaded = loadBars({symbols: SYMBOLS, from: FROM, to: TO, cacheDir: cache});
-			const result = backtest(loaded.sessions, nullJournal);
+			const result = backtest(loaded.columns, nullJournal);
 			const cpu = process.cpuUsage(c);
 			return {seconds: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, bars: result.total.bars, trips: result.total.roundTrips};
 		});
@@ -109,7 +109,7 @@ export async function benchCache(): Promise<string[]> {
 			const journal = new FileJournal(journalPath, {mode: 'buffered'});
 			const t = process.hrtime.bigint();
 			const loaded = loadBars({symbols: SYMBOLS, from: FROM, to: TO, cacheDir: cache});
-			const result = backtest(loaded.sessions, journal);
+			const result = backtest(loaded.columns, journal);
 			journal.close();
 			return {seconds: Number(process.hrtime.bigint() - t) / 1e9, bars: result.total.bars};
 		});

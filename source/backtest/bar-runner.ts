@@ -11,6 +11,7 @@
  */
 import type {Micros} from '../core/money.js';
 import type {Bar} from '../core/types.js';
+import {barAt, columnsFromBars, isColumnar, sessionBars, type ColumnarSession} from '../core/session-columns.js';
 import type {Engine} from '../engine/engine.js';
 import type {SimExchange} from '../adapters/sim/exchange.js';
 import type {BarSession} from '../adapters/replay/minute-csv.js';
@@ -20,6 +21,9 @@ import type {PositionBook} from '../engine/portfolio.js';
 import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
 
 export const BAR_MS = 60_000;
+
+/** What the replay takes: a session as columns (the cache) or as Bar objects (CSV, synthetic). */
+export type ReplaySession = BarSession | ColumnarSession;
 
 interface SymbolSlot {
 	readonly enginePrice: {last: Micros; first: Micros};
@@ -45,20 +49,30 @@ export interface BarReplayHooks {
 /**
  * Steps through sessions one arrival time at a time. `step()` processes the next arrival
  * and returns its time, or null at the end.
+ *
+ * One path for both inputs: a session of Bar objects is turned into columns when it opens
+ * (its own Bar objects are still the ones delivered). Per arrival the work is the bars of that
+ * minute (slots found by symbol index, no map lookup), the checkup and the equity point.
  */
 export class BarReplay {
 	private sessionIndex = -1;
-	private barIndex = 0;
-	private current: BarSession | null = null;
-	private readonly iterator: Iterator<BarSession>;
+	private row = 0;
+	private current: ColumnarSession | null = null;
+	/** The open session's own Bar objects when it came as such, else null (built per row). */
+	private currentBars: readonly Bar[] | null = null;
+	private readonly iterator: Iterator<ReplaySession>;
 	private finishedFlag = false;
 	readonly stats = new Map<string, SymbolStats>();
 	readonly equity = new EquityCurve();
 	private readonly scalpers: ScalpStrategy[];
-	/** Everything a bar of a symbol touches, found with one lookup per bar. */
+	/** Everything a bar of a symbol touches, by name (built once per symbol). */
 	private readonly slots = new Map<string, SymbolSlot>();
+	/** The same slots by index of the open session's symbol table (made at a symbol's first bar). */
+	private slotTable: (SymbolSlot | undefined)[] = [];
+	private slotTableFor: readonly string[] | null = null;
 	private readonly books: PositionBook[];
 	private readonly stepSlots: SymbolSlot[] = [];
+	private readonly stepBars: Bar[] = [];
 	private ticks: readonly TickEvent[] = [];
 	private tickIndex = 0;
 	/** Quotes and trades delivered so far. */
@@ -68,7 +82,7 @@ export class BarReplay {
 	sessionsProcessed = 0;
 
 	constructor(
-		sessions: Iterable<BarSession>,
+		sessions: Iterable<ReplaySession>,
 		private readonly engine: Engine,
 		private readonly exchange: SimExchange,
 		private readonly hooks: BarReplayHooks = {},
@@ -107,10 +121,10 @@ export class BarReplay {
 
 	/** Arrival time of the next step, or null when the replay is over. */
 	peekNextArrival(): number | null {
-		if (!this.current || this.barIndex >= this.current.bars.length) {
+		if (!this.current || this.row >= this.current.length) {
 			if (!this.openNextSession()) return null;
 		}
-		return this.current!.bars[this.barIndex]!.start + BAR_MS;
+		return this.current!.start[this.row]! + BAR_MS;
 	}
 
 	private openNextSession(): boolean {
@@ -121,23 +135,29 @@ export class BarReplay {
 			this.finishedFlag = true;
 			return false;
 		}
-		this.current = next.value;
+		const session = next.value;
+		const columnar = isColumnar(session);
+		this.current = columnar ? session : columnsFromBars([session])[0]!;
+		this.currentBars = columnar ? null : session.bars;
 		this.sessionIndex += 1;
-		this.barIndex = 0;
-		if (this.current.bars.length === 0) return this.openNextSession();
-		this.ticks = this.tickSource ? this.tickSource.sessionTicks(this.current) : [];
+		this.row = 0;
+		if (this.current.length === 0) return this.openNextSession();
+		if (this.slotTableFor !== this.current.symbols) {
+			this.slotTableFor = this.current.symbols;
+			this.slotTable = new Array(this.current.symbols.length);
+		}
+		this.ticks = this.tickSource ? this.tickSource.sessionTicks(columnar ? {date: session.date, bars: sessionBars(session)} : session) : [];
 		this.tickIndex = 0;
-		const first = this.current.bars[0]!;
-		this.exchange.setTime(first.start);
-		this.engine.beginSession(this.current.date, this.exchange.state(), first.start, {newSession: true});
+		const first = this.current.start[0]!;
+		this.exchange.setTime(first);
+		this.engine.beginSession(this.current.date, this.exchange.state(), first, {newSession: true});
 		return true;
 	}
 
 	private endSession(): void {
 		const session = this.current!;
-		const last = session.bars[session.bars.length - 1];
-		if (last) {
-			const end = last.start + BAR_MS;
+		if (session.length > 0) {
+			const end = session.start[session.length - 1]! + BAR_MS;
 			this.exchange.setTime(end);
 			this.engine.setTime(end);
 		}
@@ -145,54 +165,66 @@ export class BarReplay {
 		this.sessionsProcessed += 1;
 		this.hooks.afterSession?.(session.date);
 		this.current = null;
+		this.currentBars = null;
 	}
 
 	step(): number | null {
 		const arrival = this.peekNextArrival();
 		if (arrival === null) return null;
-		const bars = this.current!.bars;
-		const begin = this.barIndex;
-		const start = bars[begin]!.start;
-		let end = begin;
-		while (end < bars.length && bars[end]!.start === start) end++;
-		this.barIndex = end;
+		const s = this.current!;
+		const begin = this.row;
+		const startCol = s.start;
+		const start = startCol[begin]!;
+		let end = begin + 1;
+		while (end < s.length && startCol[end] === start) end++;
+		this.row = end;
 
 		const engine = this.engine;
 		const exchange = this.exchange;
 		exchange.setTime(arrival);
 		engine.setTime(arrival);
 		const slots = this.stepSlots;
-		slots.length = 0;
-		for (let i = begin; i < end; i++) {
-			const bar = bars[i]!;
-			const slot = this.slot(bar.symbol);
-			slots.push(slot);
+		const bars = this.stepBars;
+		const table = this.slotTable;
+		const own = this.currentBars;
+		const n = end - begin;
+		slots.length = n;
+		bars.length = n;
+		for (let k = 0; k < n; k++) {
+			const i = begin + k;
+			// A new Bar per row: strategies and custom signals may keep what they are given.
+			const bar = own ? own[i]! : barAt(s, i);
+			const index = s.symbol[i]!;
+			const slot = table[index] ?? (table[index] = this.slot(s.symbols[index]!));
+			slots[k] = slot;
+			bars[k] = bar;
 			slot.exchangePrice.price = bar.close;
 			slot.enginePrice.last = bar.close;
 			// The session's open: its first bar's open (display only; reset per session).
 			if (slot.enginePrice.first === 0) slot.enginePrice.first = bar.open;
 		}
-		if (exchange.hasOpenOrders()) for (let i = begin; i < end; i++) exchange.matchBar(bars[i]!);
-		for (let i = begin; i < end; i++) {
-			const scalper = slots[i - begin]!.onlyScalper;
-			if (scalper) scalper.onBar(bars[i]!, arrival);
-			else engine.onBar(bars[i]!, arrival);
+		if (exchange.hasOpenOrders()) for (let k = 0; k < n; k++) exchange.matchBar(bars[k]!);
+		for (let k = 0; k < n; k++) {
+			const scalper = slots[k]!.onlyScalper;
+			if (scalper) scalper.onBar(bars[k]!, arrival);
+			else engine.onBar(bars[k]!, arrival);
 		}
 		engine.checkup(arrival);
-		this.record(bars, begin, end, arrival);
-		this.barsProcessed += end - begin;
+		this.record(n, arrival);
+		this.barsProcessed += n;
 		this.hooks.afterStep?.(arrival);
 		engine.changed();
 		return arrival;
 	}
 
-	private record(bars: readonly Bar[], begin: number, end: number, arrival: number): void {
+	private record(n: number, arrival: number): void {
 		const slots = this.stepSlots;
-		for (let i = begin; i < end; i++) {
-			const slot = slots[i - begin]!;
+		const bars = this.stepBars;
+		for (let k = 0; k < n; k++) {
+			const slot = slots[k]!;
 			const book = slot.book;
 			if (!book || !slot.stats) continue;
-			slot.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bars[i]!.close), book.qty > 0);
+			slot.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bars[k]!.close), book.qty > 0);
 		}
 		let equity: Micros = this.engine.portfolio.cash;
 		const books = this.books;

@@ -5,17 +5,16 @@
 import type {Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
-import type {BarSession} from '../adapters/replay/minute-csv.js';
 import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
 import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {DEFAULT_SCALP_PARAMS, scalpParamsJson, type ScalpParams} from '../strategies/params.js';
-import {BarReplay} from './bar-runner.js';
+import {BarReplay, type ReplaySession} from './bar-runner.js';
 import {backtestTotals, type ScalpBacktestResult, type SymbolResult} from './totals.js';
 
 export interface ScalpBacktestConfig {
-	readonly sessions: Iterable<BarSession>;
+	readonly sessions: Iterable<ReplaySession>;
 	readonly symbols: readonly string[];
 	readonly lot: Micros;
 	readonly cash: Micros;

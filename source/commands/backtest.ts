@@ -44,14 +44,14 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
 	const data = loadMinuteSource(symbols, flags, 'backtest');
-	const runSymbols = symbols.length > 0 ? symbols : [...data.bars.keys()].sort();
+	const runSymbols = symbols.length > 0 ? symbols : [...data.symbols];
 	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${data.summary.location}`);
 
 	// A backtest journals only when asked: never into the console's journal by default.
 	const journalPath = flags.journal ?? null;
 	const journal: Journal = journalPath === null ? nullJournal : openJournal(journalPath, 'buffered');
-	const sessions = data.sessions;
-	const totalBars = sessions.reduce((n, s) => n + s.bars.length, 0);
+	const sessions = data.replay;
+	const totalBars = data.summary.bars;
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
 	const started = Date.now();
 	let result;

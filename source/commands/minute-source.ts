@@ -11,6 +11,7 @@ import {covers} from '../adapters/cache/ranges.js';
 import {listSeries, readManifest} from '../adapters/cache/store.js';
 import {summarizeSessions, type DataSummary} from '../backtest/data-summary.js';
 import type {Bar} from '../core/types.js';
+import type {ReplaySession} from '../backtest/bar-runner.js';
 import {bundledMinuteData} from '../paths.js';
 import {cacheDir, dateRange, seriesKind, type DataFlags} from './data-flags.js';
 
@@ -19,7 +20,13 @@ export interface MinuteSourceFlags extends DataFlags {
 }
 
 export interface MinuteSource {
+	/** What a replay takes: the cache's columns, or the CSV's sessions of Bar objects. */
+	readonly replay: readonly ReplaySession[];
+	/** Symbols loaded, sorted. */
+	readonly symbols: readonly string[];
+	/** Sessions as Bar objects (built on first use from the cache). */
 	readonly sessions: BarSession[];
+	/** Bars per symbol (built on first use from the cache). */
 	readonly bars: Map<string, Bar[]>;
 	readonly summary: DataSummary;
 	/** Date range asked for (cache), or null (files). */
@@ -45,7 +52,14 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 		const paths = bundled ? [bundledMinuteData()] : existingPaths(flags.data!);
 		const data = bundled ? loadBundled(paths, symbols) : loadMinuteData(paths, symbols);
 		const sessions = toSessions(data.bars);
-		return {sessions, bars: data.bars, summary: summarizeSessions(sessions, paths.join(', ')), range: null};
+		return {
+			replay: sessions,
+			symbols: [...data.bars.keys()].sort(),
+			sessions,
+			bars: data.bars,
+			summary: summarizeSessions(sessions, paths.join(', ')),
+			range: null,
+		};
 	}
 	if (flags.data && flags.data.length > 0) throw new UsageError('--data and --from/--to/--date are two sources of bars: pick one');
 	const kind = seriesKind(flags);
@@ -68,7 +82,18 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 		throw new DataError(
 			`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`,
 		);
-	return {sessions: loaded.sessions, bars: loaded.bars, summary: loaded.summary, range};
+	return {
+		replay: loaded.columns,
+		symbols: loaded.symbols,
+		get sessions() {
+			return loaded.sessions;
+		},
+		get bars() {
+			return loaded.bars;
+		},
+		summary: loaded.summary,
+		range,
+	};
 }
 
 /** The bundled sample holds six symbols of one 2019 week: for any other symbol say how to get it. */

@@ -126,3 +126,52 @@ test('missing dates name the exact data fetch command', () => {
 			`no cached 1Min sip raw bars for AMD, NVDA on 2024-03-04..2024-03-08: run \`scalp-tui data fetch AMD NVDA --from 2024-03-04 --to 2024-03-08 --feed sip --cache-dir ${cache}\``,
 	);
 });
+
+test('columnar sessions equal the Bar sessions row for row: thin symbols, two months, a DST change, one buffer', () => {
+	// 2024-03-08 (EST) .. 2024-04-02 (EDT): three symbols, each missing different minutes.
+	const cache = tempCache();
+	const symbols = ['BBB', 'AAA', 'CCC'];
+	const all = new Map<string, Bar[]>();
+	const days = ['2024-03-08', '2024-03-11', '2024-03-28', '2024-04-01', '2024-04-02'];
+	let seed = 7;
+	const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+	for (const symbol of symbols) {
+		const list: Bar[] = [];
+		for (const day of days) {
+			const open = Date.parse(`${day}T${day < '2024-03-10' ? '14' : '13'}:30:00Z`);
+			for (let m = 0; m < 390; m++) {
+				if (rand() < (symbol === 'CCC' ? 0.9 : 0.2)) continue; // CCC is thin
+				const close = 1_000_000 + Math.floor(rand() * 9_000_000);
+				list.push({symbol, start: open + m * 60_000, open: close, high: close + 10, low: close - 10, close, volume: 1 + Math.floor(rand() * 500)});
+			}
+		}
+		all.set(symbol, list);
+	}
+	for (const [symbol, list] of all) {
+		for (const month of ['2024-03', '2024-04']) {
+			const bars = list.filter(b => nyDate(b.start).startsWith(month));
+			writePeriod(
+				cache,
+				{symbol, timeframe: '1Min', feed: 'iex', adjustment: 'raw'},
+				month,
+				bars,
+				month === '2024-03' ? ['2024-03-01', '2024-03-31'] : ['2024-04-01', '2024-04-30'],
+			);
+		}
+	}
+	const loaded = loadBars({symbols, from: '2024-03-08', to: '2024-04-02', cacheDir: cache, shared: true});
+	const expected = toSessions(all);
+	assert.deepEqual(loaded.symbols, ['AAA', 'BBB', 'CCC']);
+	assert.deepEqual(
+		loaded.columns.map(c => c.date),
+		expected.map(s => s.date),
+	);
+	for (let i = 0; i < expected.length; i++) {
+		const c = loaded.columns[i]!;
+		assert.equal(c.length, expected[i]!.bars.length);
+		assert.deepEqual(loaded.sessions[i]!.bars, expected[i]!.bars, c.date);
+	}
+	const buffers = new Set(loaded.columns.flatMap(c => [c.symbol.buffer, c.start.buffer, c.close.buffer]));
+	assert.equal(buffers.size, 1);
+	assert.ok([...buffers][0] instanceof SharedArrayBuffer);
+});

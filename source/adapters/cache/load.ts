@@ -1,20 +1,21 @@
 /**
  * `loadBars`: minute bars of many symbols over New York dates from the cache, as the backtest
- * runner (and the SIM console, emulate, sweeps) consume them: sessions of bars in arrival order
- * (start, then symbol). Every file is verified (store.ts). Dates the cache does not cover are
+ * runner (and the SIM console, emulate, sweeps) consume them: sessions in arrival order (start,
+ * then symbol), as columns (core/session-columns.ts) and, built on demand, as Bar objects. Every file is verified (store.ts). Dates the cache does not cover are
  * an error naming the exact `data fetch` command that gets them; holes are counted, not filled.
  *
- * Sessions are built without sorting: symbols are walked in name order and each day's bars are
- * placed by a counting pass over their minute of the day, O(bars).
+ * Sessions are built without sorting and without an object per bar: symbols are walked in name
+ * order and each day's rows are placed by a counting pass over their minute of the day, O(bars).
  */
 import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
 import {MINUTE_MS, nyDate, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
+import {allocateSessions, sessionBars, type ColumnarSession} from '../../core/session-columns.js';
 import type {DataSummary} from '../../core/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
 import {DataError} from '../../core/errors.js';
 import {defaultCacheDir} from './cache-dir.js';
-import {columnsToBars, type BarColumns} from './columns.js';
+import {columnsToBars, type BarColumns, type IntColumn} from './columns.js';
 import {DEFAULT_KIND, periodBounds, type CacheAdjustment, type CacheFeed, type CacheTimeframe, type SeriesKey} from './key.js';
 import {covers, formatRanges, subtract} from './ranges.js';
 import {readManifest, readPeriod} from './store.js';
@@ -31,13 +32,19 @@ export interface LoadBarsRequest {
 	readonly cacheDir?: string;
 	/** True when cacheDir came from a flag: the fetch hint then repeats it. */
 	readonly cacheDirExplicit?: boolean;
+	/** Back the columns by a SharedArrayBuffer (sessions posted to workers are then not copied). */
+	readonly shared?: boolean;
 }
 
 /** A request without its symbols: which cached dates and series (the SIM console's `--date`). */
 export type CacheSelection = Omit<LoadBarsRequest, 'symbols'>;
 
 export interface LoadedBars {
-	/** Sessions in date order, bars by (start, symbol): what runScalpBacktest takes. */
+	/** Sessions in date order as columns, rows by (start, symbol): what the bar replay takes. */
+	readonly columns: ColumnarSession[];
+	/** The symbols asked for, sorted: `columns`' symbol table. */
+	readonly symbols: readonly string[];
+	/** The same sessions as Bar objects (built on first use). */
 	readonly sessions: BarSession[];
 	/** Per symbol, ascending. */
 	readonly bars: Map<string, Bar[]>;
@@ -108,13 +115,14 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const fromMinute = dayMinute[0]!;
 	const toMinute = dayMinute[nDays]!;
 
-	// Pass 1: read and verify every file; count bars per day and minute of the day (a
-	// counting sort: the second pass places each bar straight into its session).
-	const segments: {symbol: string; cols: BarColumns; lo: number; hi: number}[] = [];
+	// Pass 1: read and verify every file; cut each into per-day pieces (symbol order) and
+	// count bars per day and minute of the day.
+	const pieces: Piece[][] = Array.from({length: nDays}, () => []);
 	const slots = Array.from({length: nDays}, () => new Int32Array(SLOTS));
 	const perSymbolDay = new Int32Array(nDays);
 	let total = 0;
-	for (const {key, manifest} of manifests) {
+	for (let symbolIndex = 0; symbolIndex < manifests.length; symbolIndex++) {
+		const {key, manifest} = manifests[symbolIndex]!;
 		const periods = Object.keys(manifest!.files)
 			.filter(p => {
 				const b = periodBounds(p);
@@ -127,13 +135,19 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
 			if (hi <= lo) continue;
-			segments.push({symbol: key.symbol, cols, lo, hi});
 			const t = cols.t;
-			let d = 0;
+			let d = -1;
+			let piece: Piece | null = null;
 			for (let i = lo; i < hi; i++) {
 				const minute = t[i]!;
-				while (minute >= dayMinute[d + 1]!) d++;
-				slots[d]![minute - dayMinute[d]! + 1]! += 1;
+				if (d < 0 || minute >= dayMinute[d + 1]!) {
+					if (d < 0) d = 0;
+					while (minute >= dayMinute[d + 1]!) d++;
+					piece = {symbolIndex, cols, next: i, hi: i};
+					pieces[d]!.push(piece);
+				}
+				piece!.hi = i + 1;
+				slots[d]![minute - dayMinute[d]!]! += 1;
 				perSymbolDay[d]! += 1;
 			}
 			total += hi - lo;
@@ -151,26 +165,27 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		}
 	}
 
-	// Pass 2: one Bar object per row, placed at its session's position (start, then symbol:
-	// segments come in symbol order).
-	const out: Bar[][] = [];
+	// Pass 2: fill each session's rows in order. Per minute of the day that has bars, take the
+	// next bar of every symbol's piece that starts then (pieces are in symbol order). Writes are
+	// sequential and reads advance one row per piece: both stay in cache, where placing each bar
+	// at its final row from the file's side would miss the cache on every column of every bar.
+	const kept: number[] = [];
+	const dayRows: number[] = [];
 	for (let d = 0; d < nDays; d++) {
-		const counts = slots[d]!;
-		for (let k = 1; k < SLOTS; k++) counts[k]! += counts[k - 1]!;
-		out.push(new Array<Bar>(counts[SLOTS - 1]!));
-	}
-	for (const {symbol, cols, lo, hi} of segments) {
-		const {t, o, h, l, c, v} = cols;
-		let d = 0;
-		for (let i = lo; i < hi; i++) {
-			const minute = t[i]!;
-			while (minute >= dayMinute[d + 1]!) d++;
-			const slot = minute - dayMinute[d]!;
-			out[d]![slots[d]![slot]!++] = {symbol, start: minute * MINUTE_MS, open: o[i]!, high: h[i]!, low: l[i]!, close: c[i]!, volume: v[i]!};
+		let rows = 0;
+		for (const piece of pieces[d]!) rows += piece.hi - piece.next;
+		if (rows > 0) {
+			kept.push(d);
+			dayRows.push(rows);
 		}
 	}
-	const sessions: BarSession[] = [];
-	for (let d = 0; d < nDays; d++) if (out[d]!.length > 0) sessions.push({date: days[d]!, bars: out[d]!});
+	const columns = allocateSessions(
+		kept.map(d => days[d]!),
+		dayRows,
+		symbols,
+		request.shared ?? false,
+	);
+	for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
 	const summary: DataSummary = {
 		source: 'cache',
 		location: cacheDir,
@@ -180,26 +195,107 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		from,
 		to,
 		bars: total,
-		sessions: sessions.length,
+		sessions: columns.length,
 		holes,
 	};
+	let asBars: BarSession[] | null = null;
 	let bySymbol: Map<string, Bar[]> | null = null;
 	return {
-		sessions,
+		columns,
+		symbols,
 		summary,
-		// Per symbol only when asked for (sessions are what a backtest needs).
+		// Bar objects only when asked for (a backtest replays the columns).
+		get sessions(): BarSession[] {
+			asBars ??= columns.map(session => ({date: session.date, bars: sessionBars(session)}));
+			return asBars;
+		},
 		get bars(): Map<string, Bar[]> {
 			if (!bySymbol) {
 				bySymbol = new Map(manifests.map(m => [m.key.symbol, [] as Bar[]]));
-				for (const session of sessions) for (const bar of session.bars) bySymbol.get(bar.symbol)!.push(bar);
+				for (const session of this.sessions) for (const bar of session.bars) bySymbol.get(bar.symbol)!.push(bar);
 			}
 			return bySymbol;
 		},
 	};
 }
 
-/** Minutes in the longest New York day (25 h) plus one for the counting sort's prefix sums. */
-const SLOTS = 25 * 60 + 1;
+/** Minutes in the longest New York day (25 h). */
+const SLOTS = 25 * 60;
+
+/** One file's rows of one day: [next, hi) still to place. */
+interface Piece {
+	readonly symbolIndex: number;
+	readonly cols: BarColumns;
+	next: number;
+	hi: number;
+}
+
+/**
+ * Rows of one day in (minute, symbol) order; `perMinute[k]` bars start k minutes after
+ * midnight. First the order: per minute that has bars, the next bar of every piece (pieces are
+ * in symbol order) that starts then, recorded as (piece, row in its file). Then each price
+ * column is gathered on its own: a pass reads one column of every piece (a cache line each),
+ * where copying all columns at once would juggle seven lines per piece and miss the cache.
+ */
+function fillSession(out: ColumnarSession, pieces: Piece[], perMinute: Int32Array, dayStart: number): void {
+	const rows = out.length;
+	const which = new Uint32Array(rows);
+	const from = new Uint32Array(rows);
+	let row = 0;
+	const n = pieces.length;
+	for (let k = 0; k < perMinute.length; k++) {
+		let due = perMinute[k]!;
+		if (due === 0) continue;
+		const minute = dayStart + k;
+		const startMs = minute * MINUTE_MS;
+		for (let p = 0; p < n && due > 0; p++) {
+			const piece = pieces[p]!;
+			const i = piece.next;
+			if (i >= piece.hi || piece.cols.t[i] !== minute) continue;
+			piece.next = i + 1;
+			due -= 1;
+			which[row] = p;
+			from[row] = i;
+			out.symbol[row] = piece.symbolIndex;
+			out.start[row] = startMs;
+			row += 1;
+		}
+	}
+	gather(
+		out.open,
+		pieces.map(p => p.cols.o),
+		which,
+		from,
+	);
+	gather(
+		out.high,
+		pieces.map(p => p.cols.h),
+		which,
+		from,
+	);
+	gather(
+		out.low,
+		pieces.map(p => p.cols.l),
+		which,
+		from,
+	);
+	gather(
+		out.close,
+		pieces.map(p => p.cols.c),
+		which,
+		from,
+	);
+	gather(
+		out.volume,
+		pieces.map(p => p.cols.v),
+		which,
+		from,
+	);
+}
+
+function gather(out: Float64Array, columns: readonly IntColumn[], which: Uint32Array, from: Uint32Array): void {
+	for (let row = 0; row < out.length; row++) out[row] = columns[which[row]!]![from[row]!]!;
+}
 
 /**
  * Bars of one series with start in [startMs, endMs] (whatever the cache holds, covered or
