@@ -5,6 +5,7 @@
 import {readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
+import {staleDistFile} from './dist-current.mjs';
 
 function collect(dir) {
 	const out = [];
@@ -23,6 +24,14 @@ const files = collect('test')
 if (files.length === 0) {
 	console.error('no test files matched');
 	process.exit(1);
+}
+// Tests spawn the built CLI (test/_helpers/cli.ts) when dist/ is current: build a stale one once
+// here rather than compile the sources through tsx in every child process.
+const stale = staleDistFile(process.cwd());
+if (stale !== null) {
+	console.error(`dist/ is older than ${stale}: building it first (npm run build)`);
+	const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {stdio: 'inherit'});
+	if (build.status !== 0) console.error('the build failed: tests run the CLI from source where dist/ is stale');
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {stdio: 'inherit'});
 process.exit(result.status ?? 1);

@@ -17,7 +17,7 @@ import {runDataCommand} from '../../source/commands/data.js';
 import {nyTime} from '../../source/core/time.js';
 import {startEmulator} from '../../source/emulate/server.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {ROOT, runCli, scratchDir} from '../_helpers/cli.js';
+import {cliCommand, runCli, scratchDir} from '../_helpers/cli.js';
 import {fillCache, minuteBars, tempDir} from './archive-helpers.js';
 
 const dirs: string[] = [];
@@ -152,26 +152,8 @@ test('a fetch killed mid-way resumes: the rerun asks only for the symbols still 
 	await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
 	const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 	try {
-		const child = spawn(
-			process.execPath,
-			[
-				'--import',
-				join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'),
-				join(ROOT, 'source/cli.tsx'),
-				'data',
-				'fetch',
-				'AAA',
-				'BBB',
-				'CCC',
-				'--from',
-				'2024-03-01',
-				'--to',
-				'2024-03-28',
-				'--cache-dir',
-				cache,
-			],
-			{env: {...process.env, ...env, APCA_API_DATA_URL: proxyUrl}, stdio: 'ignore'},
-		);
+		const [node, ...argv] = cliCommand(['data', 'fetch', 'AAA', 'BBB', 'CCC', '--from', '2024-03-01', '--to', '2024-03-28', '--cache-dir', cache]);
+		const child = spawn(node!, argv, {env: {...process.env, ...env, APCA_API_DATA_URL: proxyUrl}, stdio: 'ignore'});
 		const aaa = join(seriesDir(cache, {symbol: 'AAA', timeframe: '1Min', feed: 'iex', adjustment: 'raw'}), 'manifest.json');
 		const deadline = Date.now() + 60_000;
 		while (!existsSync(aaa) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {ROOT, scratchDir} from '../_helpers/cli.js';
+import {cliCommand, scratchDir} from '../_helpers/cli.js';
 
 function runIntoClosedPipe(args: string[], cwd: string): Promise<{status: number | null; stderr: string}> {
 	return new Promise(resolve => {
-		const child = spawn(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), ...args], {
+		const [node, ...argv] = cliCommand(args);
+		const child = spawn(node!, argv, {
 			cwd,
 			env: {...process.env, NO_COLOR: '1', APCA_API_KEY_ID: '', APCA_API_SECRET_KEY: ''},
 		});

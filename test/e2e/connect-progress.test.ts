@@ -6,7 +6,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -15,12 +15,11 @@ import {composeAlpacaSession} from '../../source/session/compose-alpaca.js';
 import type {ConsoleConfig} from '../../source/session/console-config.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {progressLine} from '../../source/ui/progress-line.js';
-import {ROOT} from '../_helpers/cli.js';
+import {assertBuildCurrent, BUILT_CLI as BIN} from '../_helpers/cli.js';
 import {sampleBars} from '../emulate/_support.js';
 
 const SECRET = 'progress-secret-never-printed-7q';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const BIN = join(ROOT, 'dist/cli.js');
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -99,7 +98,7 @@ test('an unreachable host in a real terminal: the host and each retry as "n of m
 	skip: hasTmux ? false : 'tmux is not installed',
 	timeout: 120_000,
 }, async () => {
-	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
+	assertBuildCurrent();
 	const base = `http://127.0.0.1:${await closedPort()}`;
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-progress-'));
 	const session = `scalp-progress-${process.pid}`;

@@ -6,15 +6,14 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {readJournal} from '../../source/journal/reader.js';
 import {validateRecord} from '../../source/journal/schema.js';
-import {ROOT} from '../_helpers/cli.js';
+import {assertBuildCurrent, BUILT_CLI as BIN} from '../_helpers/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const BIN = join(ROOT, 'dist/cli.js');
 
 function tmux(...args: string[]): string {
 	return execFileSync('tmux', args, {encoding: 'utf8'});
@@ -35,7 +34,7 @@ test('console in tmux: panels, pause, force-sell with confirmation, quit with fl
 	skip: hasTmux ? false : 'tmux is not installed',
 	timeout: 90_000,
 }, async () => {
-	assert.ok(existsSync(BIN), 'dist/cli.js is missing: run `npm run build` first');
+	assertBuildCurrent();
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-e2e-'));
 	const journal = join(dir, 'journal.jsonl');
 	const session = `scalp-e2e-${process.pid}`;

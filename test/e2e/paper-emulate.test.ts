@@ -15,7 +15,7 @@ import {startEmulator} from '../../source/emulate/server.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import {readJournal} from '../../source/journal/reader.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {ROOT} from '../_helpers/cli.js';
+import {cliCommand} from '../_helpers/cli.js';
 
 const SECRET = 'paper-secret-do-not-print-9f3k';
 const STEPS = 75; // 09:30 .. 10:45 of 2019-02-11
@@ -28,32 +28,19 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 	const emulator = await startEmulator({port: 0, bars, manualClock: true, keys: {keyId: 'PKTESTPAPER', secret: SECRET}, cash: 100_000});
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-paper-'));
 	const journalPath = join(dir, 'journal.jsonl');
-	const child = spawn(
-		process.execPath,
-		[
-			'--import',
-			join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'),
-			join(ROOT, 'source/cli.tsx'),
-			'TSLA',
-			'AAPL',
-			'--journal',
-			journalPath,
-			'--log-file',
-			join(dir, 'log.txt'),
-		],
-		{
-			cwd: dir,
-			env: {
-				...process.env,
-				APCA_API_KEY_ID: 'PKTESTPAPER',
-				APCA_API_SECRET_KEY: SECRET,
-				APCA_API_BASE_URL: emulator.baseUrl,
-				APCA_API_DATA_URL: emulator.baseUrl,
-				NO_COLOR: '1',
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
+	const [node, ...argv] = cliCommand(['TSLA', 'AAPL', '--journal', journalPath, '--log-file', join(dir, 'log.txt')]);
+	const child = spawn(node!, argv, {
+		cwd: dir,
+		env: {
+			...process.env,
+			APCA_API_KEY_ID: 'PKTESTPAPER',
+			APCA_API_SECRET_KEY: SECRET,
+			APCA_API_BASE_URL: emulator.baseUrl,
+			APCA_API_DATA_URL: emulator.baseUrl,
+			NO_COLOR: '1',
 		},
-	);
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', chunk => (stdout += chunk));

@@ -5,14 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
-import {join} from 'node:path';
 import type {EmulatorHandle} from '../../source/emulate/server.js';
 import {readJournal} from '../../source/journal/reader.js';
-import {ROOT} from '../_helpers/cli.js';
+import {cliCommand} from '../_helpers/cli.js';
 import {KEYS} from './_rig.js';
 
-const TSX = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
-const CLI = join(ROOT, 'source/cli.tsx');
+export {cliCommand};
 
 export interface Running {
 	readonly child: ChildProcess;
@@ -45,11 +43,6 @@ export function paperEnv(emulator: EmulatorHandle): NodeJS.ProcessEnv {
 	};
 	delete env.SCALP_TUI_DEBUG;
 	return env;
-}
-
-/** The node command line that runs the CLI from source. */
-export function cliCommand(args: readonly string[]): string[] {
-	return [process.execPath, '--import', TSX, CLI, ...args];
 }
 
 /** Start the paper console headless and wait until it trades (both sockets subscribed). */

@@ -10,7 +10,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FileJournal} from '../../source/journal/writer.js';
 import {readJournal} from '../../source/journal/reader.js';
-import {ROOT, scratchDir} from '../_helpers/cli.js';
+import {cliCommand, scratchDir} from '../_helpers/cli.js';
 
 test('a write to a full disk (/dev/full: ENOSPC) does not throw; the failure is reported once and nothing more is written', async () => {
 	const journal = new FileJournal('/dev/full', {mode: 'sync'});
@@ -29,10 +29,11 @@ test('the SIM console whose journal hits a file size limit (EFBIG): one line, or
 	timeout: 120_000,
 }, async () => {
 	const dir = scratchDir();
-	const tsx = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
-	const cli = join(ROOT, 'source/cli.tsx');
+	const command = cliCommand(['AAPL', 'TSLA', 'MSFT', 'SPY', '--speed', '3600', '--journal', 'j.jsonl', '--log-file', '/dev/null'])
+		.map(word => `"${word}"`)
+		.join(' ');
 	// 24 blocks of 512 bytes: the journal fills up within the first hour of trading.
-	const script = `ulimit -f 24; exec "${process.execPath}" --import "${tsx}" "${cli}" AAPL TSLA MSFT SPY --speed 3600 --journal j.jsonl --log-file /dev/null`;
+	const script = `ulimit -f 24; exec ${command}`;
 	const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
 	for (const key of ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'APCA_API_BASE_URL', 'APCA_API_DATA_URL', 'SCALP_TUI_DEBUG']) delete env[key];
 	const result = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {

@@ -21,7 +21,7 @@ import type {Bar, OrderEvent} from '../../source/core/types.js';
 import {startEmulator, type EmulatorHandle} from '../../source/emulate/server.js';
 import {createAlpacaRebalanceVenue, historyStart, type AlpacaRebalanceVenue, type AlpacaRebalanceVenueOptions} from '../../source/session/rebalance-alpaca.js';
 import type {DailyBar} from '../../source/core/daily-bars.js';
-import {ROOT} from '../_helpers/cli.js';
+import {cliCommand} from '../_helpers/cli.js';
 import {sink, weekdays} from './helpers.js';
 
 const KEYS = {keyId: 'PKREBALANCE01', secret: 'rebalance-secret-q8w7e6r5'};
@@ -331,15 +331,12 @@ test('bad keys: one safe line (UsageError) in process; the CLI exits 2 with that
 		const dir = mkdtempSync(join(tmpdir(), 'rb-alpaca-cli-'));
 		const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'};
 		for (const key of Object.keys(env)) if (key.startsWith('APCA_')) delete env[key];
-		const child = spawn(
-			process.execPath,
-			['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'source/cli.tsx'), 'rebalance', '--mode', 'paper'],
-			{
-				cwd: dir,
-				env: {...env, APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: WRONG_SECRET, APCA_API_BASE_URL: handle.baseUrl, APCA_API_DATA_URL: handle.dataUrl},
-				stdio: ['ignore', 'pipe', 'pipe'],
-			},
-		);
+		const [node, ...argv] = cliCommand(['rebalance', '--mode', 'paper']);
+		const child = spawn(node!, argv, {
+			cwd: dir,
+			env: {...env, APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: WRONG_SECRET, APCA_API_BASE_URL: handle.baseUrl, APCA_API_DATA_URL: handle.dataUrl},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', chunk => (stdout += chunk));

@@ -241,7 +241,7 @@ test('workers run from source (tsx bootstrap) and from the build (dist/research/
 	const args = ['sweep', 'TSLA', '--sma', '20,30', '--take-profit', '0.01,0.02', '--json', '--workers', '2'];
 	const built = spawnSync(process.execPath, [dist, ...args], {cwd: scratchDir(), encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
 	assert.equal(built.status, 0, built.stderr);
-	const fromSource = runCli(args);
+	const fromSource = runCli(args, {fromSource: true});
 	assert.equal(fromSource.status, 0, fromSource.stderr);
 	assert.equal(built.stdout, fromSource.stdout);
 });
