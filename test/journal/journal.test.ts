@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {readJournal} from '../../source/journal/reader.js';
 import {validateRecord} from '../../source/journal/schema.js';
-import {FileJournal} from '../../source/journal/writer.js';
+import {FileJournal, serializeRunRecord} from '../../source/journal/writer.js';
 import {loadMinuteData, toSessions} from '../../source/adapters/replay/minute-csv.js';
 import {runScalpBacktest} from '../../source/backtest/scalp-backtest.js';
 import {bundledMinuteData} from '../../source/paths.js';
@@ -77,4 +77,38 @@ test('minute CSV: conflicting duplicate rows are counted apart from repeated one
 	assert.equal(parsed.conflicts, 1);
 	assert.throws(() => parseMinuteCsv('timestamp,open,high,low,close,volume\n2019-02-29T14:30:00Z,1,2,0.5,1.5,100\n', 'AAPL.csv'), /bad timestamp/);
 	assert.throws(() => parseMinuteCsv('timestamp,open,high,low,close,volume\n2019-02-11T24:00:00Z,1,2,0.5,1.5,100\n', 'AAPL.csv'), /bad timestamp/);
+});
+
+test('a line is the record with ts as ISO text first and run second, whatever the record looks like', () => {
+	const general = (record: Record<string, unknown>, run?: string) => {
+		const {ts, ...rest} = record;
+		const iso = new Date(ts as number).toISOString();
+		return `${JSON.stringify(run === undefined ? {ts: iso, ...rest} : {ts: iso, run, ...rest})}\n`;
+	};
+	const records: Record<string, unknown>[] = [
+		{ts: 1_549_895_400_000, type: 'error', message: 'é "quoted" \u2028 \ud800', symbol: null},
+		{type: 'state', ts: 1_549_895_460_000, symbol: 'A', strategy: 'scalp', from: 'X', to: 'Y'}, // ts not first
+		{ts: 1_549_895_460_000, type: 'signal', symbol: 'A', strategy: 'scalp', run: 'inner', skipped: undefined},
+		{ts: 0, type: 'session', event: 'start', mode: 'backtest', version: '1', symbols: []},
+		{ts: 1_549_895_460_000.5, type: 'risk', guard: 'g', message: 'm', symbol: null},
+		{ts: 1_549_895_460_000},
+	];
+	for (const record of records) {
+		for (const run of [undefined, 'r-1']) assert.equal(serializeRunRecord(record as never, run), general(record, run), JSON.stringify(record));
+	}
+	assert.throws(() => serializeRunRecord({ts: Number.NaN, type: 'error', message: 'x', symbol: null}, undefined), RangeError);
+});
+
+test('buffered mode: lines longer than the buffer, many small ones, and close() write everything in order', () => {
+	const path = join(dir(), 'buffered.jsonl');
+	const journal = new FileJournal(path, {mode: 'buffered', bufferBytes: 256});
+	const messages = ['short', 'ü'.repeat(500), ...Array.from({length: 50}, (_, i) => `m${i}`), 'x'.repeat(300)];
+	for (const [i, message] of messages.entries()) journal.write({ts: 1_549_895_400_000 + i, type: 'error', message, symbol: null});
+	journal.close();
+	const {records, badLines} = readJournal(path);
+	assert.deepEqual(badLines, []);
+	assert.deepEqual(
+		records.map(r => r.message),
+		messages,
+	);
 });
