@@ -138,6 +138,7 @@ export class Engine {
 			const mine = state.openOrders.filter(order => this.router.ownerOf(order) === strategy);
 			strategy.rebuild(mine, nowMs);
 		}
+		this.router.deliverHeld();
 		this.changed();
 	}
 
@@ -170,16 +171,21 @@ export class Engine {
 		return this.market.firstPrice(symbol);
 	}
 
+	// Each input ends with the delivery of order events a simulated broker held back.
+
 	onBar(bar: Bar, arrivalMs: number): void {
 		this.market.onBar(bar, arrivalMs);
+		this.router.deliverHeld();
 	}
 
 	onQuote(quote: Quote): void {
 		this.market.onQuote(quote);
+		this.router.deliverHeld();
 	}
 
 	onTrade(trade: Trade): void {
 		this.market.onTrade(trade);
+		this.router.deliverHeld();
 	}
 
 	/** The periodic checkup, for every strategy of the run in symbol order. */
@@ -187,6 +193,7 @@ export class Engine {
 		this.risk?.evaluate();
 		const list = this.strategies;
 		for (let i = 0; i < list.length; i++) list[i]!.checkup(nowMs);
+		this.router.deliverHeld();
 	}
 
 	/** Tell listeners (the console's store) that something visible changed. */
@@ -226,6 +233,7 @@ export class Engine {
 	/** Cancel every open order (shutdown). */
 	cancelAll(reason: CancelReason): void {
 		this.router.cancelAll(reason);
+		this.router.deliverHeld();
 	}
 
 	hasExposure(): boolean {

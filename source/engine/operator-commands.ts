@@ -28,18 +28,21 @@ export class OperatorCommands {
 	pause(symbol: string): void {
 		this.note('pause', symbol);
 		for (const s of this.market.strategiesFor(symbol)) s.pause();
+		this.router.deliverHeld();
 		this.core.changed();
 	}
 
 	resume(symbol: string): void {
 		this.note('resume', symbol);
 		for (const s of this.market.strategiesFor(symbol)) s.resume();
+		this.router.deliverHeld();
 		this.core.changed();
 	}
 
 	forceSell(symbol: string): void {
 		this.note('force_sell', symbol);
 		for (const s of this.market.strategiesFor(symbol)) s.forceSell();
+		this.router.deliverHeld();
 		this.core.changed();
 	}
 
@@ -47,6 +50,7 @@ export class OperatorCommands {
 		this.note('cancel', symbol);
 		for (const s of this.market.strategiesFor(symbol)) s.cancelOrders();
 		this.router.cancelUnowned(symbol, 'manual');
+		this.router.deliverHeld();
 		this.core.changed();
 	}
 
@@ -63,6 +67,7 @@ export class OperatorCommands {
 		const paused = [...sold].filter(symbol => this.market.strategiesFor(symbol).length > 0).sort();
 		for (const symbol of paused) if (!this.market.strategiesFor(symbol).every(s => s.paused)) this.pause(symbol);
 		if (paused.length > 0) this.core.log(null, 'info', `liquidate: paused ${paused.join(', ')} so no strategy buys again (p resumes)`);
+		this.router.deliverHeld();
 		this.core.changed();
 		return paused;
 	}
@@ -73,6 +78,7 @@ export class OperatorCommands {
 		if (!this.risk) return;
 		this.risk.kill();
 		this.router.cancelAll('manual');
+		this.router.deliverHeld();
 		this.core.changed();
 	}
 }

@@ -25,6 +25,10 @@ interface Route {
 	foreign?: boolean;
 	/** The position book fills go to, found on the first fill. */
 	book?: PositionBook;
+	/** True while the broker's submitOrder call for it runs: a refusal now is the call's answer. */
+	placing?: boolean;
+	/** The broker refused it at once, with this message. */
+	refusal?: string;
 }
 
 export class OrderRouter {
@@ -32,14 +36,6 @@ export class OrderRouter {
 	private readonly routes = new Map<string, Route>();
 	/** Set at shutdown (and by the kill switch): strategies may no longer send orders. */
 	haltedReason: string | null = null;
-	private submitting: string | null = null;
-	private submitRefusal: string | null = null;
-	/**
-	 * The `order_submitted` line of the order being placed, written when the broker first
-	 * answers for it; dropped when the broker refuses the order at once (a refused order was
-	 * never submitted: the original's submit call raised). Its `rejected` update stays.
-	 */
-	private pendingSubmitted: JournalRecord | null = null;
 
 	constructor(
 		private readonly core: EngineCore,
@@ -85,15 +81,13 @@ export class OrderRouter {
 			core.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);
 			return {accepted: false, clientOrderId, message: veto};
 		}
-		this.routes.set(clientOrderId, {strategy: kind, symbol: spec.symbol, owner, order: null});
+		const route: Route = {strategy: kind, symbol: spec.symbol, owner, order: null, placing: true};
+		this.routes.set(clientOrderId, route);
 		this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, core.nowMs);
 		if (core.logging) {
 			const price = spec.limitPrice === null ? 'market' : `@ ${(spec.limitPrice / 1e6).toFixed(2)}`;
 			core.log(spec.symbol, 'info', `submit ${spec.side} ${spec.qty} ${price} (${reason})`);
 		}
-		this.submitting = clientOrderId;
-		this.submitRefusal = null;
-		this.pendingSubmitted = submitted;
 		try {
 			this.broker.submitOrder({
 				symbol: spec.symbol,
@@ -105,17 +99,24 @@ export class OrderRouter {
 				clientOrderId,
 			});
 		} finally {
-			this.submitting = null;
-			if (this.pendingSubmitted) core.journal.write(this.pendingSubmitted);
-			this.pendingSubmitted = null;
+			route.placing = false;
+			// The order's events come after this call returns, so this line precedes them. A
+			// refusal at once drops it: the order was never submitted (the original's submit
+			// call raised); its `rejected` update stays.
+			if (submitted && route.refusal === undefined) core.journal.write(submitted);
 		}
-		const refusal = this.submitRefusal;
-		if (refusal !== null) {
-			this.submitRefusal = null;
-			return {accepted: false, clientOrderId, message: refusal};
-		}
+		if (route.refusal !== undefined) return {accepted: false, clientOrderId, message: route.refusal};
 		core.changed();
 		return {accepted: true, clientOrderId};
+	}
+
+	/**
+	 * After each input the engine handles: a broker that held events back during submits (the
+	 * simulated one) delivers them now, so strategies hear of their orders after, not inside,
+	 * their submit calls, as from a network broker.
+	 */
+	deliverHeld(): void {
+		this.broker.flushEvents?.();
 	}
 
 	cancel(clientOrderId: string, symbol: string, reason: CancelReason): void {
@@ -141,10 +142,6 @@ export class OrderRouter {
 	private onOrderEvent(event: OrderEvent): void {
 		const core = this.core;
 		const order = event.order;
-		if (this.pendingSubmitted !== null && this.submitting === order.clientOrderId) {
-			if (!event.atSubmission) core.journal.write(this.pendingSubmitted);
-			this.pendingSubmitted = null;
-		}
 		const route = this.routes.get(order.clientOrderId) ?? this.unknownOrder(event);
 		route.order = order;
 		if (event.ms > core.nowMs || (event.ms === core.nowMs && event.ns > core.nowNs)) core.setTime(event.ms, event.ns);
@@ -159,9 +156,9 @@ export class OrderRouter {
 		const terminal =
 			event.event === 'fill' || event.event === 'canceled' || event.event === 'rejected' || event.event === 'expired' || event.event === 'replaced';
 		if (terminal) this.routes.delete(order.clientOrderId);
-		if (event.atSubmission && this.submitting === order.clientOrderId) {
-			// Refused while being placed: the submit call reports it to the strategy.
-			this.submitRefusal = event.message ?? 'rejected';
+		if (event.atSubmission && route.placing) {
+			// Refused at once: the submit call reports it to the strategy.
+			route.refusal = event.message ?? 'rejected';
 			return;
 		}
 		route.owner?.onOrderEvent(event);

@@ -72,7 +72,7 @@ export interface HftStats {
 }
 
 interface HftOrder {
-	clientOrderId: string;
+	readonly clientOrderId: string;
 	readonly side: Side;
 	readonly type: OrderType;
 	readonly qty: number;
@@ -128,8 +128,6 @@ export class HftStrategy implements SymbolStrategy {
 	private pendingBuy = 0;
 	private pendingSell = 0;
 	private readonly open: HftOrder[] = [];
-	/** The order being placed: events a synchronous broker delivers during submit adopt it. */
-	private sending: HftOrder | null = null;
 	/** The broker refused IOC: send day limits and cancel them at once, as the original did. */
 	private dayAndCancel = false;
 	/** A market exit waits for open orders' cancels. */
@@ -252,8 +250,21 @@ export class HftStrategy implements SymbolStrategy {
 	 * position once, and the end of the order releases what was never filled.
 	 */
 	private send(side: Side, type: OrderType, qty: number, limitPrice: Micros | null, reason: 'imbalance' | 'manual'): {accepted: boolean; message?: string} {
+		const timeInForce = type === 'market' ? 'day' : this.dayAndCancel ? 'day' : 'ioc';
+		// Pending grows before the call, so a position check during it already counts the order.
+		this.addPending(side, qty);
+		const result = this.ctx.submit({symbol: this.symbol, side, type, qty, limitPrice, timeInForce}, reason, reason === 'manual' ? 'exit' : side);
+		if (!result.accepted) {
+			// Refused at once: no event of it follows; release its pending shares here.
+			this.addPending(side, -qty);
+			return result.message === undefined ? {accepted: false} : {accepted: false, message: result.message};
+		}
+		this.stats.ordersAccepted += 1;
+		if (side === 'buy') this.stats.buyOrders += 1;
+		else this.stats.sellOrders += 1;
+		// Its events (new, fills, the end) come after submit returned, by this id.
 		const order: HftOrder = {
-			clientOrderId: '',
+			clientOrderId: result.clientOrderId,
 			side,
 			type,
 			qty,
@@ -263,33 +274,8 @@ export class HftStrategy implements SymbolStrategy {
 			level: this.levelSeq,
 			done: false,
 		};
-		this.addPending(side, qty);
-		this.sending = order;
-		const timeInForce = type === 'market' ? 'day' : this.dayAndCancel ? 'day' : 'ioc';
-		let result;
-		try {
-			result = this.ctx.submit({symbol: this.symbol, side, type, qty, limitPrice, timeInForce}, reason, reason === 'manual' ? 'exit' : side);
-		} finally {
-			this.sending = null;
-		}
-		if (!result.accepted) {
-			// Refused when placed: the engine does not pass that event on; release here.
-			if (!order.done) {
-				this.dropOpen(order);
-				this.addPending(side, -(qty - order.counted));
-				order.done = true;
-			}
-			return result.message === undefined ? {accepted: false} : {accepted: false, message: result.message};
-		}
-		this.stats.ordersAccepted += 1;
-		if (side === 'buy') this.stats.buyOrders += 1;
-		else this.stats.sellOrders += 1;
-		if (order.clientOrderId === '') {
-			// An asynchronous broker: events come later, by id.
-			order.clientOrderId = result.clientOrderId;
-			if (!order.done) this.open.push(order);
-		}
-		if (this.dayAndCancel && type === 'limit' && !order.done) {
+		this.open.push(order);
+		if (this.dayAndCancel && type === 'limit') {
 			// Approximate IOC as the original did: cancel the day order at once.
 			this.ctx.cancel(order.clientOrderId, this.symbol, 'manual');
 		}
@@ -305,15 +291,8 @@ export class HftStrategy implements SymbolStrategy {
 
 	onOrderEvent(event: OrderEvent): void {
 		const order = event.order;
-		let tracked = this.find(order.clientOrderId);
-		if (!tracked) {
-			const sending = this.sending;
-			if (sending?.clientOrderId !== '' || sending.side !== order.side || sending.qty !== order.qty) return;
-			// A synchronous broker reports the order before submit returned its id.
-			sending.clientOrderId = order.clientOrderId;
-			this.open.push(sending);
-			tracked = sending;
-		}
+		const tracked = this.find(order.clientOrderId);
+		if (!tracked) return;
 		if (event.event === 'fill' || event.event === 'partial_fill') {
 			const delta = order.filledQty - tracked.counted;
 			if (delta > 0) {

@@ -58,15 +58,19 @@ export interface BrokerUnderTest {
 
 const WAIT_MS = 8000;
 
-/** Collects a broker's events; lets a test wait for the one it expects. */
+/**
+ * Collects a broker's events; lets a test wait for the one it expects. Every look first lets
+ * a broker that holds events back deliver them, as the engine does after each input.
+ */
 class EventLog {
 	readonly events: OrderEvent[] = [];
 
-	constructor(broker: Broker) {
+	constructor(private readonly broker: Broker) {
 		broker.onOrderEvent(event => this.events.push(event));
 	}
 
 	of(clientOrderId: string): OrderEvent[] {
+		this.broker.flushEvents?.();
 		return this.events.filter(e => e.order.clientOrderId === clientOrderId);
 	}
 
@@ -155,6 +159,22 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		assert.deepEqual(openIds(driver.truth()), [r.clientOrderId]);
 		await quiet();
 		assert.deepEqual(log.kinds(r.clientOrderId), ['new'], 'acknowledged exactly once');
+	});
+
+	run('submit: an accepted order is heard of only after submitOrder returned (an IOC filled at once too)', async ({broker, driver}, log) => {
+		const [sym] = driver.symbols;
+		await driver.quote(sym, 99.99, 300, 100, 40);
+		const r = order(sym, 'buy', 100, 100, 'ioc');
+		let during = 0;
+		let placing = true;
+		broker.onOrderEvent(() => {
+			if (placing) during += 1;
+		});
+		broker.submitOrder(r);
+		placing = false;
+		assert.equal(during, 0, 'no event inside the submit call');
+		await log.waitFor(r.clientOrderId, 'canceled');
+		assert.deepEqual(log.kinds(r.clientOrderId), ['new', 'partial_fill', 'canceled']);
 	});
 
 	run('fill: a bar trading through the limit fills it at min(limit, open)', async ({broker, driver}, log) => {

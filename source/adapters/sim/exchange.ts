@@ -2,7 +2,9 @@
  * The simulated exchange: an account with cash and positions, order ids and
  * client order ids, and the fill model. Bar mode matches resting orders against minute bars;
  * tick mode fills IOC limits against the displayed top of book. Every event is delivered
- * synchronously, before the call that caused it returns. Exact micro-dollar arithmetic.
+ * synchronously, before the call that caused it returns (the emulator answers HTTP from them);
+ * the engine's SimBroker holds a submit's events back until the submit returned. Exact
+ * micro-dollar arithmetic.
  */
 import type {Micros} from '../../core/money.js';
 import {applyFill} from '../../core/position.js';
