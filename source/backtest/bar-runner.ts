@@ -28,6 +28,8 @@ export type ReplaySession = BarSession | ColumnarSession;
 interface SymbolSlot {
 	readonly enginePrice: {last: Micros; first: Micros};
 	readonly exchangePrice: {price: Micros};
+	/** The exchange's open orders of the symbol (live). */
+	readonly open: readonly unknown[];
 	readonly stats: SymbolStats | null;
 	readonly book: PositionBook | null;
 	readonly onlyScalper: ScalpStrategy | null;
@@ -101,6 +103,7 @@ export class BarReplay {
 			slot = {
 				enginePrice: this.engine.priceSlot(symbol),
 				exchangePrice: this.exchange.priceSlot(symbol),
+				open: this.exchange.openOrdersOf(symbol),
 				stats: this.stats.get(symbol) ?? null,
 				book: scalper ? this.engine.portfolio.book('scalp', symbol) : null,
 				// Symbols with other strategies (or none) go through the engine's fan-out.
@@ -203,7 +206,7 @@ export class BarReplay {
 			// The session's open: its first bar's open (display only; reset per session).
 			if (slot.enginePrice.first === 0) slot.enginePrice.first = bar.open;
 		}
-		if (exchange.hasOpenOrders()) for (let k = 0; k < n; k++) exchange.matchBar(bars[k]!);
+		if (exchange.hasOpenOrders()) for (let k = 0; k < n; k++) if (slots[k]!.open.length > 0) exchange.matchBar(bars[k]!);
 		for (let k = 0; k < n; k++) {
 			const scalper = slots[k]!.onlyScalper;
 			if (scalper) scalper.onBar(bars[k]!, arrival);

@@ -117,6 +117,19 @@ export class SimExchange {
 		return slot;
 	}
 
+	/**
+	 * The symbol's open orders (a live list, never replaced): a replay skips matchBar for a
+	 * symbol whose list is empty without a map lookup per bar.
+	 */
+	openOrdersOf(symbol: string): readonly {readonly symbol: string}[] {
+		let list = this.openBySymbol.get(symbol);
+		if (!list) {
+			list = [];
+			this.openBySymbol.set(symbol, list);
+		}
+		return list;
+	}
+
 	/** Tick mode: the top of book IOC orders fill against. */
 	setQuote(quote: Quote): void {
 		this.quotes.set(quote.symbol, quote);
