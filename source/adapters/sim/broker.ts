@@ -45,6 +45,7 @@ export class SimBroker implements Broker {
 
 	flushEvents(): void {
 		const held = this.held;
+		if (held.length === 0) return;
 		while (this.next < held.length) this.deliver(held[this.next++]!);
 		if (this.next === held.length) {
 			held.length = 0;
