@@ -5,12 +5,10 @@
  *   the data host -> APCA_API_DATA_URL). Any other origin is refused, so the key headers never
  *   go anywhere unexpected. The SDK's own retries and rate limiter are off: rate-limit.ts does
  *   both, shared by every call.
- * - Streams: the SDK's socket clients with explicit `url`s, reconnecting forever, plus
- *   `StreamLifecycle`, which turns the SDK's state events into our ConnectionState and tells
- *   a first authentication from a re-authentication.
+ * - Streams: the SDK's socket clients with explicit `url`s, reconnecting forever with backoff
+ *   (stream-lifecycle.ts follows each one's life).
  */
 import {Alpaca, type streaming} from '@alpacahq/alpaca-trade-api';
-import type {ConnectionState} from '../../ports/market-data.js';
 import type {AlpacaConfig, Feed} from './config.js';
 
 /** The adapter's log: one line per call, never a secret (index.ts redacts as a last guard). */
@@ -84,116 +82,4 @@ export function createTradingStream(sdk: Alpaca, config: AlpacaConfig, options: 
 
 export function createStockStream(sdk: Alpaca, config: AlpacaConfig, feed: Feed, options: StreamOptions = {}): streaming.StockDataStream {
 	return sdk.marketData.stockStream({feed, url: config.dataStreamUrl(feed), ...socketOptions(options)});
-}
-
-/** The part of an SDK socket client the lifecycle watches. */
-export interface LifecycleSocket {
-	onStateChange(fn: (state: streaming.STATE) => void): unknown;
-	onError(fn: (message: string) => void): unknown;
-	getState(): streaming.STATE;
-	connect(): void;
-	disconnect(): void;
-}
-
-export interface LifecycleHandlers {
-	/** Our state for the header. */
-	onState(state: ConnectionState): void;
-	/** Every successful authentication; `first` is false after a reconnect. */
-	onAuthenticated(first: boolean): void;
-	/** The SDK gave up for good (bad keys): no reconnect will follow. */
-	onClosedForGood(reason: string): void;
-}
-
-/**
- * Watches one SDK socket: maps its states to ours, counts authentications, and notices the
- * SDK closing for good (it does so, without reconnecting, when the keys are refused).
- */
-export class StreamLifecycle {
-	private authCount = 0;
-	private stopping = false;
-	private restarting = false;
-	private lastError: string | null = null;
-	private current: ConnectionState = 'disconnected';
-
-	constructor(
-		private readonly socket: LifecycleSocket,
-		private readonly handlers: LifecycleHandlers,
-	) {
-		socket.onError(message => {
-			this.lastError = message;
-		});
-		socket.onStateChange(state => this.onSdkState(state));
-	}
-
-	get state(): ConnectionState {
-		return this.current;
-	}
-
-	get everAuthenticated(): boolean {
-		return this.authCount > 0;
-	}
-
-	get lastErrorMessage(): string | null {
-		return this.lastError;
-	}
-
-	start(): void {
-		this.stopping = false;
-		this.socket.connect();
-	}
-
-	stop(): void {
-		this.stopping = true;
-		this.socket.disconnect();
-		this.set('disconnected');
-	}
-
-	/** Drop the socket and open a new one (a silent socket is treated as dead). */
-	restart(): void {
-		this.restarting = true;
-		this.set('reconnecting');
-		this.socket.disconnect();
-		this.restarting = false;
-		if (!this.stopping) this.socket.connect();
-	}
-
-	private onSdkState(state: streaming.STATE): void {
-		switch (state) {
-			case 'authenticated':
-				this.authCount += 1;
-				this.set('connected');
-				this.handlers.onAuthenticated(this.authCount === 1);
-				return;
-			case 'connecting':
-			case 'connected':
-				this.set(this.authCount > 0 ? 'reconnecting' : 'connecting');
-				return;
-			case 'waiting to reconnect':
-				this.set('reconnecting');
-				return;
-			case 'disconnected':
-				if (this.stopping) {
-					this.set('disconnected');
-					return;
-				}
-				if (this.restarting) return;
-				// A reconnect is scheduled synchronously right after this state when one will
-				// follow; look once that has happened.
-				queueMicrotask(() => {
-					if (this.stopping || this.restarting) return;
-					if (this.socket.getState() === 'disconnected') {
-						this.set('disconnected');
-						this.handlers.onClosedForGood(this.lastError ?? 'connection closed');
-					}
-				});
-				this.set('reconnecting');
-				return;
-		}
-	}
-
-	private set(state: ConnectionState): void {
-		if (state === this.current) return;
-		this.current = state;
-		this.handlers.onState(state);
-	}
 }

@@ -7,7 +7,8 @@
  */
 import type {streaming} from '@alpacahq/alpaca-trade-api';
 import type {ConnectionState, Subscription} from '../../ports/market-data.js';
-import {StreamLifecycle, type AlpacaLog} from './client.js';
+import type {AlpacaLog} from './client.js';
+import {StreamLifecycle} from './stream-lifecycle.js';
 
 export interface DataStreamHandlers {
 	onBar(bar: streaming.StreamBar): void;
@@ -41,32 +42,20 @@ export class DataStream {
 	private readonly lifecycle: StreamLifecycle;
 	private readonly now: () => number;
 	private readonly silenceMs: number;
-	private readonly checkEveryMs: number;
 	private readonly marketOpen: () => boolean;
 	private lastDataAt: number;
-	/** When our connection state last changed (a handshake that never completes is dead too). */
-	private stateSince: number;
-	private started = false;
-	/** A (re)authentication whose subscription confirmation is still awaited. */
-	private awaitingSubscription: 'first' | 'again' | null = null;
 	private wantsChannels = false;
-	private timer: NodeJS.Timeout | null = null;
-	private ready: {resolve: () => void; reject: (error: Error) => void} | null = null;
-	/** Silent-socket restarts so far (for tests and the status line). */
-	restarts = 0;
 
 	constructor(
 		private readonly socket: streaming.StockDataStream,
-		private readonly handlers: DataStreamHandlers,
-		private readonly options: DataStreamOptions,
+		handlers: DataStreamHandlers,
+		options: DataStreamOptions,
 	) {
 		const w = options.watchdog ?? {};
 		this.now = w.now ?? Date.now;
 		this.silenceMs = w.silenceMs ?? 60_000;
-		this.checkEveryMs = w.checkEveryMs ?? 5_000;
 		this.marketOpen = w.marketOpen ?? (() => true);
 		this.lastDataAt = this.now();
-		this.stateSince = this.lastDataAt;
 		socket.onBar(bar => {
 			this.lastDataAt = this.now();
 			handlers.onBar(bar);
@@ -79,38 +68,50 @@ export class DataStream {
 			this.lastDataAt = this.now();
 			handlers.onTrade(trade);
 		});
-		socket.on('subscription', () => this.onSubscribed());
+		socket.on('subscription', () => this.lifecycle.confirmed());
 		socket.onError(message => {
 			// Terminal auth errors are reported by the lifecycle; these are the rest (406, 409, ...).
 			if (message !== 'auth failed' && message !== 'not authenticated' && message !== 'auth timeout') {
 				options.log('warn', `market-data stream: ${message}`);
 			}
 		});
-		this.lifecycle = new StreamLifecycle(socket, {
-			onState: state => {
-				this.stateSince = this.now();
-				handlers.onState(state);
+		const url = options.url;
+		this.lifecycle = new StreamLifecycle(
+			socket,
+			{
+				name: 'market-data stream',
+				log: options.log,
+				startTimeoutMessage: `market-data stream at ${url} did not authenticate in time`,
+				closedMessage: reason =>
+					/auth/.test(reason)
+						? `market-data stream at ${url} refused the API keys (${reason}): check APCA_API_KEY_ID / APCA_API_SECRET_KEY and the data plan for this feed`
+						: `market-data stream at ${url} closed: ${reason}`,
+				...(options.startTimeoutMs === undefined ? {} : {startTimeoutMs: options.startTimeoutMs}),
+				// A socket that opened but never authenticated (its answers lost) is dead as well.
+				stuckMs: this.silenceMs,
+				checkEveryMs: w.checkEveryMs ?? 5_000,
+				check: () => this.checkSilence(),
+				now: this.now,
 			},
-			onAuthenticated: first => {
-				this.lastDataAt = this.now();
-				// Ready once the server confirms the channels (the SDK re-sends them right after
-				// authenticating): only then can no bar slip by unseen.
-				this.awaitingSubscription = first ? 'first' : 'again';
-				if (!this.wantsChannels) this.onSubscribed();
+			{
+				onState: state => handlers.onState(state),
+				onAuthenticated: () => {
+					this.lastDataAt = this.now();
+					// Nothing subscribed: no confirmation will come, and none is needed.
+					if (!this.wantsChannels) this.lifecycle.confirmed();
+				},
+				onReconnected: () => handlers.onReconnected(),
 			},
-			onClosedForGood: reason => {
-				const message = /auth/.test(reason)
-					? `market-data stream at ${options.url} refused the API keys (${reason}): check APCA_API_KEY_ID / APCA_API_SECRET_KEY and the data plan for this feed`
-					: `market-data stream at ${options.url} closed: ${reason}`;
-				options.log('error', message);
-				this.ready?.reject(new Error(message));
-				this.ready = null;
-			},
-		});
+		);
 	}
 
 	get state(): ConnectionState {
 		return this.lifecycle.state;
+	}
+
+	/** Silent-socket restarts so far (for tests and the status line). */
+	get restarts(): number {
+		return this.lifecycle.restarts;
 	}
 
 	/** Subscribe before `start()`; later calls go out at once (the SDK sends the delta). */
@@ -121,79 +122,23 @@ export class DataStream {
 		if (subscription.trades.length > 0) this.socket.subscribeForTrades([...subscription.trades]);
 	}
 
-	private onSubscribed(): void {
-		const pending = this.awaitingSubscription;
-		this.awaitingSubscription = null;
-		if (pending === 'first') {
-			this.ready?.resolve();
-			this.ready = null;
-		} else if (pending === 'again') {
-			this.options.log('info', 'market-data stream reconnected');
-			this.handlers.onReconnected();
-		}
-	}
-
 	/** Connect; resolves once authenticated and subscribed, rejects when the keys are refused. */
 	start(): Promise<void> {
-		const started = new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				this.ready = null;
-				const e = this.lifecycle.lastErrorMessage;
-				reject(new Error(`market-data stream at ${this.options.url} did not authenticate in time${e ? ` (${e})` : ''}`));
-			}, this.options.startTimeoutMs ?? 30_000);
-			timer.unref();
-			this.ready = {
-				resolve: () => {
-					clearTimeout(timer);
-					resolve();
-				},
-				reject: error => {
-					clearTimeout(timer);
-					reject(error);
-				},
-			};
-		});
-		this.started = true;
-		this.lifecycle.start();
-		this.startWatchdog();
-		return started;
+		return this.lifecycle.start();
 	}
 
 	stop(): void {
-		this.started = false;
-		if (this.timer) clearInterval(this.timer);
-		this.timer = null;
-		this.ready?.reject(new Error('market-data stream stopped'));
-		this.ready = null;
 		this.lifecycle.stop();
 	}
 
 	/** Run one watchdog check now (the interval calls this; tests may too). */
 	checkSilence(): boolean {
-		const state = this.lifecycle.state;
-		if (this.started && (state === 'connecting' || state === 'reconnecting')) {
-			// A socket that opened but never authenticated (its answers lost) is dead as well.
-			const stuck = this.now() - this.stateSince;
-			if (stuck < this.silenceMs) return false;
-			this.restarts += 1;
-			this.options.log('warn', `market-data stream not connected after ${Math.round(stuck / 1000)} s: opening a new socket`);
-			this.stateSince = this.now();
-			this.lifecycle.restart();
-			return true;
-		}
-		if (state !== 'connected') return false;
+		if (this.lifecycle.checkHandshake()) return true;
+		if (this.lifecycle.state !== 'connected') return false;
 		const silent = this.now() - this.lastDataAt;
 		if (silent < this.silenceMs || !this.marketOpen()) return false;
-		this.restarts += 1;
-		this.options.log('warn', `market-data stream silent for ${Math.round(silent / 1000)} s while the market is open: treating it as dead, reconnecting`);
+		this.lifecycle.replace(`market-data stream silent for ${Math.round(silent / 1000)} s while the market is open: treating it as dead, reconnecting`);
 		this.lastDataAt = this.now();
-		this.lifecycle.restart();
 		return true;
-	}
-
-	private startWatchdog(): void {
-		if (this.timer || this.checkEveryMs <= 0) return;
-		this.timer = setInterval(() => this.checkSilence(), this.checkEveryMs);
-		this.timer.unref();
 	}
 }
