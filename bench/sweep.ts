@@ -35,6 +35,9 @@ function writeCsv(dir: string): number {
 
 async function timedSweep(config: SweepConfig, threads: number) {
 	const started = performance.now();
+	// Process CPU time counts every thread: on a shared machine it tells contention (more CPU
+	// for the same work) from waiting for a core (same CPU, longer wall).
+	const cpu = process.cpuUsage();
 	let runMs = 0;
 	let loadMs = 0;
 	const outcome = await runSweep(
@@ -45,7 +48,8 @@ async function timedSweep(config: SweepConfig, threads: number) {
 			loadMs += r.loadMs;
 		},
 	);
-	return {seconds: (performance.now() - started) / 1000, runMs, loadMs, best: outcome.ranked[0]!};
+	const used = process.cpuUsage(cpu);
+	return {seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, runMs, loadMs, best: outcome.ranked[0]!};
 }
 
 export async function benchSweep(): Promise<string[]> {
@@ -79,10 +83,10 @@ export async function benchSweep(): Promise<string[]> {
 		const barRuns = bars * 36;
 		lines.push(`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars (${(barRuns / 1e6).toFixed(1)} M bar-runs):`);
 		lines.push(
-			`  1 worker:  ${one.seconds.toFixed(2)} s wall (CSV load ${(one.loadMs / 1000).toFixed(2)} s, backtests ${(one.runMs / 1000).toFixed(2)} s = ${Math.round(barRuns / (one.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s)`,
+			`  1 worker:  ${one.seconds.toFixed(2)} s wall, ${one.cpuSeconds.toFixed(2)} s CPU (CSV load ${(one.loadMs / 1000).toFixed(2)} s, backtests ${(one.runMs / 1000).toFixed(2)} s = ${Math.round(barRuns / (one.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s)`,
 		);
 		lines.push(
-			`  ${cores} workers: ${all.seconds.toFixed(2)} s wall (CSV load ${(all.loadMs / 1000).toFixed(2)} s summed over workers, backtests ${(all.runMs / 1000).toFixed(2)} s summed)`,
+			`  ${cores} workers: ${all.seconds.toFixed(2)} s wall, ${all.cpuSeconds.toFixed(2)} s CPU (CSV load ${(all.loadMs / 1000).toFixed(2)} s summed over workers, backtests ${(all.runMs / 1000).toFixed(2)} s summed)`,
 		);
 		lines.push(
 			`  speed-up ${(one.seconds / all.seconds).toFixed(2)}x on ${cores} cores (${((one.seconds - one.loadMs / 1000) / (all.seconds - all.loadMs / 1000 / cores)).toFixed(2)}x without the one-off CSV load per worker)`,

@@ -4,9 +4,8 @@
  * input leaves no partial journal.
  */
 import type {CliFlags} from '../cli/flags.js';
-import {durationFlag, parseSymbols, positiveDollars, UsageError} from '../config.js';
-import {dataSummaryJson, formatDataSummary} from '../backtest/data-summary.js';
-import {loadMinuteSource} from './minute-source.js';
+import {positiveDollars, UsageError} from '../config.js';
+import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
 import {runScalpBacktest} from '../backtest/scalp-backtest.js';
 import {openJournal} from '../journal/open.js';
@@ -37,21 +36,18 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
 	rejectFlags(flags, [...HFT_FLAGS, ...REBALANCE_FLAGS, 'port', 'speed', ...RISK_GUARD_FLAGS], 'backtest --strategy scalp');
 
-	const symbols = parseSymbols(args);
 	const lot = positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd);
 	const params = scalpParamsFromFlags(flags);
-	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
-	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
+	const inputs = resolveScalpInputs(args, flags, 'backtest');
+	const {cash, exitAfterMs} = inputs;
+	const runSymbols = [...inputs.symbols];
 	const signal: CustomSignal | null = flags.signal ? await loadSignal(flags.signal) : null;
-	const data = loadMinuteSource(symbols, flags, 'backtest');
-	const runSymbols = symbols.length > 0 ? symbols : [...data.symbols];
-	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${data.summary.location}`);
 
 	// A backtest journals only when asked: never into the console's journal by default.
 	const journalPath = flags.journal ?? null;
 	const journal: Journal = journalPath === null ? nullJournal : openJournal(journalPath, 'buffered');
-	const sessions = data.replay;
-	const totalBars = data.summary.bars;
+	const sessions = inputs.source.replay;
+	const totalBars = inputs.source.summary.bars;
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
 	const started = Date.now();
 	let result;
@@ -77,11 +73,8 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		io.stdout.write(
 			backtestReportJson(result, {
 				strategy: 'scalp',
-				data: data.summary.location.split(', '),
-				data_source: dataSummaryJson(data.summary),
+				...inputJson(inputs),
 				lot: lot / 1e6,
-				cash: cash / 1e6,
-				exit_after_ms: exitAfterMs,
 				params: {...scalpParamsJson(params), lot: lot / 1e6},
 				journal: journalPath,
 			}),
@@ -91,8 +84,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 			formatBacktestReport(result, {
 				title: `scalp-tui backtest: SMA${params.smaWindow} scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
 				lines: [
-					formatDataSummary(data.summary),
-					`cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+					...inputLines(inputs),
 					`params ${describeScalpParams(params, lot)}`,
 					`journal ${journalPath ?? 'none (--journal PATH keeps one)'}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
 				],

@@ -31,6 +31,8 @@ export interface MinuteSource {
 	readonly summary: DataSummary;
 	/** Date range asked for (cache), or null (files). */
 	readonly range: {from: string; to: string} | null;
+	/** The CSV files or folders read (files), or null (cache). */
+	readonly paths: readonly string[] | null;
 }
 
 /** True when the flags ask for cached data. */
@@ -59,6 +61,7 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			bars: data.bars,
 			summary: summarizeSessions(sessions, paths.join(', ')),
 			range: null,
+			paths,
 		};
 	}
 	if (flags.data && flags.data.length > 0) throw new UsageError('--data and --from/--to/--date are two sources of bars: pick one');
@@ -93,6 +96,7 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 		},
 		summary: loaded.summary,
 		range,
+		paths: null,
 	};
 }
 

@@ -5,28 +5,19 @@
  * worker starts: bad grids and ranges are one line, exit 2.
  */
 import type {CliFlags} from '../cli/flags.js';
-import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
-import {bundledMinuteData} from '../paths.js';
+import {UsageError, wholeNumber} from '../config.js';
+import {isColumnar} from '../core/session-columns.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeScalpParams, type ScalpParams} from '../strategies/params.js';
-import {loadSessions} from '../research/data-source.js';
 import {describePoint, parseGrid, type ParamKey} from '../research/grid.js';
-import type {DataRef} from '../research/job.js';
 import {defaultThreads, runJobs} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
+import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
 import {rejectFlags, type Io, HFT_FLAGS, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
-
-const DATE = /^\d{4}-\d\d-\d\d$/;
-
-function dateFlag(name: string, value: string | undefined): string | null {
-	if (value === undefined) return null;
-	if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError(`--${name} needs a date like 2019-02-11, got "${value}"`);
-	return value;
-}
 
 /** The parameters the grid does not vary, as the reports name them. */
 function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParams): string {
@@ -42,39 +33,30 @@ function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParam
 export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(
 		flags,
-		[...HFT_FLAGS, 'mode', 'signal', 'journal', 'logFile', 'feed', 'yesLive', 'speed', 'strategy', ...REBALANCE_FLAGS, 'port', ...RISK_GUARD_FLAGS],
+		[...HFT_FLAGS, 'mode', 'signal', 'journal', 'logFile', 'yesLive', 'speed', 'strategy', ...REBALANCE_FLAGS, 'port', ...RISK_GUARD_FLAGS],
 		'sweep',
 	);
-	const symbols = parseSymbols(args);
 	const gridTexts: Partial<Record<ParamKey, string>> = {};
 	for (const key of ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'] as const) if (flags[key] !== undefined) gridTexts[key] = String(flags[key]);
 	const axes = parseGrid(gridTexts);
 	if (axes.length === 0) throw new UsageError('sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02');
 	// Values not swept keep the defaults; the swept ones are overridden per point.
 	const baseParams = scalpParamsFromFlags({});
-	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
-	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
 	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
 	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
-	const from = dateFlag('from', flags.from);
-	const to = dateFlag('to', flags.to);
-	if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledMinuteData()];
 
-	// Load once here: bad data is one line before any worker starts, and the days are known.
-	const probe: DataRef = {kind: 'csv', paths: dataPaths, symbols};
-	const loaded = await loadSessions(probe);
-	const runSymbols = symbols.length > 0 ? symbols : [...loaded.symbols];
-	if (runSymbols.length === 0) throw new UsageError(`no minute bars in ${dataPaths.join(', ')}`);
-	const allDays = loaded.sessions.filter(s => s.bars.length > 0).map(s => s.date);
-	const days = allDays.filter(d => (!from || d >= from) && (!to || d <= to));
-	if (days.length === 0)
-		throw new UsageError(`no trading days${from || to ? ` between ${from ?? 'the start'} and ${to ?? 'the end'}` : ''} in ${dataPaths.join(', ')}`);
+	// Loaded once here, through the same path as backtest: bad data is one line before any
+	// worker starts, and the trading days are known.
+	const inputs = resolveScalpInputs(args, flags, 'sweep', {csvDays: true});
+	const {cash, exitAfterMs} = inputs;
+	const runSymbols = [...inputs.symbols];
+	const days = inputs.source.replay.filter(s => (isColumnar(s) ? s.length : s.bars.length) > 0).map(s => s.date);
+	if (days.length === 0) throw new UsageError(`no trading days in ${inputs.source.summary.location}`);
 	const config: SweepConfig = {
 		axes,
 		base: {
-			data: {kind: 'csv', paths: dataPaths, symbols: runSymbols},
+			data: inputs.ref,
 			symbols: runSymbols,
 			cash,
 			lot: dollarsToMicros(DEFAULTS.lotUsd),
@@ -82,7 +64,8 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 			params: baseParams,
 		},
 		days,
-		allDays: days.length === allDays.length,
+		// Jobs name their days unless the data holds exactly these (a CSV day range).
+		allDays: inputs.source.range !== null || !(flags.from || flags.to || flags.date),
 		walkForward,
 	};
 	if (walkForward) makeWindows(days, walkForward); // too few days: one line now
@@ -110,11 +93,9 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	const elapsed = (Date.now() - started) / 1000;
 	const meta = {
 		strategy: 'scalp',
-		data: dataPaths,
+		...inputJson(inputs),
 		symbols: runSymbols,
 		days: {from: days[0], to: days[days.length - 1], count: days.length},
-		cash: cash / 1e6,
-		exit_after_ms: exitAfterMs,
 		defaults: describeScalpParams(baseParams, dollarsToMicros(DEFAULTS.lotUsd)),
 	};
 	if (flags.json) {
@@ -122,7 +103,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	} else {
 		const lines = [
 			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
-			`data ${dataPaths.join(', ')}; cash $${cash / 1e6}${exitAfterMs ? `; exit after ${exitAfterMs / 1000}s` : ''}`,
+			...inputLines(inputs),
 			`grid ${axes.map(a => `${a.flag.flag} ${a.values.map(v => a.flag.format(v)).join(',')}`).join(' × ')} = ${outcome.points.length} points`,
 			`fixed ${fixedParams(axes, baseParams)}`,
 			'',

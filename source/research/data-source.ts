@@ -15,7 +15,14 @@ export interface LoadedSessions {
 export async function loadSessions(ref: DataRef): Promise<LoadedSessions> {
 	if (ref.kind === 'cache') {
 		const {loadBars} = await import('../adapters/cache/load.js');
-		const loaded = loadBars({symbols: ref.symbols, from: ref.from, to: ref.to, cacheDir: ref.cacheDir});
+		const loaded = loadBars({
+			symbols: ref.symbols,
+			from: ref.from,
+			to: ref.to,
+			cacheDir: ref.cacheDir,
+			feed: ref.feed ?? 'iex',
+			adjustment: ref.adjustment ?? 'raw',
+		});
 		return {sessions: loaded.sessions, symbols: [...loaded.bars.keys()].sort()};
 	}
 	const data = loadMinuteData(ref.paths, ref.symbols);

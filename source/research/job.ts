@@ -13,7 +13,16 @@ export const JOB_FORMAT = 1;
 /** Where the bars come from: CSV files/folders, or the bar cache (issue 10). */
 export type DataRef =
 	| {readonly kind: 'csv'; readonly paths: readonly string[]; readonly symbols: readonly string[]}
-	| {readonly kind: 'cache'; readonly cacheDir: string; readonly symbols: readonly string[]; readonly from: string; readonly to: string};
+	| {
+			readonly kind: 'cache';
+			readonly cacheDir: string;
+			readonly symbols: readonly string[];
+			readonly from: string;
+			readonly to: string;
+			/** The cached series' feed and adjustment (iex, raw when absent). */
+			readonly feed?: 'iex' | 'sip';
+			readonly adjustment?: 'raw' | 'split' | 'all';
+	  };
 
 export interface SweepJob {
 	readonly format: typeof JOB_FORMAT;

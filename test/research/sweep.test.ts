@@ -58,7 +58,7 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 		[['--sma', '2..390:1', '--take-profit', '0.01..3:0.01'], 'the grid has 116700 points; at most 100000'],
 		[['--sma', '20', '--walk-forward', '10'], '--walk-forward needs IN:OUT trading days, e.g. 10:5, got "10"'],
 		[['--sma', '20', '--walk-forward', '5:1'], '--walk-forward 5:1 needs more than 5 trading days; the data has 5'],
-		[['--sma', '20', '--from', '2019-02-20'], 'no trading days between 2019-02-20 and the end in ' + bundledMinuteData()],
+		[['--sma', '20', '--data', bundledMinuteData(), '--from', '2019-02-20'], 'no trading days between 2019-02-20 and the end in ' + bundledMinuteData()],
 		[['--sma', '20', '--from', '2019-02-14', '--to', '2019-02-12'], '--from 2019-02-14 is after --to 2019-02-12'],
 		[['--sma', '20', '--workers', '0'], '--workers must be a whole number >= 1, got 0'],
 		[[], 'sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02'],

@@ -4,7 +4,26 @@ export const sweepCommand: Command = {
 	name: 'sweep',
 	where: 'sweep',
 	summary: 'scalping backtest over a grid of parameters, ranked (or walk-forward)',
-	flags: ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot', 'walkForward', 'workers', 'top', 'from', 'to', 'data', 'cash', 'exitAfter', 'json'],
+	flags: [
+		'sma',
+		'takeProfit',
+		'staleBuy',
+		'eod',
+		'lot',
+		'walkForward',
+		'workers',
+		'top',
+		'from',
+		'to',
+		'date',
+		'feed',
+		'adjustment',
+		'cacheDir',
+		'data',
+		'cash',
+		'exitAfter',
+		'json',
+	],
 	help: `
   Usage
     $ scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02 [flags]
@@ -23,14 +42,18 @@ export const sweepCommand: Command = {
     --walk-forward IN:OUT   walk-forward by trading days: choose in-sample, report out-of-sample
     --workers N             worker threads (default: one per core)
     --top N                 rows of the ranked table (default 20)
-    --from DATE, --to DATE  only these trading days (YYYY-MM-DD)
     --data PATH             minute bars file or folder (default: bundled 2019 sample)
+    --from DATE --to DATE   New York dates (YYYY-MM-DD): read from the bar cache, as backtest
+                            does; with --data, only these trading days of the files
+    --date DATE             one day
+    --feed iex|sip, --adjustment raw|split|all, --cache-dir DIR   the cached series (see data --help)
     --cash USD              starting cash (default 100000)
     --exit-after DURATION   market-exit a scalp position held this long (e.g. 2m)
     --json                  print the results as JSON on stdout
 
-  Example
+  Examples
     $ scalp-tui sweep TSLA --sma 10..40:5 --take-profit 0.01,0.02
+    $ scalp-tui sweep NVDA AMD --from 2024-03-04 --to 2024-03-29 --sma 15,20,30 --walk-forward 10:5
 `,
 	run: async (args, flags, io) => {
 		const {runSweepCommand} = await import('../../commands/sweep.js');
