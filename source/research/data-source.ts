@@ -3,11 +3,13 @@
  * bar cache. The `backtest` and `sweep` commands and the sweep workers all go through here, so
  * they see the same bars.
  */
-import {loadMinuteData, toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
+import {loadMinuteData, toSessions} from '../adapters/replay/minute-csv.js';
+import type {ReplaySession} from '../backtest/bar-runner.js';
 import type {DataRef} from './job.js';
 
 export interface LoadedSessions {
-	readonly sessions: readonly BarSession[];
+	/** The cache's columnar sessions (no Bar object per bar), or CSV sessions. */
+	readonly sessions: readonly ReplaySession[];
 	/** Symbols with bars, sorted. */
 	readonly symbols: readonly string[];
 }
@@ -23,14 +25,14 @@ export async function loadSessions(ref: DataRef): Promise<LoadedSessions> {
 			feed: ref.feed ?? 'iex',
 			adjustment: ref.adjustment ?? 'raw',
 		});
-		return {sessions: loaded.sessions, symbols: [...loaded.bars.keys()].sort()};
+		return {sessions: loaded.columns, symbols: [...loaded.symbols]};
 	}
 	const data = loadMinuteData(ref.paths, ref.symbols);
 	return {sessions: toSessions(data.bars), symbols: [...data.bars.keys()].sort()};
 }
 
 /** Only the sessions of the given days (ascending); every session when days is null. */
-export function sessionsOn(sessions: readonly BarSession[], days: readonly string[] | null): BarSession[] {
+export function sessionsOn<S extends {readonly date: string}>(sessions: readonly S[], days: readonly string[] | null): S[] {
 	if (days === null) return [...sessions];
 	const wanted = new Set(days);
 	return sessions.filter(s => wanted.has(s.date));
