@@ -217,7 +217,9 @@ test('SDK: calendar, order listing, replace, cancel, paginated multi-symbol bars
 			open.map(o => o.id),
 			[replaced.id],
 		);
-		await alpaca.trading.orders.deleteOrderByOrderID({orderId: replaced.id!});
+		// deleteOrderByOrderID leaves the 204's body unreleased, and with it the SDK's request
+		// deadline (30 s, a timer that keeps the process alive); the raw call's value() releases it.
+		await (await alpaca.trading.orders.deleteOrderByOrderIDRaw({orderId: replaced.id!})).value();
 		const all = await alpaca.trading.orders.getAllOrders({status: 'all', direction: 'asc'});
 		assert.deepEqual(
 			all.map(o => o.status),
