@@ -69,6 +69,7 @@ testBroker('alpaca', async () => {
 	await alpaca.checkCredentials();
 	await alpaca.broker.start();
 	const driver = simExchangeDriver(handle.exchange, ['AAPL', 'MSFT'], dollarsToMicros(100_000), {
+		idle: () => handle.whenIdle(WAIT_MS),
 		dropTradeStream: () => {
 			handle.faults.dropTradeStream();
 		},
@@ -118,8 +119,9 @@ async function until<T>(probe: () => T | undefined | null | false, what: string)
 	}
 }
 
-async function quiet(): Promise<void> {
-	for (let i = 0; i < 5; i++) await new Promise(resolve => setTimeout(resolve, 20));
+/** Nothing more on its way: no request in flight, no held update, every frame handled by the client. */
+async function quiet(handle: EmulatorHandle): Promise<void> {
+	await handle.whenIdle(WAIT_MS);
 }
 
 interface Feed {
@@ -209,7 +211,7 @@ test('market data: the server drops the socket; bars missed meanwhile come from 
 		await reconnected;
 		handle.step();
 		await until(() => feed.bars.length === 8, 'all 4 minutes of both symbols');
-		await quiet();
+		await quiet(handle);
 		assert.deepEqual(starts(feed, 'AAPL'), [minute(0), minute(1), minute(2), minute(3)]);
 		assert.deepEqual(starts(feed, 'MSFT'), [minute(0), minute(1), minute(2), minute(3)]);
 		assert.ok(feed.states.includes('reconnecting'), `states: ${feed.states.join(', ')}`);
@@ -294,7 +296,7 @@ test('trade updates duplicated, reordered and split: every share reported once, 
 		await until(() => events.some(e => e.event === 'new'), 'new');
 		matchAt(handle, 'AAPL', 98.5, 98);
 		await until(() => events.some(e => e.event === 'fill'), 'fill');
-		await new Promise(resolve => setTimeout(resolve, 600)); // past the emulator's reorder hold
+		await quiet(handle); // the emulator's reordered (held) updates delivered too
 		const mine = events.filter(e => e.order.clientOrderId === id);
 		assert.deepEqual(
 			mine.map(e => e.event),
@@ -320,7 +322,7 @@ test('a POST whose reply is lost past the timeout is found by client order id, n
 		const id = cid();
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 4, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: id});
 		await until(() => events.some(e => e.event === 'new'), 'new');
-		await quiet();
+		await quiet(handle);
 		assert.deepEqual(
 			events.map(e => e.event),
 			['new'],
@@ -342,7 +344,7 @@ test('a 500 on the POST: looked up, not found, resent with the same client order
 		const id = cid();
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 4, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: id});
 		await until(() => events.some(e => e.event === 'new'), 'new');
-		await quiet();
+		await quiet(handle);
 		assert.deepEqual(
 			events.map(e => e.event),
 			['new'],
@@ -420,7 +422,7 @@ test('streams refuse bad keys with one line; nothing printed anywhere shows the 
 		);
 		assert.match(restError ?? '', /^Alpaca rejected the API keys \(403 /);
 		alpaca.broker.submitOrder({symbol: 'AAPL', side: 'buy', type: 'limit', qty: 1, limitPrice: dollarsToMicros(90), timeInForce: 'day', clientOrderId: cid()});
-		await quiet();
+		await quiet(handle);
 		for (const text of [tradeError, dataError, restError ?? '', ...logs]) assert.doesNotMatch(text, /\n/, 'one line each');
 		// Everything the process wrote meanwhile (the test runner's own reports included).
 		for (const text of [tradeError, dataError, restError ?? '', ...logs, ...printed]) assert.ok(!text.includes(secret), `secret leaked: ${text}`);

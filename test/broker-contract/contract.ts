@@ -37,6 +37,8 @@ export interface BrokerDriver {
 export interface NetworkDriver {
 	/** The server drops the trade-updates socket (the broker must reconnect and reconcile). */
 	dropTradeStream(): void;
+	/** Resolves once nothing is on its way (no request in flight, every frame handled by the broker). */
+	idle(): Promise<void>;
 	/** Resolves after the broker's next reconnect (and its reconciliation). */
 	nextReconnect(): Promise<void>;
 	/** The next `count` REST requests are answered 429. */
@@ -99,8 +101,11 @@ async function until<T>(probe: () => T | undefined | null | false, what: string)
 }
 
 /** Let in-flight replies and updates land (events that should NOT come have had their chance). */
-async function quiet(): Promise<void> {
-	for (let i = 0; i < 5; i++) await new Promise(resolve => setTimeout(resolve, 20));
+async function quiet(driver: BrokerDriver): Promise<void> {
+	// A network broker: until its server is idle. The simulated one delivers synchronously
+	// (held events come at the EventLog's flush): one turn of the event loop is plenty.
+	if (driver.network) await driver.network.idle();
+	else await new Promise(resolve => setImmediate(resolve));
 }
 
 const $ = dollarsToMicros;
@@ -157,7 +162,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		assert.equal(open.side, 'buy');
 		assert.equal(open.type, 'limit');
 		assert.deepEqual(openIds(driver.truth()), [r.clientOrderId]);
-		await quiet();
+		await quiet(driver);
 		assert.deepEqual(log.kinds(r.clientOrderId), ['new'], 'acknowledged exactly once');
 	});
 
@@ -183,7 +188,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		broker.submitOrder(r);
 		await log.waitFor(r.clientOrderId, 'new');
 		await driver.bar(sym, {open: 100, high: 100.5, low: 99.5, close: 100});
-		await quiet();
+		await quiet(driver);
 		assert.deepEqual(log.kinds(r.clientOrderId), ['new'], 'no fill while the low stays above the limit');
 		await driver.bar(sym, {open: 98.75, high: 99.2, low: 98.5, close: 99.1});
 		const fill = await log.waitFor(r.clientOrderId, 'fill');
@@ -202,7 +207,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		const {lastEquity, ...rest} = state;
 		assert.ok(lastEquity === undefined || lastEquity === driver.startingCash, `last equity ${lastEquity}`);
 		assert.deepEqual(rest, driver.truth());
-		await quiet();
+		await quiet(driver);
 		assert.deepEqual(log.kinds(r.clientOrderId), ['new', 'fill'], 'one fill, reported once');
 	});
 
@@ -252,7 +257,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		assert.deepEqual(openIds(driver.truth()), []);
 		// A bar that would have filled it changes nothing now.
 		await driver.bar(sym, {open: 89, high: 89, low: 88, close: 89});
-		await quiet();
+		await quiet(driver);
 		assert.deepEqual(log.kinds(r.clientOrderId), ['new', 'canceled']);
 		assert.deepEqual(driver.truth().positions, []);
 	});
@@ -276,7 +281,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 		assert.equal(rejected.atSubmission, true);
 		assert.match(rejected.message ?? '', /buying power/);
 		assert.equal(rejected.order.status, 'rejected');
-		await quiet();
+		await quiet(driver);
 		assert.deepEqual(log.kinds(r.clientOrderId), ['rejected']);
 		assert.deepEqual(openIds(await broker.loadState()), []);
 		assert.equal(driver.truth().cash, driver.startingCash);
@@ -354,7 +359,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 			await log.waitFor(next.clientOrderId, 'new');
 			await driver.bar(sym, {open: 99.5, high: 100, low: 99, close: 99.5});
 			await log.waitFor(next.clientOrderId, 'fill');
-			await quiet();
+			await quiet(driver);
 			assert.deepEqual(log.kinds(r.clientOrderId), ['new', 'fill']);
 			assert.deepEqual(log.kinds(next.clientOrderId), ['new', 'fill']);
 		},
@@ -372,7 +377,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
 			broker.submitOrder(r);
 			await log.waitFor(r.clientOrderId, 'new');
 			assert.ok(network.rateLimitedCount() - before >= 2, 'the 429s were met and waited out');
-			await quiet();
+			await quiet(driver);
 			assert.deepEqual(openIds(driver.truth()), [r.clientOrderId], 'exactly one order at the exchange');
 			assert.deepEqual(log.kinds(r.clientOrderId), ['new']);
 		},
