@@ -44,7 +44,7 @@ export function wantsCache(flags: MinuteSourceFlags): boolean {
  * Load minute bars for `symbols` (all available when empty and `allWhenNone`). CSV files are
  * read only for the symbols asked for; the cache needs each symbol to cover the whole range.
  */
-export function loadMinuteSource(symbols: readonly string[], flags: MinuteSourceFlags, where: string): MinuteSource {
+export function loadMinuteSource(symbols: readonly string[], flags: MinuteSourceFlags, where: string, options: {shared?: boolean} = {}): MinuteSource {
 	const range = dateRange(flags);
 	if (!range) {
 		for (const name of ['feed', 'adjustment', 'timeframe', 'cacheDir'] as const) {
@@ -80,7 +80,7 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			);
 		}
 	}
-	const loaded = loadBars({symbols: wanted, ...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit});
+	const loaded = loadBars({symbols: wanted, ...range, ...kind, cacheDir: cache.dir, cacheDirExplicit: cache.explicit, shared: options.shared ?? false});
 	if (loaded.summary.bars === 0)
 		throw new DataError(
 			`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`,

@@ -12,6 +12,7 @@ import {UsageError} from '../core/errors.js';
 import type {Micros} from '../core/money.js';
 import {dataSummaryJson, formatDataSummary, summarizeSessions} from '../backtest/data-summary.js';
 import type {DataRef} from '../research/job.js';
+import {columnsFromBars} from '../core/session-columns.js';
 import {loadMinuteSource, type MinuteSource} from './minute-source.js';
 import {cacheDir, seriesKind} from './data-flags.js';
 
@@ -32,6 +33,11 @@ export interface ScalpInputOptions {
 	 * sweep's day range; a plain backtest refuses two sources). Each end is open when absent.
 	 */
 	readonly csvDays?: boolean;
+	/**
+	 * Hold the bars as columns in one SharedArrayBuffer (`source.replay`): worker threads then
+	 * read the very bytes loaded here, with no copy and no parse of their own.
+	 */
+	readonly shared?: boolean;
 }
 
 const DATE = /^\d{4}-\d\d-\d\d$/;
@@ -62,13 +68,14 @@ export function resolveScalpInputs(args: readonly string[], flags: CliFlags, whe
 	const exitAfterMs = flags.exitAfter === undefined ? null : durationFlag('exit-after', flags.exitAfter);
 	const days = options.csvDays && flags.data && flags.data.length > 0 ? csvDayRange(flags) : null;
 	const sourceFlags = days ? {...flags, from: undefined, to: undefined, date: undefined} : flags;
-	let source = loadMinuteSource(named, sourceFlags, where);
+	let source = loadMinuteSource(named, sourceFlags, where, {shared: options.shared ?? false});
 	if (days) {
 		const sessions = source.sessions.filter(s => s.bars.length > 0 && (!days.from || s.date >= days.from) && (!days.to || s.date <= days.to));
 		if (sessions.length === 0)
 			throw new UsageError(`no trading days between ${days.from ?? 'the start'} and ${days.to ?? 'the end'} in ${source.summary.location}`);
 		source = {...source, replay: sessions, sessions, summary: summarizeSessions(sessions, source.summary.location)};
 	}
+	if (options.shared && source.range === null) source = {...source, replay: columnsFromBars(source.sessions, true)};
 	const symbols = named.length > 0 ? named : [...source.symbols];
 	if (symbols.length === 0) throw new UsageError(`no minute bars in ${source.summary.location}`);
 	let ref: DataRef;

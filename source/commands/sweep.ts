@@ -46,9 +46,9 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
 	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
 
-	// Loaded once here, through the same path as backtest: bad data is one line before any
-	// worker starts, and the trading days are known.
-	const inputs = resolveScalpInputs(args, flags, 'sweep', {csvDays: true});
+	// Loaded once here, through the same path as backtest, into shared columns: bad data is one
+	// line before any worker starts, the trading days are known, and the threads replay these bytes.
+	const inputs = resolveScalpInputs(args, flags, 'sweep', {csvDays: true, shared: true});
 	const {cash, exitAfterMs} = inputs;
 	const runSymbols = [...inputs.symbols];
 	const days = inputs.source.replay.filter(s => (isColumnar(s) ? s.length : s.bars.length) > 0).map(s => s.date);
@@ -78,7 +78,9 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	let bestPnl = Number.NEGATIVE_INFINITY;
 	const outcome = await runSweep(
 		config,
-		(jobs, onResult) => runJobs(jobs, {threads, onResult: result => onResult(result)}),
+		// The threads get the bars loaded above as shared columns: no copy, no parse of their own.
+		(jobs, onResult) =>
+			runJobs(jobs, {threads, data: {ref: inputs.ref, sessions: inputs.source.replay, symbols: inputs.symbols}, onResult: result => onResult(result)}),
 		result => {
 			done += 1;
 			if (!tty) return;

@@ -7,13 +7,29 @@
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Tinypool} from 'tinypool';
-import type {JobResult, SweepJob} from './job.js';
+import type {DataRef, JobResult, SweepJob} from './job.js';
+import type {ReplaySession} from '../backtest/bar-runner.js';
 
 export interface PoolOptions {
 	/** Worker threads (default: one per core). */
 	readonly threads?: number;
 	/** Called for every result in completion order (progress, streaming output). */
 	readonly onResult?: (result: JobResult, done: number, total: number) => void;
+	/** Data the jobs name, already loaded: every thread gets it at start (see PoolData). */
+	readonly data?: PoolData;
+	/** V8 young generation of each thread, MB (default: Node's). */
+	readonly youngGenerationMb?: number;
+}
+
+/**
+ * Sessions the command already loaded, for jobs naming `ref`. Columns backed by a
+ * SharedArrayBuffer cross to the threads without a copy (structured clone shares the memory),
+ * so N threads read one copy of the bars instead of each parsing and holding its own.
+ */
+export interface PoolData {
+	readonly ref: DataRef;
+	readonly sessions: readonly ReplaySession[];
+	readonly symbols: readonly string[];
 }
 
 /**
@@ -45,6 +61,8 @@ export async function runJobs(jobs: readonly SweepJob[], options: PoolOptions = 
 		// Workers keep their loaded data between jobs: never recycled mid-sweep.
 		isolateWorkers: false,
 		idleTimeout: 1000,
+		...(options.data ? {workerData: {sweepData: options.data}} : {}),
+		...(options.youngGenerationMb ? {resourceLimits: {maxYoungGenerationSizeMb: options.youngGenerationMb}} : {}),
 	});
 	const results = new Array<JobResult>(jobs.length);
 	let done = 0;

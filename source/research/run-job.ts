@@ -7,9 +7,17 @@ import {performance} from 'node:perf_hooks';
 import {runScalpBacktest, type ScalpBacktestResult} from '../backtest/scalp-backtest.js';
 import {nullJournal} from '../journal/records.js';
 import {dataKey, loadSessions, sessionsOn, type LoadedSessions} from './data-source.js';
-import {JOB_FORMAT, type JobMetrics, type JobResult, type SweepJob} from './job.js';
+import {JOB_FORMAT, type DataRef, type JobMetrics, type JobResult, type SweepJob} from './job.js';
 
 const loaded = new Map<string, Promise<LoadedSessions>>();
+
+/**
+ * Data already in memory for a reference (the local pool hands its threads the sessions the
+ * command loaded, as shared columns): jobs naming that reference replay it instead of loading.
+ */
+export function preloadData(ref: DataRef, data: LoadedSessions): void {
+	loaded.set(dataKey(ref), Promise.resolve(data));
+}
 
 export function metricsOf(result: ScalpBacktestResult): JobMetrics {
 	const t = result.total;

@@ -14,7 +14,9 @@ import {gridPoints, parseGrid} from '../../source/research/grid.js';
 import type {JobResult, SweepJob} from '../../source/research/job.js';
 import {runJobs, workerEntry} from '../../source/research/pool.js';
 import {runJob} from '../../source/research/run-job.js';
-import {runSweep, type SweepConfig} from '../../source/research/sweep.js';
+import {makeJob, runSweep, type SweepConfig} from '../../source/research/sweep.js';
+import {columnsFromBars} from '../../source/core/session-columns.js';
+import {loadMinuteData, toSessions} from '../../source/adapters/replay/minute-csv.js';
 import {makeWindows} from '../../source/research/walk-forward.js';
 import {DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {bundledMinuteData} from '../../source/paths.js';
@@ -244,4 +246,23 @@ test('workers run from source (tsx bootstrap) and from the build (dist/research/
 	const fromSource = runCli(args, {fromSource: true});
 	assert.equal(fromSource.status, 0, fromSource.stderr);
 	assert.equal(built.stdout, fromSource.stdout);
+});
+
+test('the pool hands its threads the loaded bars as shared columns: no thread reads or parses them again', async () => {
+	const sessions = columnsFromBars(toSessions(loadMinuteData([bundledMinuteData()], ['TSLA']).bars), true);
+	assert.ok(sessions[0]!.open.buffer instanceof SharedArrayBuffer);
+	// A reference no thread could load: the jobs can only run on the data handed over.
+	const ref = {kind: 'csv' as const, paths: ['/nonexistent/never-read'], symbols: ['TSLA']};
+	const base = {...config().base, data: ref, symbols: ['TSLA']};
+	const jobs = [10, 20, 30].map((sma, i) => makeJob(base, `p${i}`, i, {sma}, null));
+	const shared = await runJobs(jobs, {threads: 2, data: {ref, sessions, symbols: ['TSLA']}});
+	const csv = {kind: 'csv' as const, paths: [bundledMinuteData()], symbols: ['TSLA']};
+	const direct = await Promise.all(jobs.map(j => runJob({...j, data: csv})));
+	assert.deepEqual(
+		shared.map(r => r.metrics),
+		direct.map(r => r.metrics),
+	);
+	assert.ok(direct.some(r => r.metrics.roundTrips > 0));
+	for (const r of shared) assert.equal(r.loadMs, 0);
+	await assert.rejects(runJobs(jobs.slice(0, 1), {threads: 1}), /never-read/);
 });
