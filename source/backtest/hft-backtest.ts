@@ -4,7 +4,7 @@
  * the tick replay. The result has the scalping backtest's shape, so the same report prints
  * it; per-strategy extras ride along.
  */
-import type {Micros} from '../core/money.js';
+import {dollarsToMicros, microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
@@ -19,7 +19,7 @@ import {statsKey, TickReplay} from './tick-runner.js';
 import {backtestTotals} from './totals.js';
 
 /** Cash for a run "without a cash limit" ($1 billion: no order of the tick-taker comes near it). */
-export const UNLIMITED_CASH: Micros = 1_000_000_000 * 1_000_000;
+export const UNLIMITED_CASH: Micros = dollarsToMicros(1_000_000_000);
 
 export interface HftBacktestConfig {
 	/** Time-ordered events of every symbol (adapters/replay/ticks.ts `loadTicks`). */
@@ -61,7 +61,7 @@ export interface HftBacktestResult extends ScalpBacktestResult {
 
 export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 	const tape = config.tape;
-	const cash = config.cash ?? 100_000 * 1_000_000;
+	const cash = config.cash ?? dollarsToMicros(100_000);
 	const hftQty = config.hftQty ?? DEFAULT_HFT_QTY;
 	const scalpSymbols = [...new Set(config.scalpSymbols ?? [])].sort();
 	const hftSymbols = [...new Set(config.hftSymbols ?? tape.symbols.filter(s => !scalpSymbols.includes(s)))].sort();
@@ -78,7 +78,7 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 					symbol,
 					ctx,
 					{
-						lot: config.lot ?? 2000 * 1_000_000,
+						lot: config.lot ?? dollarsToMicros(2000),
 						exitAfterMs: config.exitAfterMs ?? null,
 						signal: config.signal ?? null,
 						keepHistory: false,
@@ -119,9 +119,9 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 			roundTrips,
 			wins,
 			winRate: roundTrips > 0 ? wins / roundTrips : null,
-			realizedPnl: book.realized / 1e6,
-			unrealizedPnl: book.unrealized(engine.lastPrice(s.symbol)) / 1e6,
-			maxDrawdown: stats.maxDrawdown / 1e6,
+			realizedPnl: microsToNumber(book.realized),
+			unrealizedPnl: microsToNumber(book.unrealized(engine.lastPrice(s.symbol))),
+			maxDrawdown: microsToNumber(stats.maxDrawdown),
 			timeInMarket: stats.bars > 0 ? stats.barsHeld / stats.bars : 0,
 			bars: stats.bars,
 			finalPosition: book.qty,

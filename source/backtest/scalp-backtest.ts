@@ -2,7 +2,7 @@
  * Wires a headless scalping backtest: simulated exchange, engine, one scalper per symbol,
  * and the bar replay; returns the figures the report prints.
  */
-import type {Micros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import {Engine} from '../engine/engine.js';
@@ -62,7 +62,7 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 		mode: 'backtest',
 		version: config.version ?? '0',
 		symbols: [...config.symbols],
-		params: {...scalpParamsJson(config.params ?? DEFAULT_SCALP_PARAMS), lot: config.lot / 1e6},
+		params: {...scalpParamsJson(config.params ?? DEFAULT_SCALP_PARAMS), lot: microsToNumber(config.lot)},
 	});
 	replay.runToEnd();
 	config.journal.write({ts: engine.now, type: 'session', event: 'end', mode: 'backtest', version: config.version ?? '0', symbols: [...config.symbols]});
@@ -76,9 +76,9 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 			roundTrips: s.roundTrips,
 			wins: s.wins,
 			winRate: s.roundTrips > 0 ? s.wins / s.roundTrips : null,
-			realizedPnl: book.realized / 1e6,
-			unrealizedPnl: book.unrealized(engine.lastPrice(s.symbol)) / 1e6,
-			maxDrawdown: stats.maxDrawdown / 1e6,
+			realizedPnl: microsToNumber(book.realized),
+			unrealizedPnl: microsToNumber(book.unrealized(engine.lastPrice(s.symbol))),
+			maxDrawdown: microsToNumber(stats.maxDrawdown),
 			timeInMarket: stats.bars > 0 ? stats.barsHeld / stats.bars : 0,
 			bars: stats.bars,
 			finalPosition: book.qty,

@@ -1,5 +1,5 @@
 /** The "TOTAL" line of a backtest report, shared by the minute-bar and the tick backtests. */
-import type {Micros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import type {Engine} from '../engine/engine.js';
 import type {EquityCurve} from './metrics.js';
 
@@ -62,17 +62,17 @@ export function backtestTotals(
 			roundTrips,
 			wins,
 			winRate: roundTrips > 0 ? wins / roundTrips : null,
-			realizedPnl: realized / 1e6,
-			unrealizedPnl: unrealized / 1e6,
-			maxDrawdown: run.equity.maxDrawdown / 1e6,
+			realizedPnl: microsToNumber(realized),
+			unrealizedPnl: microsToNumber(unrealized),
+			maxDrawdown: microsToNumber(run.equity.maxDrawdown),
 			maxDrawdownPct: run.equity.maxDrawdownPct,
 			timeInMarket: symbolBars > 0 ? sum(r => r.timeInMarket * r.bars) / symbolBars : 0,
-			startCash: run.startCash / 1e6,
-			finalCash: engine.portfolio.cash / 1e6,
-			finalEquity: (engine.portfolio.cash + held) / 1e6,
+			startCash: microsToNumber(run.startCash),
+			finalCash: microsToNumber(engine.portfolio.cash),
+			finalEquity: microsToNumber(engine.portfolio.cash + held),
 			bars: run.bars,
 			sessions: run.sessions,
 		},
-		equity: {times: run.equity.times, values: run.equity.values.map(v => v / 1e6)},
+		equity: {times: run.equity.times, values: run.equity.values.map(v => microsToNumber(v))},
 	};
 }

@@ -18,6 +18,7 @@ import {rejectFlags, type Io, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {DEFAULTS} from '../cli/defaults.js';
+import {microsToNumber} from '../core/money.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, [...REBALANCE_FLAGS, 'port', 'speed', ...RISK_GUARD_FLAGS], 'backtest --strategy hft');
@@ -73,8 +74,12 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 				strategy: 'hft',
 				data: dataPaths,
 				hft_qty: hftQty,
-				cash: cash / 1e6,
-				params: {hft_ratio: hftParams.ratio, hft_size: hftParams.size, ...(scalpSymbols.length > 0 ? {...scalpParamsJson(scalpParams), lot: lot / 1e6} : {})},
+				cash: microsToNumber(cash),
+				params: {
+					hft_ratio: hftParams.ratio,
+					hft_size: hftParams.size,
+					...(scalpSymbols.length > 0 ? {...scalpParamsJson(scalpParams), lot: microsToNumber(lot)} : {}),
+				},
 				journal: journalPath,
 				ticks: result.ticks,
 			}),
@@ -85,7 +90,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 		formatBacktestReport(result, {
 			title: `scalp-tui backtest: order-book-imbalance tick-taker on ${hftSymbols.join(', ')}${scalpSymbols.length ? `, scalping ${scalpSymbols.join(', ')}` : ''}`,
 			lines: [
-				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${cash / 1e6}`,
+				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${microsToNumber(cash)}`,
 				`params ${describeHftParams(hftParams)}${scalpSymbols.length > 0 ? ` · ${describeScalpParams(scalpParams, lot)}` : ''}`,
 				...data.notes,
 				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath ?? 'none (--journal PATH keeps one)'}`,

@@ -17,6 +17,7 @@ import type {CustomSignal} from '../strategies/signal.js';
 import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
 import {DEFAULTS} from '../cli/defaults.js';
+import {microsToNumber} from '../core/money.js';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
@@ -74,8 +75,8 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 			backtestReportJson(result, {
 				strategy: 'scalp',
 				...inputJson(inputs),
-				lot: lot / 1e6,
-				params: {...scalpParamsJson(params), lot: lot / 1e6},
+				lot: microsToNumber(lot),
+				params: {...scalpParamsJson(params), lot: microsToNumber(lot)},
 				journal: journalPath,
 			}),
 		);

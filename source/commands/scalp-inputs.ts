@@ -9,7 +9,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {durationFlag, parseSymbols, positiveDollars} from '../config.js';
 import {UsageError} from '../core/errors.js';
-import type {Micros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import {dataSummaryJson, formatDataSummary, summarizeSessions} from '../backtest/data-summary.js';
 import type {DataRef} from '../research/job.js';
 import {columnsFromBars} from '../core/session-columns.js';
@@ -98,7 +98,10 @@ export function resolveScalpInputs(args: readonly string[], flags: CliFlags, whe
 
 /** The report lines naming the data and the money (text reports of backtest and sweep). */
 export function inputLines(inputs: ScalpInputs): string[] {
-	return [formatDataSummary(inputs.source.summary), `cash $${inputs.cash / 1e6}${inputs.exitAfterMs ? `; exit after ${inputs.exitAfterMs / 1000}s` : ''}`];
+	return [
+		formatDataSummary(inputs.source.summary),
+		`cash $${microsToNumber(inputs.cash)}${inputs.exitAfterMs ? `; exit after ${inputs.exitAfterMs / 1000}s` : ''}`,
+	];
 }
 
 /** The same for JSON reports (snake_case keys). */
@@ -106,7 +109,7 @@ export function inputJson(inputs: ScalpInputs): Record<string, unknown> {
 	return {
 		data: inputs.source.paths ?? [inputs.source.summary.location],
 		data_source: dataSummaryJson(inputs.source.summary),
-		cash: inputs.cash / 1e6,
+		cash: microsToNumber(inputs.cash),
 		exit_after_ms: inputs.exitAfterMs,
 	};
 }

@@ -4,7 +4,7 @@
  * events (console only; backtests skip it). `list(symbol)` returns the same array until that
  * symbol's orders change, so a frame costs nothing when nothing happened.
  */
-import type {Micros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import type {OrderEvent, OrderReason, OrderType, Side} from '../core/types.js';
 
 export type OrderRecordStatus = 'sent' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired' | 'replaced' | 'refused';
@@ -64,7 +64,7 @@ export class OrderHistory {
 			side: order.side,
 			type: order.type,
 			qty: order.qty,
-			limitPrice: order.limitPrice === null ? null : order.limitPrice / 1e6,
+			limitPrice: order.limitPrice === null ? null : microsToNumber(order.limitPrice),
 			reason,
 			status: refusal === null ? 'sent' : 'refused',
 			filledQty: 0,
@@ -86,7 +86,7 @@ export class OrderHistory {
 			side: order.side,
 			type: order.type,
 			qty: order.qty,
-			limitPrice: order.limitPrice === null ? null : order.limitPrice / 1e6,
+			limitPrice: order.limitPrice === null ? null : microsToNumber(order.limitPrice),
 			reason: previous?.reason ?? null,
 			status: STATUS_OF_EVENT[event.event],
 			filledQty: order.filledQty,

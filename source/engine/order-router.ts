@@ -3,7 +3,7 @@
  * price increments and the risk guards), the broker's events back to the strategy that owns
  * the order, fills into the position books and cash, and every step into the journal.
  */
-import {formatMicros} from '../core/money.js';
+import {formatMicros, microsToNumber} from '../core/money.js';
 import type {CancelReason, Order, OrderEvent, OrderReason, StrategyName} from '../core/types.js';
 import {orderSubmittedRecord, orderUpdateRecord, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
@@ -85,7 +85,7 @@ export class OrderRouter {
 		this.routes.set(clientOrderId, route);
 		this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, core.nowMs);
 		if (core.logging) {
-			const price = spec.limitPrice === null ? 'market' : `@ ${(spec.limitPrice / 1e6).toFixed(2)}`;
+			const price = spec.limitPrice === null ? 'market' : `@ ${(microsToNumber(spec.limitPrice)).toFixed(2)}`;
 			core.log(spec.symbol, 'info', `submit ${spec.side} ${spec.qty} ${price} (${reason})`);
 		}
 		try {
@@ -191,7 +191,9 @@ export class OrderRouter {
 		const o = event.order;
 		const what =
 			event.event === 'fill' || event.event === 'partial_fill'
-				? `${event.event} ${o.side} ${event.fillQty} @ ${(event.fillPrice / 1e6).toFixed(4).replace(/0{1,2}$/, '')}`
+				? `${event.event} ${o.side} ${event.fillQty} @ ${microsToNumber(event.fillPrice)
+						.toFixed(4)
+						.replace(/0{1,2}$/, '')}`
 				: `${o.side} ${o.type} ${event.event}${event.message ? `: ${event.message}` : ''}`;
 		this.core.log(o.symbol, event.event === 'rejected' ? 'warn' : 'info', what);
 	}

@@ -4,7 +4,7 @@
  * operator kill switch. Exits are never blocked by the loss or size guards: they reduce risk.
  * Every trip is journaled once (`risk` records) and shown in the console header.
  */
-import {formatUsd, type Micros} from '../core/money.js';
+import {formatUsd, type Micros, microsToNumber} from '../core/money.js';
 import type {OrderReason, StrategyName} from '../core/types.js';
 import type {OrderSpec} from './context.js';
 import type {RiskView} from './snapshot.js';
@@ -98,7 +98,7 @@ export class RiskGuard {
 			if (after > this.limits.maxPositionUsd) {
 				this.trip(
 					'max_position',
-					`${order.symbol}: $${(after / 1e6).toFixed(2)} would exceed the $${this.limits.maxPositionUsd / 1e6} position cap`,
+					`${order.symbol}: $${(microsToNumber(after)).toFixed(2)} would exceed the $${microsToNumber(this.limits.maxPositionUsd)} position cap`,
 					order.symbol,
 				);
 				return 'position cap';
@@ -128,7 +128,7 @@ export class RiskGuard {
 			this.lossTripped = true;
 			this.trip(
 				'daily_loss',
-				`day P&L ${formatUsd(pnl)} reached the -$${this.limits.maxDailyLoss / 1e6} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`,
+				`day P&L ${formatUsd(pnl)} reached the -$${microsToNumber(this.limits.maxDailyLoss)} limit: no new entries${this.limits.flattenOnLoss ? ', flattening' : ''}`,
 				null,
 			);
 			if (this.limits.flattenOnLoss) this.host.flattenAll('daily loss limit');
@@ -144,9 +144,9 @@ export class RiskGuard {
 
 	view(): RiskView {
 		return {
-			dailyLossLimit: this.limits.maxDailyLoss === null ? null : this.limits.maxDailyLoss / 1e6,
+			dailyLossLimit: this.limits.maxDailyLoss === null ? null : microsToNumber(this.limits.maxDailyLoss),
 			maxOrdersPerMinute: this.limits.maxOrdersPerMinute,
-			maxPositionUsd: this.limits.maxPositionUsd === null ? null : this.limits.maxPositionUsd / 1e6,
+			maxPositionUsd: this.limits.maxPositionUsd === null ? null : microsToNumber(this.limits.maxPositionUsd),
 			killed: this.killedFlag,
 			tripped: [...this.tripped],
 		};

@@ -4,6 +4,7 @@ import {SMA_WINDOW} from '../strategies/signal.js';
 import type {ConnectionState} from '../ports/market-data.js';
 import type {Engine} from './engine.js';
 import type {EngineSnapshot, LogLine, RiskView, SymbolView} from './snapshot.js';
+import {microsToNumber} from '../core/money.js';
 
 export interface SnapshotExtras {
 	readonly mode: Mode;
@@ -57,8 +58,8 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 			strategy: strategy.kind === 'hft' ? 'hft' : 'scalp',
 			state: view.state,
 			paused: strategy.paused,
-			lastPrice: last > 0 ? last / 1e6 : null,
-			change: last > 0 && first > 0 ? (last - first) / 1e6 : null,
+			lastPrice: last > 0 ? microsToNumber(last) : null,
+			change: last > 0 && first > 0 ? microsToNumber(last - first) : null,
 			synthetic: strategy.kind === 'hft' ? extras.syntheticTicks === true : extras.syntheticBars?.has(strategy.symbol) === true,
 			closes: view.chart?.closes ?? [],
 			sma: view.chart?.sma ?? [],
@@ -69,12 +70,12 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 						type: order.type,
 						qty: order.qty,
 						filledQty: order.filledQty,
-						limitPrice: order.limitPrice === null ? null : order.limitPrice / 1e6,
+						limitPrice: order.limitPrice === null ? null : microsToNumber(order.limitPrice),
 						ageMs: Math.max(0, engine.now - order.submittedMs),
 					}
 				: null,
-			position: book.qty !== 0 ? {qty: book.qty, avgPrice: book.costBasis / book.qty / 1e6, unrealizedPnl: u / 1e6} : null,
-			realizedPnl: book.realized / 1e6,
+			position: book.qty !== 0 ? {qty: book.qty, avgPrice: book.costBasis / book.qty / 1e6, unrealizedPnl: microsToNumber(u)} : null,
+			realizedPnl: microsToNumber(book.realized),
 			trades: view.roundTrips,
 			hft: view.hft ?? null,
 			orders: engine.orderHistory(strategy.symbol),
@@ -90,11 +91,11 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 		sessionState,
 		liquidationMs: session ? (extras.params ? session.midnight + extras.params.eodMs : session.liquidation) : null,
 		speed: extras.speed,
-		equity: (cash + positionValue) / 1e6,
-		cash: cash / 1e6,
-		realizedPnl: realized / 1e6,
-		unrealizedPnl: unrealized / 1e6,
-		dayPnl: engine.dayPnl() / 1e6,
+		equity: microsToNumber(cash + positionValue),
+		cash: microsToNumber(cash),
+		realizedPnl: microsToNumber(realized),
+		unrealizedPnl: microsToNumber(unrealized),
+		dayPnl: microsToNumber(engine.dayPnl()),
 		connection: extras.connection,
 		symbols,
 		log: extras.log,

@@ -5,6 +5,7 @@
  * a report can group by day, symbol, strategy or mode.
  */
 import type {Execution} from './fills.js';
+import {microsToNumber} from '../core/money.js';
 
 export interface RealizedEvent {
 	readonly ts: number;
@@ -125,7 +126,7 @@ export interface StatsView {
 }
 
 export function viewStats(s: Stats): StatsView {
-	const d = (m: number) => Math.round(m) / 1e6;
+	const d = (m: number) => microsToNumber(Math.round(m));
 	return {
 		trades: s.trades,
 		wins: s.wins,

@@ -8,6 +8,7 @@ import {runScalpBacktest, type ScalpBacktestResult} from '../backtest/scalp-back
 import {nullJournal} from '../journal/records.js';
 import {dataKey, loadSessions, sessionsOn, type LoadedSessions} from './data-source.js';
 import {JOB_FORMAT, type DataRef, type JobMetrics, type JobResult, type SweepJob} from './job.js';
+import {dollarsToMicros, microsToNumber} from '../core/money.js';
 
 const loaded = new Map<string, Promise<LoadedSessions>>();
 
@@ -22,7 +23,7 @@ export function preloadData(ref: DataRef, data: LoadedSessions): void {
 export function metricsOf(result: ScalpBacktestResult): JobMetrics {
 	const t = result.total;
 	return {
-		pnl: Math.round((t.finalEquity - t.startCash) * 1e6) / 1e6,
+		pnl: microsToNumber(dollarsToMicros(t.finalEquity - t.startCash)),
 		realizedPnl: t.realizedPnl,
 		roundTrips: t.roundTrips,
 		wins: t.wins,

@@ -12,6 +12,7 @@ import {UsageError} from '../core/errors.js';
 import type {GridAxis, GridPoint} from './grid.js';
 import type {JobMetrics, JobResult} from './job.js';
 import {best} from './rank.js';
+import {dollarsToMicros, microsToNumber} from '../core/money.js';
 
 export interface WalkForwardSpec {
 	readonly inSample: number;
@@ -115,7 +116,7 @@ export function combineOutOfSample(outcomes: readonly WindowOutcome[]): JobMetri
 		sessions += m.sessions;
 		held += m.timeInMarket * m.bars;
 	}
-	const round = (v: number) => Math.round(v * 1e6) / 1e6;
+	const round = (v: number) => microsToNumber(dollarsToMicros(v));
 	return {
 		pnl: round(pnl),
 		realizedPnl: round(realized),

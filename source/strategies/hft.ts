@@ -20,7 +20,7 @@
  * Pure: everything goes through the StrategyContext. Exact integer arithmetic throughout:
  * `size > 1.8 x other` is `1000 x size > 1800 x other`.
  */
-import {CENT, formatMicros, type Micros} from '../core/money.js';
+import {CENT, formatMicros, type Micros, microsToNumber} from '../core/money.js';
 import type {Order, OrderEvent, OrderType, Quote, Side, Trade} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyOrderView, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {HftView} from '../engine/snapshot.js';
@@ -222,10 +222,10 @@ export class HftStrategy implements SymbolStrategy {
 		this.ctx.signal(this.symbol, {
 			signal: 'imbalance',
 			side,
-			trade_price: trade.price / 1e6,
+			trade_price: microsToNumber(trade.price),
 			trade_size: trade.size,
-			bid: this.bid / 1e6,
-			ask: this.ask / 1e6,
+			bid: microsToNumber(this.bid),
+			ask: microsToNumber(this.ask),
 			bid_size: this.bidSize,
 			ask_size: this.askSize,
 		});
@@ -471,11 +471,11 @@ export class HftStrategy implements SymbolStrategy {
 
 	hftView(): HftView {
 		return {
-			bidPrice: this.bookBid / 1e6,
+			bidPrice: microsToNumber(this.bookBid),
 			bidSize: this.bidSize,
-			askPrice: this.bookAsk / 1e6,
+			askPrice: microsToNumber(this.bookAsk),
 			askSize: this.askSize,
-			spread: this.bookAsk > 0 && this.bookBid > 0 ? (this.bookAsk - this.bookBid) / 1e6 : 0,
+			spread: this.bookAsk > 0 && this.bookBid > 0 ? microsToNumber(this.bookAsk - this.bookBid) : 0,
 			threshold: this.ratio,
 			armed: this.armed,
 			pendingBuy: this.pendingBuy,

@@ -3,7 +3,7 @@
  * One place for them so the console, the backtest, the sweep and every report show the same
  * set (and a sweep's job names them exactly as the flags do).
  */
-import {CENT, type Micros} from '../core/money.js';
+import {CENT, type Micros, microsToNumber} from '../core/money.js';
 import {HOUR_MS, MINUTE_MS} from '../core/time.js';
 
 export interface ScalpParams {
@@ -50,7 +50,7 @@ function formatSeconds(ms: number): string {
 
 /** Dollars as written on the command line: 0.01, 0.025, 2000. */
 export function formatDollars(micros: Micros): string {
-	return String(micros / 1e6);
+	return String(microsToNumber(micros));
 }
 
 /** One line for headers and reports, in flag names: "sma 20 · take-profit 0.01 · ...". */
@@ -66,5 +66,5 @@ export function describeHftParams(p: HftParams): string {
 
 /** The same, as JSON fields (flag names in snake case) for --json reports. */
 export function scalpParamsJson(p: ScalpParams): Record<string, number | string> {
-	return {sma: p.smaWindow, take_profit: p.takeProfit / 1e6, stale_buy: formatSeconds(p.staleBuyMs), eod: formatClock(p.eodMs)};
+	return {sma: p.smaWindow, take_profit: microsToNumber(p.takeProfit), stale_buy: formatSeconds(p.staleBuyMs), eod: formatClock(p.eodMs)};
 }

@@ -3,7 +3,7 @@
  * example-scalping. One instance per symbol; the engine feeds it bars, order
  * events and a periodic checkup. Pure: everything it does goes through its StrategyContext.
  */
-import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros} from '../core/money.js';
+import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros, microsToNumber} from '../core/money.js';
 import {NumberRing, RollingSum} from '../core/ring.js';
 import type {Bar, CancelReason, Order, OrderEvent, OrderReason} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
@@ -112,7 +112,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		this.barsThisSession += 1;
 		if (this.options.signal) this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
 		if (this.chartCloses && this.chartSma) {
-			this.chartCloses.push(bar.close / 1e6);
+			this.chartCloses.push(microsToNumber(bar.close));
 			this.chartSma.push(this.closes.length >= this.smaWindow ? this.closes.sum / this.smaWindow / 1e6 : Number.NaN);
 		}
 		return true;
@@ -139,15 +139,15 @@ export class ScalpStrategy implements SymbolStrategy {
 				this.ctx.error(this.symbol, `custom signal threw: ${(error as Error).message ?? String(error)}`);
 				return false;
 			}
-			if (fired) this.ctx.signal(this.symbol, {signal: 'custom', close: this.closes.back(0) / 1e6});
+			if (fired) this.ctx.signal(this.symbol, {signal: 'custom', close: microsToNumber(this.closes.back(0))});
 			return fired;
 		}
 		if (!smaCrossUp(this.closes)) return false;
 		this.ctx.signal(this.symbol, {
 			signal: `sma${this.smaWindow}_cross`,
-			close: this.closes.back(0) / 1e6,
+			close: microsToNumber(this.closes.back(0)),
 			sma: this.closes.sum / this.smaWindow / 1e6,
-			prev_close: this.closes.back(1) / 1e6,
+			prev_close: microsToNumber(this.closes.back(1)),
 			prev_sma: this.closes.previousSum / this.smaWindow / 1e6,
 		});
 		return true;
@@ -163,7 +163,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		}
 		const qty = floorDiv(this.options.lot, last);
 		if (qty <= 0) {
-			this.ctx.error(this.symbol, `buy skipped: lot ${this.options.lot / 1e6} buys 0 shares at ${last / 1e6}`);
+			this.ctx.error(this.symbol, `buy skipped: lot ${microsToNumber(this.options.lot)} buys 0 shares at ${microsToNumber(last)}`);
 			return;
 		}
 		const result = this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty, limitPrice: last, timeInForce: 'day'}, 'signal', 'buy');

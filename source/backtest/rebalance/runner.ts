@@ -11,7 +11,7 @@
  * One pass over the days with one incremental EMA per symbol: no history is re-read or
  * re-sliced per day, so a 5-year, 500-symbol run costs a few hundred milliseconds.
  */
-import type {Micros} from '../../core/money.js';
+import {microsToNumber, type Micros} from '../../core/money.js';
 import {nyTime} from '../../core/time.js';
 import type {Journal} from '../../journal/records.js';
 import {nullJournal, orderSubmittedRecord, orderUpdateRecord} from '../../journal/records.js';
@@ -158,7 +158,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 			const p = next[i]!;
 			if (p < s.length && s.day[p] === prev) {
 				const c = s.close[p]!;
-				emas[i]!.push(c / 1_000_000);
+				emas[i]!.push(microsToNumber(c));
 				lastDay[i] = prev;
 				lastClose[i] = c;
 				next[i] = p + 1;
@@ -178,14 +178,14 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 			universe++;
 			const ema = emas[i]!;
 			if (ema.count <= MIN_CLOSES_EXCLUSIVE) continue;
-			const last = lastClose[i]! / 1_000_000;
+			const last = microsToNumber(lastClose[i]!);
 			scores[i] = scoreOf(last, ema.value);
 			scoredCount++;
 		}
 		const cut = topCount(scoredCount);
 		topIndices(scores, cut + keepNext, head);
 		const ranked: Scored[] = head.map(i => {
-			const last = lastClose[i]! / 1_000_000;
+			const last = microsToNumber(lastClose[i]!);
 			return {symbol: tracked[i]!.symbol, score: scores[i]!, last, ema: emas[i]!.value};
 		});
 		const lastMicros = (symbol: string): Micros => {
