@@ -127,6 +127,8 @@ export interface Rig {
 	step(count?: number, quietMs?: number): Promise<void>;
 	/** Wait until nothing happened for a while (no request in flight, no engine change). */
 	settle(quietMs?: number): Promise<void>;
+	/** Wait until the engine has every symbol's latest published bar (live or filled from REST). */
+	caughtUp(timeoutMs?: number): Promise<void>;
 	until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs?: number): Promise<T>;
 	shutdown(how?: 'flatten' | 'cancel_orders' | 'leave'): Promise<void>;
 	close(): Promise<void>;
@@ -211,15 +213,21 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	theEngine.onChange(touch);
 	const barsSeen: number[] = [];
 	let stepBars = 0;
+	/** Latest bar start per symbol: published by the emulator, and seen by the engine. */
+	const published = new Map<string, number>();
+	const seen = new Map<string, number>();
 	const watchSteps = (): void => {
 		emulator.onStep(report => {
-			stepBars = report.bars.filter(b => options.symbols.includes(b.symbol)).length;
+			const ours = report.bars.filter(b => options.symbols.includes(b.symbol));
+			stepBars = ours.length;
+			for (const bar of ours) published.set(bar.symbol, Math.max(published.get(bar.symbol) ?? -Infinity, bar.start));
 		});
 	};
 	watchSteps();
 	const onBar = theEngine.onBar.bind(theEngine);
 	theEngine.onBar = (bar, arrival) => {
 		barsSeen.push(bar.start);
+		seen.set(bar.symbol, Math.max(seen.get(bar.symbol) ?? -Infinity, bar.start));
 		touch();
 		onBar(bar, arrival);
 	};
@@ -300,6 +308,10 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 			}
 		},
 		settle,
+		caughtUp: async (timeoutMs = 10_000) => {
+			const behind = (): string[] => [...published].filter(([symbol, start]) => (seen.get(symbol) ?? -Infinity) < start).map(([symbol]) => symbol);
+			await until(() => behind().length === 0, `the engine to catch up with the published bars (behind: ${behind().join(', ')})`, timeoutMs);
+		},
 		until,
 		shutdown: async (how = 'cancel_orders') => {
 			await session.shutdown({how, reason: 'test'});

@@ -67,7 +67,8 @@ test('trade stream silent (open, no messages, no pongs) while the buy fills: the
 		await rig.step(SIGNAL);
 		rig.emulator.faults.silenceTradeStream(true);
 		rig.emulator.step();
-		await new Promise(resolve => setTimeout(resolve, 1500)); // pings go unanswered
+		// Pings go unanswered: the client gives up on the socket (the emulator loses its listener).
+		await rig.until(() => rig.emulator.subscribers().tradeUpdates === 0, 'the client to drop the silent trade socket');
 		assert.notEqual(rig.scalper(A).state, 'SELL_SUBMITTED', 'nothing got through while silent');
 		rig.emulator.faults.silenceTradeStream(false);
 		await rig.until(() => rig.scalper(A).state === 'SELL_SUBMITTED' && rig.scalper(M).state === 'SELL_SUBMITTED', 'the recovered fills');
@@ -82,9 +83,10 @@ test('market-data stream silent: the watchdog replaces the socket and the missed
 		await rig.step(8);
 		rig.emulator.faults.silenceDataStream(true);
 		for (let i = 0; i < 4; i++) rig.emulator.step(); // published into silence
-		await new Promise(resolve => setTimeout(resolve, 2000)); // the watchdog gives up on the socket
+		await rig.until(() => rig.logs.some(l => /market-data stream (silent|not connected)/.test(l)), 'the watchdog to give up on the socket');
 		rig.emulator.faults.silenceDataStream(false);
 		await rig.until(() => rig.logs.some(l => /market-data stream reconnected/.test(l)), 'the market-data reconnect');
+		await rig.caughtUp();
 		await rig.settle();
 		await rig.step(2 * CYCLE - 12);
 		assertRoundTrips(rig, {[A]: 2, [M]: 2});
