@@ -230,6 +230,11 @@ export class Engine {
 		return this.router.openOrderCount();
 	}
 
+	/** Orders handed to the broker so far: a state read from the broker while this grew may lack one. */
+	get ordersSent(): number {
+		return this.router.sentCount;
+	}
+
 	/** Cancel every open order (shutdown). */
 	cancelAll(reason: CancelReason): void {
 		this.router.cancelAll(reason);

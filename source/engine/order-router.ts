@@ -34,6 +34,8 @@ interface Route {
 export class OrderRouter {
 	readonly ids: OrderIdFactory;
 	private readonly routes = new Map<string, Route>();
+	/** Orders handed to the broker so far (a broker snapshot read meanwhile may lack them). */
+	sentCount = 0;
 	/** Set at shutdown (and by the kill switch): strategies may no longer send orders. */
 	haltedReason: string | null = null;
 
@@ -83,6 +85,7 @@ export class OrderRouter {
 		}
 		const route: Route = {strategy: kind, symbol: spec.symbol, owner, order: null, placing: true};
 		this.routes.set(clientOrderId, route);
+		this.sentCount += 1;
 		this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, core.nowMs);
 		if (core.logging) {
 			const price = spec.limitPrice === null ? 'market' : `@ ${(microsToNumber(spec.limitPrice)).toFixed(2)}`;

@@ -75,6 +75,9 @@ export interface LiveSessionOptions {
 	readonly onProgress?: (step: string) => void;
 }
 
+/** Broker state reads per rebuild while orders keep going out (each read waits for placements in flight). */
+const MAX_STATE_READS = 5;
+
 export class LiveSession extends EngineCommands implements SessionControl {
 	readonly engine: Engine;
 	private readonly venue: LiveVenue;
@@ -203,7 +206,16 @@ export class LiveSession extends EngineCommands implements SessionControl {
 	/** Adopt the broker's truth: on start, a new trading day, and after every reconnect. */
 	private async rebuild(newSession: boolean): Promise<void> {
 		if (this.stopped) return;
-		const state = await this.venue.broker.loadState();
+		// A strategy may place an order while the state is read (a bar filled in from REST after
+		// a market-data reconnect trades at once): that snapshot may not list it, and adopting it
+		// would forget an order that is open at the broker. Read again until none was sent meanwhile.
+		let state = null;
+		for (let attempt = 1; ; attempt++) {
+			const sentBefore = this.engine.ordersSent;
+			state = await this.venue.broker.loadState();
+			if (this.engine.ordersSent === sentBefore || attempt >= MAX_STATE_READS) break;
+		}
+		if (this.stopped) return;
 		const now = this.now();
 		const date = nyDate(now);
 		const isNew = newSession || this.sessionDate !== date;

@@ -49,6 +49,9 @@ test('market-data stream dropped twice (flat bars, then the signal bar): missed 
 			assert.equal(rig.emulator.faults.dropDataStream(), 1);
 			for (let i = 0; i < steps; i++) rig.emulator.step();
 			await reconnected;
+			// The missed bars (the signal among them) trade while the reconnect reads the broker's
+			// state: the order sent meanwhile must not be forgotten (this wait made that race certain).
+			await rig.caughtUp();
 			await rig.settle();
 		};
 		await rig.step(10);
