@@ -114,7 +114,15 @@ export class AlpacaRest {
 
 	/** DELETE /v2/orders/{id}: 204 means "cancel requested"; the `canceled` event confirms it. */
 	cancelOrder(orderId: string): Promise<void> {
-		return this.limiter.run('DELETE /v2/orders/{id}', () => this.sdk.trading.orders.deleteOrderByOrderID({orderId}), retryIdempotent);
+		// The Raw call with its (empty) body read: the plain call leaves the 204 response unread,
+		// and its request deadline timer then keeps the process alive ~30 s after a quit.
+		return this.limiter.run(
+			'DELETE /v2/orders/{id}',
+			async () => {
+				await (await this.sdk.trading.orders.deleteOrderByOrderIDRaw({orderId})).value();
+			},
+			retryIdempotent,
+		);
 	}
 
 	positions(): Promise<trading.Position[]> {
