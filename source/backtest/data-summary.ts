@@ -26,7 +26,9 @@ function holesText(h: DataHoles): string {
 export function formatDataSummary(d: DataSummary): string {
 	const kind = [d.timeframe, d.feed ?? 'feed n/a', d.adjustment ?? 'adjustment n/a'].join(' ');
 	const range = d.from === null ? 'no dates' : d.from === d.to ? d.from : `${d.from}..${d.to}`;
-	return `data ${d.source} ${d.location}: ${kind}, ${range}, ${d.bars.toLocaleString('en-US')} bars in ${d.sessions} session${d.sessions === 1 ? '' : 's'}; holes: ${holesText(d.holes)}`;
+	const conflicts = d.conflictingRows ?? 0;
+	const dropped = conflicts > 0 ? `; ${conflicts} conflicting duplicate row${conflicts === 1 ? '' : 's'} dropped (the first row of each minute kept)` : '';
+	return `data ${d.source} ${d.location}: ${kind}, ${range}, ${d.bars.toLocaleString('en-US')} bars in ${d.sessions} session${d.sessions === 1 ? '' : 's'}; holes: ${holesText(d.holes)}${dropped}`;
 }
 
 export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
@@ -40,6 +42,7 @@ export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
 		to: d.to,
 		bars: d.bars,
 		sessions: d.sessions,
+		conflicting_rows: d.conflictingRows ?? 0,
 		holes: {
 			missing_minutes: d.holes.missingMinutes,
 			sessions_with_holes: d.holes.daysWithHoles,
@@ -54,7 +57,7 @@ export function dataSummaryJson(d: DataSummary): Record<string, unknown> {
  * minutes of the regular session without one. Missing days are not judged (a folder of CSV
  * files holds whichever dates it holds).
  */
-export function summarizeSessions(sessions: readonly BarSession[], location: string): DataSummary {
+export function summarizeSessions(sessions: readonly BarSession[], location: string, conflictingRows = 0): DataSummary {
 	let bars = 0;
 	let missingMinutes = 0;
 	let daysWithHoles = 0;
@@ -81,5 +84,6 @@ export function summarizeSessions(sessions: readonly BarSession[], location: str
 		bars,
 		sessions: sessions.length,
 		holes: {missingMinutes, daysWithHoles, missingDays: null, missingDayList: []},
+		conflictingRows,
 	};
 }

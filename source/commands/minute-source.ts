@@ -59,7 +59,7 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			symbols: [...data.bars.keys()].sort(),
 			sessions,
 			bars: data.bars,
-			summary: summarizeSessions(sessions, paths.join(', ')),
+			summary: summarizeSessions(sessions, paths.join(', '), data.conflicts),
 			range: null,
 			paths,
 		};

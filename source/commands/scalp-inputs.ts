@@ -73,7 +73,7 @@ export function resolveScalpInputs(args: readonly string[], flags: CliFlags, whe
 		const sessions = source.sessions.filter(s => s.bars.length > 0 && (!days.from || s.date >= days.from) && (!days.to || s.date <= days.to));
 		if (sessions.length === 0)
 			throw new UsageError(`no trading days between ${days.from ?? 'the start'} and ${days.to ?? 'the end'} in ${source.summary.location}`);
-		source = {...source, replay: sessions, sessions, summary: summarizeSessions(sessions, source.summary.location)};
+		source = {...source, replay: sessions, sessions, summary: summarizeSessions(sessions, source.summary.location, source.summary.conflictingRows)};
 	}
 	if (options.shared && source.range === null) source = {...source, replay: columnsFromBars(source.sessions, true)};
 	const symbols = named.length > 0 ? named : [...source.symbols];

@@ -19,4 +19,6 @@ export interface DataSummary {
 	readonly bars: number;
 	readonly sessions: number;
 	readonly holes: DataHoles;
+	/** Rows of one symbol and minute that disagreed (the first was kept); CSV files only. */
+	readonly conflictingRows?: number;
 }
