@@ -14,14 +14,14 @@ import {bundledTickData, packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
 import {nullJournal, type Journal} from '../journal/records.js';
-import {rejectFlags, type Io, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.js';
+import {rejectFlags, type Io, REBALANCE_FLAGS} from './shared.js';
 import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {microsToNumber} from '../core/money.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	rejectFlags(flags, [...REBALANCE_FLAGS, 'port', 'speed', ...RISK_GUARD_FLAGS], 'backtest --strategy hft');
+	rejectFlags(flags, REBALANCE_FLAGS, 'backtest --strategy hft');
 	const symbols = parseSymbols(args);
 	const hftQty = wholeNumber('hft-qty', flags.hftQty ?? DEFAULTS.hftQty, 100);
 	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);

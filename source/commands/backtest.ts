@@ -12,7 +12,7 @@ import {openJournal} from '../journal/open.js';
 import {nullJournal, type Journal} from '../journal/records.js';
 import {packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
-import {rejectFlags, type Io, HFT_FLAGS, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.js';
+import {rejectFlags, type Io, HFT_FLAGS, REBALANCE_FLAGS} from './shared.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
@@ -35,7 +35,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 		return runHftBacktestCommand(args, flags, io);
 	}
 	if (strategy !== 'scalp') throw new UsageError(`--strategy must be scalp, hft or rebalance, got "${flags.strategy}"`);
-	rejectFlags(flags, [...HFT_FLAGS, ...REBALANCE_FLAGS, 'port', 'speed', ...RISK_GUARD_FLAGS], 'backtest --strategy scalp');
+	rejectFlags(flags, [...HFT_FLAGS, ...REBALANCE_FLAGS], 'backtest --strategy scalp');
 
 	const lot = positiveDollars('lot', flags.lot ?? DEFAULTS.lotUsd);
 	const params = scalpParamsFromFlags(flags);

@@ -25,7 +25,7 @@ import {loadSignal} from '../signal-loader.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import type {Mode} from '../core/types.js';
 import type {RiskLimits} from '../engine/risk.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io} from './shared.js';
+import {DEFAULT_JOURNAL, type Io} from './shared.js';
 import type {CacheSelection} from '../adapters/cache/load.js';
 import {cacheDir, dateRange, seriesKind} from './data-flags.js';
 import {wantsCache} from './minute-source.js';
@@ -49,7 +49,6 @@ export function riskLimits(flags: CliFlags, cash: Micros): RiskLimits {
 }
 
 export async function parseConsoleConfig(args: readonly string[], flags: CliFlags): Promise<ConsoleConfig> {
-	rejectFlags(flags, ['strategy', 'json', 'days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe', 'port'], 'the console');
 	const symbols = parseSymbols(args);
 	const hft = flags.hft ? parseSymbols([flags.hft])[0]! : null;
 	if (symbols.length === 0 && hft === null) throw new UsageError('name at least one symbol, e.g. scalp-tui TSLA AAPL');

@@ -3,7 +3,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {existingPaths, parseSymbols, positiveDollars, positiveNumber, UsageError, wholeNumber} from '../config.js';
 import {cacheDir} from './data-flags.js';
 import {loadMinuteSource, wantsCache} from './minute-source.js';
-import {rejectFlags, type Io, REBALANCE_FLAGS, RISK_GUARD_FLAGS, SCALP_FLAGS} from './shared.js';
+import type {Io} from './shared.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {microsToNumber} from '../core/money.js';
 
@@ -11,11 +11,6 @@ export async function runEmulateFromCli(args: readonly string[], flags: CliFlags
 	const fromCache = wantsCache(flags);
 	if (args.length > 0 && !fromCache)
 		throw new UsageError(`emulate takes symbols only with --from/--to or --date (got ${args.join(' ')}); it serves every symbol in --data`);
-	rejectFlags(
-		flags,
-		['hftQty', 'hftRatio', 'hftSize', ...SCALP_FLAGS, 'json', ...REBALANCE_FLAGS, 'strategy', 'mode', 'journal', ...RISK_GUARD_FLAGS],
-		'emulate',
-	);
 	const port = flags.port === undefined ? 0 : wholeNumber('port', flags.port, 0);
 	if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${flags.port}`);
 	const speed = positiveNumber('speed', flags.speed ?? DEFAULTS.speed);

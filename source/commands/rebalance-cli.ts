@@ -1,7 +1,7 @@
 /** Maps CLI flags onto the rebalancer's commands (`rebalance`, `backtest --strategy rebalance`). */
 import type {CliFlags} from '../cli/flags.js';
 import {keysPresent, loadDotEnv, modeFlag, UsageError} from '../config.js';
-import {DEFAULT_JOURNAL, rejectFlags, type Io, HFT_FLAGS, RISK_GUARD_FLAGS, SCALP_FLAGS} from './shared.js';
+import {DEFAULT_JOURNAL, rejectFlags, type Io, HFT_FLAGS, SCALP_FLAGS} from './shared.js';
 
 function noSymbols(args: readonly string[], where: string): void {
 	if (args.length > 0) throw new UsageError(`${where} takes no symbols (got ${args.join(' ')}); use --universe FILE`);
@@ -13,7 +13,7 @@ function colorOn(io: Io): boolean {
 
 export async function runRebalanceBacktestFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	noSymbols(args, 'backtest --strategy rebalance');
-	rejectFlags(flags, [...HFT_FLAGS, ...SCALP_FLAGS, 'speed', 'dryRun', 'port', ...RISK_GUARD_FLAGS], 'backtest --strategy rebalance');
+	rejectFlags(flags, [...HFT_FLAGS, ...SCALP_FLAGS], 'backtest --strategy rebalance');
 	const {runRebalanceBacktestCommand} = await import('./rebalance-backtest.js');
 	return runRebalanceBacktestCommand(
 		{
@@ -36,7 +36,6 @@ export async function runRebalanceBacktestFromCli(args: readonly string[], flags
 
 export async function runRebalanceFromCli(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	noSymbols(args, 'rebalance');
-	rejectFlags(flags, [...HFT_FLAGS, ...SCALP_FLAGS, 'speed', 'json', 'days', 'port', 'strategy', ...RISK_GUARD_FLAGS], 'rebalance');
 	loadDotEnv();
 	const mode = modeFlag(flags.mode, keysPresent());
 	if (mode !== 'sim' && flags.data) throw new UsageError(`--data applies to sim mode only (mode is ${mode})`);

@@ -24,12 +24,14 @@ export interface Io extends TextIo {
 
 export const DEFAULT_JOURNAL = DEFAULTS.journal;
 
-/** Flags that belong to other commands are an error here, not silently ignored. */
-/** Flags of one strategy or feature, for commands and strategies that must refuse them as a group. */
+/**
+ * Flags of one strategy, refused as a group where one command serves several strategies
+ * (`backtest --strategy`). Which flags a command takes at all is its allowlist in the CLI
+ * registry (cli/commands/*.ts), checked before the command runs.
+ */
 export const HFT_FLAGS = ['hft', 'hftQty', 'hftRatio', 'hftSize'] as const satisfies readonly (keyof CliFlags)[];
 export const SCALP_FLAGS = ['lot', 'exitAfter', 'signal', 'sma', 'takeProfit', 'staleBuy', 'eod'] as const satisfies readonly (keyof CliFlags)[];
 export const REBALANCE_FLAGS = ['days', 'positionSize', 'maxPositions', 'bench', 'dryRun', 'universe'] as const satisfies readonly (keyof CliFlags)[];
-export const RISK_GUARD_FLAGS = ['maxDailyLoss', 'maxOrdersPerMinute', 'maxPositionUsd', 'flattenOnLoss'] as const satisfies readonly (keyof CliFlags)[];
 
 export function rejectFlags(flags: CliFlags, names: readonly (keyof CliFlags)[], where: string): void {
 	for (const name of names) {

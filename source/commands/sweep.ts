@@ -15,7 +15,7 @@ import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson}
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
 import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
-import {rejectFlags, type Io, HFT_FLAGS, REBALANCE_FLAGS, RISK_GUARD_FLAGS} from './shared.js';
+import type {Io} from './shared.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
 
@@ -31,11 +31,6 @@ function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParam
 }
 
 export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	rejectFlags(
-		flags,
-		[...HFT_FLAGS, 'mode', 'signal', 'journal', 'logFile', 'yesLive', 'speed', 'strategy', ...REBALANCE_FLAGS, 'port', ...RISK_GUARD_FLAGS],
-		'sweep',
-	);
 	const gridTexts: Partial<Record<ParamKey, string>> = {};
 	for (const key of ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'] as const) if (flags[key] !== undefined) gridTexts[key] = String(flags[key]);
 	const axes = parseGrid(gridTexts);
