@@ -261,36 +261,21 @@ function fillSession(out: ColumnarSession, pieces: Piece[], perMinute: Int32Arra
 			row += 1;
 		}
 	}
-	gather(
-		out.open,
-		pieces.map(p => p.cols.o),
-		which,
-		from,
-	);
-	gather(
-		out.high,
-		pieces.map(p => p.cols.h),
-		which,
-		from,
-	);
-	gather(
-		out.low,
-		pieces.map(p => p.cols.l),
-		which,
-		from,
-	);
-	gather(
-		out.close,
-		pieces.map(p => p.cols.c),
-		which,
-		from,
-	);
-	gather(
-		out.volume,
-		pieces.map(p => p.cols.v),
-		which,
-		from,
-	);
+	// One pass per column: each reads its source columns in the order the rows were laid out.
+	const columns = [
+		[out.open, 'o'],
+		[out.high, 'h'],
+		[out.low, 'l'],
+		[out.close, 'c'],
+		[out.volume, 'v'],
+	] as const;
+	for (const [column, name] of columns)
+		gather(
+			column,
+			pieces.map(p => p.cols[name]),
+			which,
+			from,
+		);
 }
 
 function gather(out: Float64Array, columns: readonly IntColumn[], which: Uint32Array, from: Uint32Array): void {
