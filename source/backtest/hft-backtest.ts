@@ -8,6 +8,7 @@ import {dollarsToMicros, microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
+import {addHft, addScalper} from '../engine/add-strategies.js';
 import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
 import {DEFAULT_HFT_QTY, HftStrategy, type HftStats} from '../strategies/hft.js';
@@ -71,29 +72,15 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 	const exchange = new SimExchange({cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	for (const symbol of scalpSymbols) {
-		engine.add(
-			'scalp',
-			ctx =>
-				new ScalpStrategy(
-					symbol,
-					ctx,
-					{
-						lot: config.lot ?? dollarsToMicros(2000),
-						exitAfterMs: config.exitAfterMs ?? null,
-						signal: config.signal ?? null,
-						keepHistory: false,
-						...(config.scalpParams ? {params: config.scalpParams} : {}),
-					},
-					engine.portfolio.book('scalp', symbol),
-				),
-		);
+		addScalper(engine, symbol, {
+			lot: config.lot ?? dollarsToMicros(2000),
+			exitAfterMs: config.exitAfterMs ?? null,
+			signal: config.signal ?? null,
+			keepHistory: false,
+			...(config.scalpParams ? {params: config.scalpParams} : {}),
+		});
 	}
-	for (const symbol of hftSymbols) {
-		engine.add(
-			'hft',
-			(ctx, book) => new HftStrategy(symbol, ctx, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})}, book(symbol)),
-		);
-	}
+	for (const symbol of hftSymbols) addHft(engine, symbol, {maxQty: hftQty, actionsKept: 0, ...(config.hftParams ? {params: config.hftParams} : {})});
 	const progress = config.onProgress;
 	const replay = new TickReplay(tape, engine, exchange, {
 		checkupMs: config.checkupMs,

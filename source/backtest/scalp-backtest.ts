@@ -5,9 +5,9 @@
 import {microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
+import {addScalper} from '../engine/add-strategies.js';
 import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
-import {ScalpStrategy} from '../strategies/scalp.js';
 import type {CustomSignal} from '../strategies/signal.js';
 import {DEFAULT_SCALP_PARAMS, scalpParamsJson, type ScalpParams} from '../strategies/params.js';
 import {BarReplay, type ReplaySession} from './bar-runner.js';
@@ -34,17 +34,14 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 	const exchange = new SimExchange({cash: config.cash});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	const scalpers = config.symbols.map(symbol =>
-		engine.add(
-			'scalp',
-			ctx =>
-				new ScalpStrategy(
-					symbol,
-					ctx,
-					{lot: config.lot, exitAfterMs: config.exitAfterMs, signal: config.signal, keepHistory: false, ...(config.params ? {params: config.params} : {})},
-					engine.portfolio.book('scalp', symbol),
-				),
-		),
-	) as ScalpStrategy[];
+		addScalper(engine, symbol, {
+			lot: config.lot,
+			exitAfterMs: config.exitAfterMs,
+			signal: config.signal,
+			keepHistory: false,
+			...(config.params ? {params: config.params} : {}),
+		}),
+	);
 	const firstTs = {value: 0};
 	let steps = 0;
 	const replay = new BarReplay(config.sessions, engine, exchange, {

@@ -70,15 +70,15 @@ export function clockSegments(data: HeaderData, theme: Theme, compact = false): 
 	return segments;
 }
 
-export function accountSegments(data: HeaderData, theme: Theme, compact = false): Segment[] {
+/** `compact` shortens the labels; `withCash` false leaves the cash out (equity minus positions). */
+export function accountSegments(data: HeaderData, theme: Theme, compact = false, withCash = true): Segment[] {
 	// The loss guard's own figure, so the header and the guard never disagree.
 	const day = data.dayPnl;
 	if (compact) {
 		return [
 			{text: 'eq '},
 			{text: formatUsd(data.equity), bold: true},
-			{text: ' cash '},
-			{text: formatUsd(data.cash)},
+			...(withCash ? [{text: ' cash '}, {text: formatUsd(data.cash)}] : []),
 			{text: ' P&L '},
 			{text: formatPnl(day), bold: true, color: theme.pnl(day)},
 		];
@@ -131,9 +131,7 @@ function accountLine(data: HeaderData, theme: Theme, width: number): [Segment[],
 		const shortRisk = riskSegments(data, theme, true);
 		if (fits(compact, shortRisk)) return [compact, shortRisk];
 	}
-	// Cash is equity minus positions; without it the line keeps what matters.
-	const noCash = compact.filter((_, i) => i !== 2 && i !== 3);
-	return [noCash, alert ? risk : []];
+	return [accountSegments(data, theme, true, false), alert ? risk : []];
 }
 
 function HeaderView({data, width}: {readonly data: HeaderData; readonly width: number}) {
