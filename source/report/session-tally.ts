@@ -95,7 +95,9 @@ export function formatSummary(s: SessionSummary): string {
 	return (
 		[
 			`session summary (${s.mode}): ${s.trades} trade${s.trades === 1 ? '' : 's'}, realized ${money(s.realizedPnl)}${s.fees > 0 ? `, fees $${s.fees.toFixed(2)}, net ${money(s.netPnl)}` : ''}`,
-			`  win rate ${s.winRate === null ? '—' : `${(s.winRate * 100).toFixed(1)}%`}, profit factor ${s.profitFactor === null ? '—' : s.profitFactor.toFixed(2)}, avg win ${s.avgWin === null ? '—' : money(s.avgWin)}, avg loss ${s.avgLoss === null ? '—' : money(s.avgLoss)}, max drawdown $${s.maxDrawdown.toFixed(2)}`,
+			// Two short lines rather than one long one: the summary is printed to an 80-column terminal.
+			`  win rate ${s.winRate === null ? '—' : `${(s.winRate * 100).toFixed(1)}%`}, profit factor ${s.profitFactor === null ? '—' : s.profitFactor.toFixed(2)}, max drawdown $${s.maxDrawdown.toFixed(2)}`,
+			`  avg win ${s.avgWin === null ? '—' : money(s.avgWin)}, avg loss ${s.avgLoss === null ? '—' : money(s.avgLoss)}`,
 			...(open.length > 0 ? [`  still held: ${open.join(', ')}`] : []),
 		].join('\n') + '\n'
 	);

@@ -177,7 +177,11 @@ test('the session summary is journaled (schema-valid) just before the session en
 	assert.equal(line.realized_pnl, 1);
 	assert.equal(line.wins, 1);
 	assert.equal(line.profit_factor, 1.25);
-	assert.equal(formatSummary(tally.last!).split('\n')[0], 'session summary (sim): 2 trades, realized +$1.00');
+	const printed = formatSummary(tally.last!).trimEnd().split('\n');
+	assert.equal(printed[0], 'session summary (sim): 2 trades, realized +$1.00');
+	assert.deepEqual(printed.slice(1), ['  win rate 50.0%, profit factor 1.25, max drawdown $4.00', '  avg win +$5.00, avg loss -$4.00']);
+	// Printed to the terminal at quit: no line may wrap at 80 columns.
+	for (const row of printed) assert.ok(row.length <= 80, `${row.length} columns: ${row}`);
 });
 
 test('report through the CLI: text by symbol, JSON, and bad input as one line with exit 2', () => {
