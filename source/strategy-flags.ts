@@ -6,7 +6,7 @@
  * flag in kebab case.
  */
 import {UsageError} from './core/errors.js';
-import {parseMicros, type Micros} from './core/money.js';
+import {parseMicros, type PlainMicros} from './core/money.js';
 import {HOUR_MS, MINUTE_MS, parseDuration} from './core/time.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, ratioMilli, type HftParams, type ScalpParams} from './strategies/params.js';
 
@@ -35,7 +35,7 @@ function wholeIn(flag: string, min: number, max: number): (text: string) => numb
 	};
 }
 
-function dollarsIn(flag: string, min: Micros, max: Micros, minText: string): (text: string) => Micros {
+function dollarsIn(flag: string, min: PlainMicros, max: PlainMicros, minText: string): (text: string) => PlainMicros {
 	return text => {
 		const m = parseMicros(text);
 		if (Number.isNaN(m)) fail(flag, 'needs a dollar amount like 0.01', text);

@@ -9,7 +9,7 @@
  * The same stepper drives the console's SIM mode (paced by a clock) and the backtest (as fast
  * as it goes).
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {barAt, columnsFromBars, isColumnar, sessionBars, type ColumnarSession} from '../core/session-columns.js';
 import type {Engine} from '../engine/engine.js';
@@ -26,8 +26,8 @@ export const BAR_MS = 60_000;
 export type ReplaySession = BarSession | ColumnarSession;
 
 interface SymbolSlot {
-	readonly enginePrice: {last: Micros; first: Micros};
-	readonly exchangePrice: {price: Micros};
+	readonly enginePrice: {last: PlainMicros; first: PlainMicros};
+	readonly exchangePrice: {price: PlainMicros};
 	/** The exchange's open orders of the symbol (live). */
 	readonly open: readonly unknown[];
 	readonly stats: SymbolStats | null;
@@ -229,7 +229,7 @@ export class BarReplay {
 			if (!book || !slot.stats) continue;
 			slot.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bars[k]!.close), book.qty > 0);
 		}
-		let equity: Micros = this.engine.portfolio.cash;
+		let equity: PlainMicros = this.engine.portfolio.cash;
 		const books = this.books;
 		for (let i = 0; i < books.length; i++) {
 			const book = books[i]!;

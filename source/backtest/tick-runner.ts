@@ -17,7 +17,7 @@
  * `advanceTo(ms)` steps to a market time (the console's paced SIM mode); `runToEnd()` goes as
  * fast as it can (backtests, benchmarks).
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import {HOUR_MS, MINUTE_MS, nyDate, nyMidnight} from '../core/time.js';
 import type {Bar, Quote, Trade} from '../core/types.js';
 import type {Engine} from '../engine/engine.js';
@@ -322,7 +322,7 @@ export class TickReplay {
 	private record(at: number): void {
 		const engine = this.engine;
 		const portfolio = engine.portfolio;
-		let equity: Micros = portfolio.cash;
+		let equity: PlainMicros = portfolio.cash;
 		for (const s of engine.strategies) {
 			const book = portfolio.book(s.kind, s.symbol);
 			const last = engine.lastPrice(s.symbol);

@@ -2,7 +2,7 @@
  * The rebalancer's daily loop against a venue: rank, sell what is no longer wanted, wait
  * (bounded, with progress) for the sells, buy, then mark the day done in the state file.
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import {formatMicros, microsToNumber, roundCentHalfUp} from '../core/money.js';
 import {isoMs, nyClockText, nyDate} from '../core/time.js';
 import type {BrokerState, Mode, OrderEvent, Side} from '../core/types.js';
@@ -33,7 +33,7 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 const PROGRESS_STEP_MS = 1000;
 
-function money(micros: Micros): string {
+function money(micros: PlainMicros): string {
 	return formatMicros(roundCentHalfUp(micros), 2);
 }
 
@@ -46,7 +46,7 @@ interface OrderProgress {
 	readonly planned: PlannedOrder;
 	status: OrderRowStatus;
 	filledQty: number;
-	filledNotional: Micros;
+	filledNotional: PlainMicros;
 	message: string | null;
 }
 
@@ -71,7 +71,7 @@ export interface RunConfig {
 	readonly once: boolean;
 	readonly universe: readonly string[];
 	readonly bench: string | null;
-	readonly positionSize: Micros;
+	readonly positionSize: PlainMicros;
 	readonly maxPositions: number;
 	/** null: no done-for-date marker (a SIM venue built for this run starts a fresh account). */
 	readonly statePath: string | null;

@@ -4,7 +4,7 @@
  * each bar pointing at a trading day of the whole data set. Prices are exact micro-dollars.
  * The replay adapter (adapters/replay/daily-csv.ts) builds these; nothing here does I/O.
  */
-import type {Micros} from './money.js';
+import type {PlainMicros} from './money.js';
 
 export interface DailySeries {
 	readonly symbol: string;
@@ -38,10 +38,10 @@ export interface DailyDataSet {
 export interface DailyBar {
 	readonly symbol: string;
 	readonly date: string;
-	readonly open: Micros;
-	readonly high: Micros;
-	readonly low: Micros;
-	readonly close: Micros;
+	readonly open: PlainMicros;
+	readonly high: PlainMicros;
+	readonly low: PlainMicros;
+	readonly close: PlainMicros;
 	readonly volume: number;
 }
 

@@ -2,13 +2,13 @@
  * Average-cost accounting of a position, the one rule every book uses (the engine's books, the
  * simulated exchange, the rebalancer's simulated account). Exact micros.
  */
-import type {Micros} from './money.js';
+import type {PlainMicros} from './money.js';
 import type {Side} from './types.js';
 
 /** Shares held (negative: short) and their total cost (negative for a short: what it sold for). */
 export interface Holding {
 	qty: number;
-	costBasis: Micros;
+	costBasis: PlainMicros;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface Holding {
  * and realize the difference to the fill price. A fill that crosses zero closes the whole
  * position and opens the remainder the other way at `price`.
  */
-export function applyFill(holding: Holding, side: Side, qty: number, price: Micros): Micros {
+export function applyFill(holding: Holding, side: Side, qty: number, price: PlainMicros): PlainMicros {
 	const delta = side === 'buy' ? qty : -qty;
 	const held = holding.qty;
 	if (held === 0 || held > 0 === delta > 0) {

@@ -4,7 +4,7 @@
  * and trade channels and the `latest` endpoints agree; the quote is locked at that close
  * (bid = ask), since minute data has no book. Times are WireTime (msgpack ext -1 or RFC 3339).
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import {nyDate, nyMidnight, HOUR_MS, MINUTE_MS} from '../core/time.js';
 import type {Bar} from '../core/types.js';
 import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
@@ -17,10 +17,10 @@ export type Message = Record<string, unknown>;
 export interface AnyBar {
 	readonly symbol: string;
 	readonly start: number;
-	readonly open: Micros;
-	readonly high: Micros;
-	readonly low: Micros;
-	readonly close: Micros;
+	readonly open: PlainMicros;
+	readonly high: PlainMicros;
+	readonly low: PlainMicros;
+	readonly close: PlainMicros;
 	readonly volume: number;
 	/** Trades in the bar (one per minute bar). */
 	readonly count: number;

@@ -5,7 +5,7 @@
  * into trade_updates payloads. Fills, prices and balances are the exchange's alone.
  */
 import type {SimExchange} from '../adapters/sim/exchange.js';
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import {isOpenStatus, type Order, type OrderEvent, type Position} from '../core/types.js';
 import {AssetBook} from './assets.js';
 import {ApiFailure, forbidden, invalidField, notFound, unprocessable} from './errors.js';
@@ -61,9 +61,9 @@ export class Venue {
 	private readonly sinks: TradeUpdateSink[] = [];
 	private pending: PendingSubmission | null = null;
 	private replacing: PendingReplace | null = null;
-	private lastEquity: Micros;
+	private lastEquity: PlainMicros;
 	/** The last session's closing equity, until the next session's first step. */
-	private closed: {readonly date: string; readonly equity: Micros} | null = null;
+	private closed: {readonly date: string; readonly equity: PlainMicros} | null = null;
 	private readonly createdMs: number;
 
 	constructor(
@@ -316,7 +316,7 @@ export class Venue {
 
 	// --- account -------------------------------------------------------------------------
 
-	private longMarketValue(): Micros {
+	private longMarketValue(): PlainMicros {
 		let value = 0;
 		for (const p of this.exchange.state().positions) {
 			const average = p.qty === 0 ? 0 : Math.round(p.costBasis / p.qty);
@@ -325,7 +325,7 @@ export class Venue {
 		return value;
 	}
 
-	equity(): Micros {
+	equity(): PlainMicros {
 		return this.exchange.cash + this.longMarketValue();
 	}
 
@@ -450,7 +450,7 @@ export class Venue {
 		this.emitUpdate(tradeUpdateJson(event.event, at, orderJson(record), null));
 	}
 
-	private execution(qty: number, price: Micros, positionQty: number): {id: string; qty: number; price: Micros; positionQty: number} {
+	private execution(qty: number, price: PlainMicros, positionQty: number): {id: string; qty: number; price: PlainMicros; positionQty: number} {
 		return {id: this.executionIds.next(), qty, price, positionQty};
 	}
 

@@ -3,7 +3,7 @@
  * York local time with its offset as the clock endpoint uses), money and quantities as decimal
  * strings.
  */
-import {formatMicros, microsToNumber, type Micros} from '../core/money.js';
+import {formatMicros, microsToNumber, type PlainMicros} from '../core/money.js';
 import {nyOffsetMs} from '../core/time.js';
 
 export interface Stamp {
@@ -40,17 +40,17 @@ export function nyRfc3339(ms: number): string {
 }
 
 /** Money as Alpaca writes it: a decimal string, at least 2 places ("100000.00", "187.25", "0.1234"). */
-export function money(micros: Micros): string {
+export function money(micros: PlainMicros): string {
 	return formatMicros(Math.round(micros), 2);
 }
 
 /** A price with no forced decimals ("187.25", "12"), as order prices are echoed. */
-export function price(micros: Micros): string {
+export function price(micros: PlainMicros): string {
 	return formatMicros(Math.round(micros), 0);
 }
 
 /** Price as a JSON number for market data (exact decimal as written). */
-export function priceNumber(micros: Micros): number {
+export function priceNumber(micros: PlainMicros): number {
 	return microsToNumber(micros);
 }
 

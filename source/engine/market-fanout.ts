@@ -3,7 +3,7 @@
  * and the delivery of bars, quotes and trades to the strategies of their symbol once the
  * market guard has let them through (a bad event never reaches a strategy).
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import type {Bar, Quote, StrategyName, Trade} from '../core/types.js';
 import type {SymbolStrategy} from './context.js';
 import type {EngineCore} from './engine-core.js';
@@ -15,8 +15,8 @@ type WithTrades = SymbolStrategy & {onTrade?(trade: Trade): void};
 
 /** A symbol's last price, and the first of the current session (0 before one is known). */
 export interface PriceSlot {
-	last: Micros;
-	first: Micros;
+	last: PlainMicros;
+	first: PlainMicros;
 }
 
 export class MarketFanout {
@@ -49,7 +49,7 @@ export class MarketFanout {
 
 	// --- prices ----------------------------------------------------------------------------
 
-	setLastPrice(symbol: string, price: Micros): void {
+	setLastPrice(symbol: string, price: PlainMicros): void {
 		const slot = this.prices.get(symbol);
 		if (slot) {
 			slot.last = price;
@@ -57,11 +57,11 @@ export class MarketFanout {
 		} else this.prices.set(symbol, {last: price, first: price});
 	}
 
-	lastPrice(symbol: string): Micros {
+	lastPrice(symbol: string): PlainMicros {
 		return this.prices.get(symbol)?.last ?? 0;
 	}
 
-	firstPrice(symbol: string): Micros {
+	firstPrice(symbol: string): PlainMicros {
 		return this.prices.get(symbol)?.first ?? 0;
 	}
 

@@ -2,14 +2,14 @@
  * Positions and P&L kept by the engine from the fills it is told about, per strategy and
  * symbol, so two strategies trading one symbol each see their own shares. Exact micros.
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import {applyFill} from '../core/position.js';
 import type {Position, Side, StrategyName} from '../core/types.js';
 
 export class PositionBook {
 	qty = 0;
-	costBasis: Micros = 0;
-	realized: Micros = 0;
+	costBasis: PlainMicros = 0;
+	realized: PlainMicros = 0;
 
 	constructor(
 		readonly strategy: StrategyName,
@@ -17,19 +17,19 @@ export class PositionBook {
 	) {}
 
 	/** Apply one execution (average cost, core/position.ts); returns the realized P&L it produced. */
-	apply(side: Side, qty: number, price: Micros): Micros {
+	apply(side: Side, qty: number, price: PlainMicros): PlainMicros {
 		const realized = applyFill(this, side, qty, price);
 		this.realized += realized;
 		return realized;
 	}
 
-	unrealized(last: Micros): Micros {
+	unrealized(last: PlainMicros): PlainMicros {
 		return this.qty === 0 || !(last > 0) ? 0 : this.qty * last - this.costBasis;
 	}
 }
 
 export class Portfolio {
-	cash: Micros = 0;
+	cash: PlainMicros = 0;
 	private readonly books = new Map<string, PositionBook>();
 	private readonly byStrategy = new Map<StrategyName, Map<string, PositionBook>>();
 

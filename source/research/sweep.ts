@@ -3,7 +3,7 @@
  * followed by one out-of-sample job per window. The job runner is passed in: the local
  * worker pool in the CLI, anything that maps jobs to results elsewhere (a queue, a test).
  */
-import type {Micros} from '../core/money.js';
+import type {PlainMicros} from '../core/money.js';
 import type {ScalpParams} from '../strategies/params.js';
 import type {GridAxis, GridPoint} from './grid.js';
 import {gridPoints} from './grid.js';
@@ -14,8 +14,8 @@ import {chooseOnInSample, combineOutOfSample, makeWindows, stability, type Stabi
 export interface SweepBase {
 	readonly data: DataRef;
 	readonly symbols: readonly string[];
-	readonly cash: Micros;
-	readonly lot: Micros;
+	readonly cash: PlainMicros;
+	readonly lot: PlainMicros;
 	readonly exitAfterMs: number | null;
 	readonly params: ScalpParams;
 }
@@ -55,7 +55,7 @@ export interface SweepOutcome {
 }
 
 /** A point's values applied over the base settings. */
-export function jobSettings(base: SweepBase, point: GridPoint): {lot: Micros; params: ScalpParams} {
+export function jobSettings(base: SweepBase, point: GridPoint): {lot: PlainMicros; params: ScalpParams} {
 	return {
 		lot: point.lot ?? base.lot,
 		params: {

@@ -20,7 +20,7 @@
  * Pure: everything goes through the StrategyContext. Exact integer arithmetic throughout:
  * `size > 1.8 x other` is `1000 x size > 1800 x other`.
  */
-import {CENT, formatMicros, type Micros, microsToNumber} from '../core/money.js';
+import {CENT, formatMicros, type PlainMicros, microsToNumber} from '../core/money.js';
 import type {Order, OrderEvent, OrderType, Quote, Side, Trade} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyOrderView, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {HftView} from '../engine/snapshot.js';
@@ -76,7 +76,7 @@ interface HftOrder {
 	readonly side: Side;
 	readonly type: OrderType;
 	readonly qty: number;
-	readonly limitPrice: Micros | null;
+	readonly limitPrice: PlainMicros | null;
 	readonly submittedMs: number;
 	/** Shares of this order already counted into the position (and out of pending). */
 	counted: number;
@@ -113,8 +113,8 @@ export class HftStrategy implements SymbolStrategy {
 	};
 
 	// The level (the original's Quote object): prices set only by level changes.
-	private bid: Micros = 0;
-	private ask: Micros = 0;
+	private bid: PlainMicros = 0;
+	private ask: PlainMicros = 0;
 	private levelMs = 0;
 	private levelNs = 0;
 	private levelSeq = 0;
@@ -122,8 +122,8 @@ export class HftStrategy implements SymbolStrategy {
 	// The book as last quoted (sizes are what the rule reads; prices are for the console).
 	private bidSize = 0;
 	private askSize = 0;
-	private bookBid: Micros = 0;
-	private bookAsk: Micros = 0;
+	private bookBid: PlainMicros = 0;
+	private bookAsk: PlainMicros = 0;
 
 	private pendingBuy = 0;
 	private pendingSell = 0;
@@ -132,7 +132,7 @@ export class HftStrategy implements SymbolStrategy {
 	private dayAndCancel = false;
 	/** A market exit waits for open orders' cancels. */
 	private exitPending = false;
-	private realizedAtEntry: Micros = 0;
+	private realizedAtEntry: PlainMicros = 0;
 	private readonly actions: string[] = [];
 	private readonly actionsKept: number;
 	/** Shares per order and the ratio in thousandths (`1000 x size > ratioMilli x other`). */
@@ -145,7 +145,7 @@ export class HftStrategy implements SymbolStrategy {
 		private readonly ctx: StrategyContext,
 		private readonly options: HftOptions,
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
-		private readonly book: PositionState & {readonly realized: Micros},
+		private readonly book: PositionState & {readonly realized: PlainMicros},
 	) {
 		const params = options.params ?? DEFAULT_HFT_PARAMS;
 		this.orderQty = params.size;
@@ -249,7 +249,13 @@ export class HftStrategy implements SymbolStrategy {
 	 * pending grows before the call, each execution moves shares from pending to the
 	 * position once, and the end of the order releases what was never filled.
 	 */
-	private send(side: Side, type: OrderType, qty: number, limitPrice: Micros | null, reason: 'imbalance' | 'manual'): {accepted: boolean; message?: string} {
+	private send(
+		side: Side,
+		type: OrderType,
+		qty: number,
+		limitPrice: PlainMicros | null,
+		reason: 'imbalance' | 'manual',
+	): {accepted: boolean; message?: string} {
 		const timeInForce = type === 'market' ? 'day' : this.dayAndCancel ? 'day' : 'ioc';
 		// Pending grows before the call, so a position check during it already counts the order.
 		this.addPending(side, qty);
@@ -332,7 +338,7 @@ export class HftStrategy implements SymbolStrategy {
 		if (this.exitPending && this.open.length === 0) this.finishExit();
 	}
 
-	private noteExecution(side: Side, qty: number, price: Micros): void {
+	private noteExecution(side: Side, qty: number, price: PlainMicros): void {
 		const stats = this.stats;
 		stats.executions += 1;
 		const position = this.book.qty;
@@ -494,6 +500,6 @@ export class HftStrategy implements SymbolStrategy {
 	}
 }
 
-function fmt(micros: Micros): string {
+function fmt(micros: PlainMicros): string {
 	return formatMicros(micros, 2);
 }

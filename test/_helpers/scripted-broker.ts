@@ -1,5 +1,5 @@
 /** A broker whose outcomes the test decides: it records submissions and emits what it is told. */
-import type {Micros} from '../../source/core/money.js';
+import type {PlainMicros} from '../../source/core/money.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest} from '../../source/core/types.js';
 import type {Broker, OrderEventListener} from '../../source/ports/broker.js';
 
@@ -43,7 +43,7 @@ export class ScriptedBroker implements Broker {
 	}
 
 	/** Emit an execution of `qty` at `price` for an order. */
-	fill(clientOrderId: string, qty: number, price: Micros): void {
+	fill(clientOrderId: string, qty: number, price: PlainMicros): void {
 		const order = this.orders.get(clientOrderId)!;
 		const filledQty = order.filledQty + qty;
 		const next: Order = {
@@ -64,7 +64,7 @@ export class ScriptedBroker implements Broker {
 		this.emit(kind, {...order, status: kind}, 0, 0, atSubmission, message);
 	}
 
-	private emit(kind: OrderEventKind, order: Order, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
+	private emit(kind: OrderEventKind, order: Order, fillQty: number, fillPrice: PlainMicros, atSubmission: boolean, message?: string): void {
 		const event: OrderEvent = {
 			event: kind,
 			order,

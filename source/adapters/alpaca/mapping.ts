@@ -5,7 +5,7 @@
  * conformed to Alpaca's increments and written as strings we build from integers (the SDK would send `String(0.1 + 0.2)`).
  */
 import type {orders as sdkOrders, streaming, trading} from '@alpacahq/alpaca-trade-api';
-import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type Micros} from '../../core/money.js';
+import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type PlainMicros} from '../../core/money.js';
 import {nyDate, nyTime} from '../../core/time.js';
 import type {DailyBar} from '../../core/daily-bars.js';
 import type {Bar, Order, OrderRequest, OrderStatus, Position, Quote, Side, TimeInForce, Trade} from '../../core/types.js';
@@ -16,7 +16,7 @@ import type {Bar, Order, OrderRequest, OrderStatus, Position, Quote, Side, TimeI
  * Decimal string -> micros. Exact up to 6 decimals; longer fractions (Alpaca's average fill
  * prices, cost bases) are rounded half away from zero at the micro. NaN for anything else.
  */
-export function decimalToMicros(text: string | null | undefined): Micros {
+export function decimalToMicros(text: string | null | undefined): PlainMicros {
 	if (text === null || text === undefined) return Number.NaN;
 	const s = String(text).trim();
 	const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
@@ -38,7 +38,7 @@ export function parseQty(text: string | null | undefined): number {
 }
 
 /** A float dollar amount from the market-data API -> micros; NaN when not a finite number. */
-export function numberToMicros(value: unknown): Micros {
+export function numberToMicros(value: unknown): PlainMicros {
 	const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number.NaN;
 	return Number.isFinite(n) ? dollarsToMicros(n) : Number.NaN;
 }
@@ -46,7 +46,7 @@ export function numberToMicros(value: unknown): Micros {
 // --- prices we send ------------------------------------------------------------------------
 
 export interface ConformedPrice {
-	readonly price: Micros;
+	readonly price: PlainMicros;
 	/** Wire text: whole cents at or above $1, up to 4 decimals below. */
 	readonly text: string;
 	readonly changed: boolean;
@@ -59,7 +59,7 @@ const SUB_DOLLAR_TICK = 100; // $0.0001 in micros
  * Round half up to the allowed increment (a sub-dollar price that rounds to $1.0000 is then
  * a whole-cent price, which is fine).
  */
-export function conformLimitPrice(price: Micros): ConformedPrice {
+export function conformLimitPrice(price: PlainMicros): ConformedPrice {
 	if (!Number.isSafeInteger(price) || price <= 0) throw new RangeError(`limit price must be a positive amount, got ${price}`);
 	const tick = price >= MICROS ? CENT : SUB_DOLLAR_TICK;
 	const rounded = Math.floor((price + tick / 2) / tick) * tick;
@@ -154,7 +154,7 @@ export type AlpacaOrder = Pick<
  * product of the two decimal strings rounded once at the micro (187.2433333333 x 3 = 561.73),
  * not a product of an already rounded average.
  */
-export function cumulativeFill(order: AlpacaOrder): {qty: number; notional: Micros; avg: Micros} {
+export function cumulativeFill(order: AlpacaOrder): {qty: number; notional: PlainMicros; avg: PlainMicros} {
 	const qty = parseQty(order.filledQty ?? '0');
 	if (!(qty > 0)) return {qty: 0, notional: 0, avg: 0};
 	const avg = decimalToMicros(order.filledAvgPrice ?? null);
@@ -164,7 +164,7 @@ export function cumulativeFill(order: AlpacaOrder): {qty: number; notional: Micr
 }
 
 /** Exact product of two decimal strings in micros, rounded half away from zero; NaN if malformed. */
-export function decimalProductMicros(a: string, b: string): Micros {
+export function decimalProductMicros(a: string, b: string): PlainMicros {
 	const x = scaled(a);
 	const y = scaled(b);
 	if (!x || !y) return Number.NaN;
@@ -226,11 +226,11 @@ export interface AccountInfo {
 	readonly id: string;
 	readonly status: string;
 	readonly currency: string;
-	readonly cash: Micros;
-	readonly buyingPower: Micros;
-	readonly equity: Micros;
+	readonly cash: PlainMicros;
+	readonly buyingPower: PlainMicros;
+	readonly equity: PlainMicros;
 	/** Equity at the previous trading day's close; null when the account does not say. */
-	readonly lastEquity: Micros | null;
+	readonly lastEquity: PlainMicros | null;
 	readonly tradingBlocked: boolean;
 	readonly accountBlocked: boolean;
 }
@@ -336,7 +336,7 @@ function secondsMs(text: string): number {
 	return lastSecondMs;
 }
 
-const validPrice = (p: Micros): boolean => Number.isSafeInteger(p) && p > 0;
+const validPrice = (p: PlainMicros): boolean => Number.isSafeInteger(p) && p > 0;
 const validSize = (s: number): boolean => Number.isFinite(s) && s >= 0;
 
 /** Result of a market-data mapping: the value, or why it was dropped (bad numbers never pass). */
@@ -396,7 +396,7 @@ export function quoteFromSdk(
 	const askSize = Number(quote.askSize);
 	if (!Number.isFinite(ms)) return {ok: false, reason: `${quote.symbol} quote without a valid time`};
 	// A one-sided book (price 0) is legal on Alpaca; negative or NaN is not.
-	const okPrice = (p: Micros): boolean => Number.isSafeInteger(p) && p >= 0;
+	const okPrice = (p: PlainMicros): boolean => Number.isSafeInteger(p) && p >= 0;
 	if (!okPrice(bidPrice) || !okPrice(askPrice) || !validSize(bidSize) || !validSize(askSize) || (bidPrice === 0 && askPrice === 0)) {
 		return {ok: false, reason: `${quote.symbol} quote with a bad price or size`};
 	}
@@ -421,7 +421,7 @@ export interface UpdateFields {
 	readonly ns: number;
 	readonly executionId: string | null;
 	/** This execution only (fill / partial_fill). */
-	readonly price: Micros | null;
+	readonly price: PlainMicros | null;
 	readonly qty: number | null;
 	/** Signed position after the event, as Alpaca reports it. */
 	readonly positionQty: number | null;

@@ -10,7 +10,7 @@
  * whose snapshot was garbled) is asked of the owner through `TrackerHooks`.
  */
 import type {trading} from '@alpacahq/alpaca-trade-api';
-import {formatMicros, type Micros} from '../../core/money.js';
+import {formatMicros, type PlainMicros} from '../../core/money.js';
 import {applyFill, type Holding} from '../../core/position.js';
 import type {Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -23,7 +23,7 @@ export interface Tracked {
 	id: string;
 	status: OrderStatus;
 	filledQty: number;
-	filledNotional: Micros;
+	filledNotional: PlainMicros;
 	submittedMs: number;
 	/** `new` was reported. */
 	announced: boolean;
@@ -270,7 +270,7 @@ export class OrderTracker {
 		return tracked;
 	}
 
-	private execute(tracked: Tracked, qty: number, price: Micros, brokerPosition: number | null, ms: number): void {
+	private execute(tracked: Tracked, qty: number, price: PlainMicros, brokerPosition: number | null, ms: number): void {
 		this.executionsReported += 1;
 		tracked.filledQty += qty;
 		tracked.filledNotional += qty * price;
@@ -340,7 +340,15 @@ export class OrderTracker {
 		}
 	}
 
-	private emit(kind: OrderEventKind, tracked: Tracked, ms: number, fillQty: number, fillPrice: Micros, message: string | null, atSubmission = false): void {
+	private emit(
+		kind: OrderEventKind,
+		tracked: Tracked,
+		ms: number,
+		fillQty: number,
+		fillPrice: PlainMicros,
+		message: string | null,
+		atSubmission = false,
+	): void {
 		const event: OrderEvent = {
 			event: kind,
 			order: view(tracked),

@@ -5,7 +5,7 @@
  * (core/time.ts). Also the small CSV scanner the tick readers share: publishers' tick files
  * are large, headerless and purely numeric, so they are scanned in place, not split.
  */
-import type {Micros} from '../../core/money.js';
+import type {PlainMicros} from '../../core/money.js';
 import {DataError} from '../../core/errors.js';
 
 export const QUOTE_EVENT = 0;
@@ -89,7 +89,7 @@ export class TapeBuilder {
 		this.capacity = capacity;
 	}
 
-	quote(ms: number, ns: number, bidPrice: Micros, bidSize: number, askPrice: Micros, askSize: number): void {
+	quote(ms: number, ns: number, bidPrice: PlainMicros, bidSize: number, askPrice: PlainMicros, askSize: number): void {
 		if (this.length === this.capacity) this.grow();
 		const i = this.length++;
 		this.kind[i] = QUOTE_EVENT;
@@ -101,7 +101,7 @@ export class TapeBuilder {
 		this.askSize[i] = askSize;
 	}
 
-	trade(ms: number, ns: number, price: Micros, size: number): void {
+	trade(ms: number, ns: number, price: PlainMicros, size: number): void {
 		if (this.length === this.capacity) this.grow();
 		const i = this.length++;
 		this.kind[i] = TRADE_EVENT;

@@ -6,7 +6,7 @@
  * the engine's SimBroker holds a submit's events back until the submit returned. Exact
  * micro-dollar arithmetic.
  */
-import type {Micros} from '../../core/money.js';
+import type {PlainMicros} from '../../core/money.js';
 import {applyFill} from '../../core/position.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position, Quote} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -18,24 +18,24 @@ interface SimOrder {
 	side: 'buy' | 'sell';
 	type: 'market' | 'limit';
 	qty: number;
-	limitPrice: Micros | null;
+	limitPrice: PlainMicros | null;
 	timeInForce: OrderRequest['timeInForce'];
 	status: OrderStatus;
 	filledQty: number;
-	filledNotional: Micros;
+	filledNotional: PlainMicros;
 	submittedMs: number;
 	submittedNs: number;
 	/** Buying power held per unfilled share (0 when open buys reserve nothing). */
-	reservePrice: Micros;
+	reservePrice: PlainMicros;
 }
 
 interface SimPosition {
 	qty: number;
-	costBasis: Micros;
+	costBasis: PlainMicros;
 }
 
 export interface SimExchangeOptions {
-	readonly cash: Micros;
+	readonly cash: PlainMicros;
 	/** Prefix of broker order ids ("sim" gives sim-000001, ...). */
 	readonly idPrefix?: string;
 	/** Finished orders kept for lookups; older ones are forgotten so memory stays flat. */
@@ -51,13 +51,13 @@ export interface SimExchangeOptions {
 export class SimRejection extends Error {}
 
 export class SimExchange {
-	cash: Micros;
+	cash: PlainMicros;
 	private readonly positions = new Map<string, SimPosition>();
 	/** Open orders per symbol, in submission order. */
 	private readonly openBySymbol = new Map<string, SimOrder[]>();
 	private readonly byClientId = new Map<string, SimOrder>();
 	/** Last trade price per symbol, in a mutable slot a replay can update without a lookup. */
-	private readonly lastPrices = new Map<string, {price: Micros}>();
+	private readonly lastPrices = new Map<string, {price: PlainMicros}>();
 	private readonly quotes = new Map<string, Quote>();
 	private readonly listeners: OrderEventListener[] = [];
 	private openCount = 0;
@@ -70,7 +70,7 @@ export class SimExchange {
 	private closedCount = 0;
 	private readonly reserveOpenBuys: boolean;
 	/** Buying power held by open buys (always 0 without `reserveOpenBuys`). */
-	private reserved: Micros = 0;
+	private reserved: PlainMicros = 0;
 
 	constructor(options: SimExchangeOptions) {
 		this.cash = options.cash;
@@ -97,18 +97,18 @@ export class SimExchange {
 		return this.nowMs;
 	}
 
-	setLastPrice(symbol: string, price: Micros): void {
+	setLastPrice(symbol: string, price: PlainMicros): void {
 		const slot = this.lastPrices.get(symbol);
 		if (slot) slot.price = price;
 		else this.lastPrices.set(symbol, {price});
 	}
 
-	lastPrice(symbol: string): Micros {
+	lastPrice(symbol: string): PlainMicros {
 		return this.lastPrices.get(symbol)?.price ?? 0;
 	}
 
 	/** The symbol's last-price slot (created at 0), for replays that update it every bar. */
-	priceSlot(symbol: string): {price: Micros} {
+	priceSlot(symbol: string): {price: PlainMicros} {
 		let slot = this.lastPrices.get(symbol);
 		if (!slot) {
 			slot = {price: 0};
@@ -226,12 +226,12 @@ export class SimExchange {
 	}
 
 	/** Cash not held by open buys: what a new buy may spend. */
-	buyingPower(): Micros {
+	buyingPower(): PlainMicros {
 		return this.cash - this.reserved;
 	}
 
 	/** Buying power an open order holds (a replace frees it before checking the new one). */
-	reservedBy(clientOrderId: string): Micros {
+	reservedBy(clientOrderId: string): PlainMicros {
 		const order = this.byClientId.get(clientOrderId);
 		return order && this.isOpen(order) ? (order.qty - order.filledQty) * order.reservePrice : 0;
 	}
@@ -251,7 +251,7 @@ export class SimExchange {
 		for (let i = 0; i < list.length; i++) {
 			const order = list[i]!;
 			if (!this.isOpen(order) || order.submittedMs > bar.start) continue;
-			let price: Micros;
+			let price: PlainMicros;
 			if (order.type === 'market') price = bar.open;
 			else if (order.side === 'buy') {
 				if (bar.low > order.limitPrice!) continue;
@@ -307,7 +307,7 @@ export class SimExchange {
 
 	// --- fills ---------------------------------------------------------------------------
 
-	private execute(order: SimOrder, qty: number, price: Micros): void {
+	private execute(order: SimOrder, qty: number, price: PlainMicros): void {
 		this.reserved -= qty * order.reservePrice;
 		order.filledQty += qty;
 		order.filledNotional += qty * price;
@@ -358,7 +358,7 @@ export class SimExchange {
 	}
 
 	/** Mark-to-market equity at the last prices. */
-	equity(): Micros {
+	equity(): PlainMicros {
 		let value = this.cash;
 		for (const [symbol, p] of this.positions) value += p.qty * (this.lastPrices.get(symbol)?.price ?? 0);
 		return value;
@@ -369,7 +369,7 @@ export class SimExchange {
 		return `${this.idPrefix}-${String(this.seq).padStart(6, '0')}`;
 	}
 
-	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
+	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: PlainMicros, atSubmission: boolean, message?: string): void {
 		// One object shape for every event (no spreads): this runs for every order change.
 		const event: OrderEvent = {
 			event: kind,

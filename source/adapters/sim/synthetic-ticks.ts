@@ -4,13 +4,13 @@
  * cents with a mostly one-cent spread; sizes are random with lopsided books now and then, and
  * trades print at the bid or the ask, so every branch of the imbalance rules gets exercised.
  */
-import {CENT, type Micros} from '../../core/money.js';
+import {CENT, type PlainMicros} from '../../core/money.js';
 import type {Bar, Quote, Trade} from '../../core/types.js';
 import {hashSeed, seededRandom} from './synthetic.js';
 
 export type TickEvent = {readonly kind: 'quote'; readonly quote: Quote} | {readonly kind: 'trade'; readonly trade: Trade};
 
-function toCents(price: Micros): number {
+function toCents(price: PlainMicros): number {
 	return Math.round(price / CENT);
 }
 

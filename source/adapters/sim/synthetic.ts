@@ -2,7 +2,7 @@
  * Seeded synthetic minute bars for symbols without recorded data: a mean-reverting random
  * walk in whole cents, so the SMA crossover fires now and then, reproducible per seed.
  */
-import {CENT, type Micros} from '../../core/money.js';
+import {CENT, type PlainMicros} from '../../core/money.js';
 import {MINUTE_MS, nyTime} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import type {BarSession} from '../replay/minute-csv.js';
@@ -34,7 +34,13 @@ export interface SyntheticOptions {
 }
 
 /** One symbol's bars for one session. `state` carries the price across sessions. */
-export function syntheticSessionBars(symbol: string, date: string, random: () => number, state: {price: Micros; anchor: Micros}, barsPerSession = 390): Bar[] {
+export function syntheticSessionBars(
+	symbol: string,
+	date: string,
+	random: () => number,
+	state: {price: PlainMicros; anchor: PlainMicros},
+	barsPerSession = 390,
+): Bar[] {
 	const open0 = nyTime(date, 9, 30);
 	const bars: Bar[] = new Array(barsPerSession);
 	let price = state.price;

@@ -4,12 +4,12 @@
  * rejected (skipped). No bar on the day = the order does not fill (it expires at the close).
  * Exact micro-dollars throughout.
  */
-import type {Micros} from '../../core/money.js';
+import type {PlainMicros} from '../../core/money.js';
 import {applyFill, type Holding} from '../../core/position.js';
 import type {Side} from '../../core/types.js';
 
 export interface Book {
-	cash: Micros;
+	cash: PlainMicros;
 	/** Open positions in the order they were opened (the order the account lists them). */
 	readonly holdings: Map<string, Holding>;
 }
@@ -19,20 +19,20 @@ export type OrderOutcome = 'filled' | 'rejected' | 'expired';
 export interface Execution {
 	readonly outcome: OrderOutcome;
 	/** Fill price, null when not filled. */
-	readonly price: Micros | null;
+	readonly price: PlainMicros | null;
 	readonly note: string | null;
 	/** Realized P&L of a filled sell (proceeds - cost of the shares sold). */
-	readonly realized: Micros | null;
+	readonly realized: PlainMicros | null;
 	readonly positionBefore: number;
 	readonly positionAfter: number;
 }
 
-export function newBook(cash: Micros): Book {
+export function newBook(cash: PlainMicros): Book {
 	return {cash, holdings: new Map()};
 }
 
 /** Execute one market order against the book at `open` (null: no bar that day). */
-export function executeAtOpen(book: Book, order: {symbol: string; side: Side; qty: number}, open: Micros | null): Execution {
+export function executeAtOpen(book: Book, order: {symbol: string; side: Side; qty: number}, open: PlainMicros | null): Execution {
 	const held = book.holdings.get(order.symbol);
 	const before = held?.qty ?? 0;
 	if (open === null) return {outcome: 'expired', price: null, note: 'no bar', realized: null, positionBefore: before, positionAfter: before};

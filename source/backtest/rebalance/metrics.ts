@@ -1,5 +1,5 @@
 /** Totals of a rebalance backtest: returns, drawdown, trade counts, win rate. */
-import type {Micros} from '../../core/money.js';
+import type {PlainMicros} from '../../core/money.js';
 import type {RebalanceBacktestResult} from './runner.js';
 import {maxDrawdownPct} from '../drawdown.js';
 
@@ -7,9 +7,9 @@ export interface RebalanceTotals {
 	readonly days: number;
 	readonly firstDate: string | null;
 	readonly lastDate: string | null;
-	readonly startCash: Micros;
-	readonly finalCash: Micros;
-	readonly finalEquity: Micros;
+	readonly startCash: PlainMicros;
+	readonly finalCash: PlainMicros;
+	readonly finalEquity: PlainMicros;
 	/** finalEquity / startCash - 1. */
 	readonly return: number;
 	/** Benchmark close at the end over its close on the baseline day, minus 1; null without one. */
@@ -31,7 +31,7 @@ export interface RebalanceTotals {
 	readonly wins: number;
 	/** wins / roundTrips, null when nothing was sold. */
 	readonly winRate: number | null;
-	readonly realizedPnl: Micros;
+	readonly realizedPnl: PlainMicros;
 	/** Most positions held at the end of any day. */
 	readonly maxHeld: number;
 }

@@ -11,7 +11,7 @@
  * One pass over the days with one incremental EMA per symbol: no history is re-read or
  * re-sliced per day, so a 5-year, 500-symbol run costs a few hundred milliseconds.
  */
-import {microsToNumber, type Micros} from '../../core/money.js';
+import {microsToNumber, type PlainMicros} from '../../core/money.js';
 import {nyTime} from '../../core/time.js';
 import type {Journal} from '../../journal/records.js';
 import {nullJournal, orderSubmittedRecord, orderUpdateRecord} from '../../journal/records.js';
@@ -30,8 +30,8 @@ import type {Scored} from '../../strategies/rebalance/score.js';
 export interface RebalanceBacktestParams {
 	/** Number of trading days to trade, the last ones of the data (clamped to what exists). */
 	readonly days: number;
-	readonly cash: Micros;
-	readonly positionSize: Micros;
+	readonly cash: PlainMicros;
+	readonly positionSize: PlainMicros;
 	readonly maxPositions: number;
 	/** Benchmark symbol wanted (never ranked); null for none. Absent from the data = none. */
 	readonly bench: string | null;
@@ -48,21 +48,21 @@ export interface BacktestOrder {
 	readonly qty: number;
 	readonly clientOrderId: string;
 	/** The last close the plan used (buys), null for sells. */
-	readonly planPrice: Micros | null;
+	readonly planPrice: PlainMicros | null;
 	readonly outcome: OrderOutcome;
 	/** Fill price (open of the day), null when not filled. */
-	readonly price: Micros | null;
+	readonly price: PlainMicros | null;
 	/** Why it did not fill: `insufficient cash` or `no bar`. */
 	readonly note: string | null;
 	/** Realized P&L of a filled sell (proceeds - cost), else null. */
-	readonly realized: Micros | null;
+	readonly realized: PlainMicros | null;
 }
 
 export interface BacktestPosition {
 	readonly symbol: string;
 	readonly qty: number;
 	/** Mark: close of the day, or the last close known. */
-	readonly close: Micros;
+	readonly close: PlainMicros;
 }
 
 export interface BacktestDay {
@@ -79,16 +79,16 @@ export interface BacktestDay {
 	readonly candidates: readonly string[];
 	readonly orders: readonly BacktestOrder[];
 	/** Cash after the day's fills. */
-	readonly cash: Micros;
+	readonly cash: PlainMicros;
 	readonly positions: readonly BacktestPosition[];
-	readonly equity: Micros;
-	readonly benchClose: Micros | null;
+	readonly equity: PlainMicros;
+	readonly benchClose: PlainMicros | null;
 }
 
 export interface EquityPoint {
 	readonly date: string;
-	readonly equity: Micros;
-	readonly benchClose: Micros | null;
+	readonly equity: PlainMicros;
+	readonly benchClose: PlainMicros | null;
 }
 
 export interface RebalanceBacktestResult {
@@ -137,12 +137,12 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 	const equity: EquityPoint[] = [];
 	let orderSeq = 0;
 
-	const markClose = (symbol: string, k: number): Micros => {
+	const markClose = (symbol: string, k: number): PlainMicros => {
 		const s = data.series.get(symbol)!;
 		const at = barsBeforeDay(s, k + 1) - 1;
 		return at >= 0 ? s.close[at]! : 0;
 	};
-	const benchCloseOn = (k: number): Micros | null => {
+	const benchCloseOn = (k: number): PlainMicros | null => {
 		if (!benchSeries) return null;
 		const at = barsBeforeDay(benchSeries, k + 1) - 1;
 		return at >= 0 ? benchSeries.close[at]! : null;
@@ -188,7 +188,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 			const last = microsToNumber(lastClose[i]!);
 			return {symbol: tracked[i]!.symbol, score: scores[i]!, last, ema: emas[i]!.value};
 		});
-		const lastMicros = (symbol: string): Micros => {
+		const lastMicros = (symbol: string): PlainMicros => {
 			const i = indexOf.get(symbol);
 			return i === undefined || lastDay[i] !== prev ? Number.POSITIVE_INFINITY : lastClose[i]!;
 		};
@@ -205,7 +205,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 		});
 
 		const orders: BacktestOrder[] = [];
-		const openOn = (symbol: string): Micros | null => {
+		const openOn = (symbol: string): PlainMicros | null => {
 			const s = data.series.get(symbol);
 			if (!s) return null;
 			const at = barIndexOnDay(s, k);

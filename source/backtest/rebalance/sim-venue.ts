@@ -8,7 +8,7 @@
  * nothing, so a buy is checked against the cash again when it fills, in submission order, which
  * gives the backtest's outcome (a buy beyond cash is skipped) and never a negative balance.
  */
-import type {Micros} from '../../core/money.js';
+import type {PlainMicros} from '../../core/money.js';
 import {applyFill, type Holding} from '../../core/position.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, Position} from '../../core/types.js';
 import {isOpenStatus} from '../../core/types.js';
@@ -22,7 +22,7 @@ export interface SimDailyVenueOptions {
 	readonly data: DailyDataSet;
 	/** The trading day the account trades on (must be a date of the data). */
 	readonly date: string;
-	readonly cash: Micros;
+	readonly cash: PlainMicros;
 	readonly positions?: readonly Position[];
 	/** Market time; default 09:31 New York on `date`. */
 	readonly now?: () => number;
@@ -31,7 +31,7 @@ export interface SimDailyVenueOptions {
 }
 
 interface Account {
-	cash: Micros;
+	cash: PlainMicros;
 	readonly positions: Map<string, Holding>;
 }
 
@@ -54,7 +54,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 	const listeners = new Set<OrderEventListener>();
 	let seq = 0;
 
-	const emit = (kind: OrderEventKind, order: Order, fillQty = 0, fillPrice: Micros = 0, atSubmission = false, message?: string) => {
+	const emit = (kind: OrderEventKind, order: Order, fillQty = 0, fillPrice: PlainMicros = 0, atSubmission = false, message?: string) => {
 		const event: OrderEvent = {
 			event: kind,
 			order,
@@ -68,7 +68,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 		};
 		for (const l of [...listeners]) l(event);
 	};
-	const openPrice = (symbol: string): Micros | null => {
+	const openPrice = (symbol: string): PlainMicros | null => {
 		const s = data.series.get(symbol);
 		if (!s) return null;
 		const i = barIndexOnDay(s, dayIndex);
