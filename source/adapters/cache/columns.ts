@@ -11,6 +11,7 @@ import {createRequire} from 'node:module';
 import type * as ArrowModule from 'apache-arrow';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
+import {readBarFile} from './arrow-file.js';
 
 type Arrow = typeof ArrowModule;
 let arrow: Arrow | null = null;
@@ -73,8 +74,15 @@ export function encodeColumns(c: BarColumns): Uint8Array {
 	return tableToIPC(tableFromArrays({t: c.t, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v}), 'file');
 }
 
-/** Arrow IPC file -> columns; throws (a plain Error with the reason) when the layout is not ours. */
+/**
+ * Arrow IPC file -> columns; throws (a plain Error with the reason) when the layout is not ours.
+ * The cache's own layout is read directly (arrow-file.ts); anything else goes through the library.
+ */
 export function decodeColumns(bytes: Uint8Array): BarColumns {
+	return readBarFile(bytes) ?? decodeWithLibrary(bytes);
+}
+
+function decodeWithLibrary(bytes: Uint8Array): BarColumns {
 	const table = lib().tableFromIPC(bytes);
 	const out: Record<string, unknown> = {};
 	for (const name of NAMES) {

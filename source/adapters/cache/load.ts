@@ -15,7 +15,7 @@ import type {DataSummary} from '../../core/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
 import {DataError} from '../../core/errors.js';
 import {defaultCacheDir} from './cache-dir.js';
-import {columnsToBars, type BarColumns, type IntColumn} from './columns.js';
+import {columnsToBars, type BarColumns} from './columns.js';
 import {DEFAULT_KIND, periodBounds, type CacheAdjustment, type CacheFeed, type CacheTimeframe, type SeriesKey} from './key.js';
 import {covers, formatRanges, subtract} from './ranges.js';
 import {readManifest, readPeriod} from './store.js';
@@ -121,17 +121,21 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const slots = Array.from({length: nDays}, () => new Int32Array(SLOTS));
 	const perSymbolDay = new Int32Array(nDays);
 	let total = 0;
-	for (let symbolIndex = 0; symbolIndex < manifests.length; symbolIndex++) {
-		const {key, manifest} = manifests[symbolIndex]!;
-		const periods = Object.keys(manifest!.files)
+	const periodsOf = manifests.map(({manifest}) =>
+		Object.keys(manifest!.files)
 			.filter(p => {
 				const b = periodBounds(p);
 				return b.to >= from && b.from <= to;
 			})
-			.sort();
+			.sort(),
+	);
+	const buffers = new ReadBuffers(periodsOf.flatMap((periods, i) => periods.map(p => manifests[i]!.manifest!.files[p]!.bytes)));
+	for (let symbolIndex = 0; symbolIndex < manifests.length; symbolIndex++) {
+		const {key, manifest} = manifests[symbolIndex]!;
 		perSymbolDay.fill(0);
-		for (const period of periods) {
-			const cols: BarColumns = readPeriod(cacheDir, key, manifest!.files[period]!);
+		for (const period of periodsOf[symbolIndex]!) {
+			const entry = manifest!.files[period]!;
+			const cols: BarColumns = readPeriod(cacheDir, key, entry, buffers.next(entry.bytes));
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
 			if (hi <= lo) continue;
@@ -165,10 +169,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		}
 	}
 
-	// Pass 2: fill each session's rows in order. Per minute of the day that has bars, take the
-	// next bar of every symbol's piece that starts then (pieces are in symbol order). Writes are
-	// sequential and reads advance one row per piece: both stay in cache, where placing each bar
-	// at its final row from the file's side would miss the cache on every column of every bar.
+	// Pass 2: place each day's bars at their rows (a counting sort by minute, see fillSession).
 	const kept: number[] = [];
 	const dayRows: number[] = [];
 	for (let d = 0; d < nDays; d++) {
@@ -222,6 +223,37 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 /** Minutes in the longest New York day (25 h). */
 const SLOTS = 25 * 60;
 
+/** A file's bytes plus one (a longer file shows), rounded up to 8 (views stay aligned). */
+const slotBytes = (bytes: number): number => (bytes + 8) & ~7;
+
+/**
+ * Room to read a load's files into: a few large buffers carved in file order, where
+ * readFileSync would allocate one per file (1,000 allocations and their collection).
+ */
+class ReadBuffers {
+	private buffer = new Uint8Array(0);
+	private at = 0;
+	private remaining: number;
+
+	constructor(sizes: readonly number[]) {
+		this.remaining = 0;
+		for (const n of sizes) this.remaining += slotBytes(n);
+	}
+
+	next(bytes: number): Uint8Array {
+		const need = slotBytes(bytes);
+		if (this.at + need > this.buffer.length) {
+			// At most 64 MB at a time: a long range does not need one huge allocation.
+			this.buffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.max(need, Math.min(this.remaining, 64 << 20))).buffer);
+			this.at = 0;
+		}
+		const out = this.buffer.subarray(this.at, this.at + need);
+		this.at += need;
+		this.remaining -= need;
+		return out;
+	}
+}
+
 /** One file's rows of one day: [next, hi) still to place. */
 interface Piece {
 	readonly symbolIndex: number;
@@ -232,54 +264,34 @@ interface Piece {
 
 /**
  * Rows of one day in (minute, symbol) order; `perMinute[k]` bars start k minutes after
- * midnight. First the order: per minute that has bars, the next bar of every piece (pieces are
- * in symbol order) that starts then, recorded as (piece, row in its file). Then each price
- * column is gathered on its own: a pass reads one column of every piece (a cache line each),
- * where copying all columns at once would juggle seven lines per piece and miss the cache.
+ * midnight. A counting sort: each minute's first row is known from the counts, and pieces are
+ * walked in symbol order, each bar written at its minute's next row. Reads are sequential per
+ * piece; writes advance one row at a time in each minute's run of rows.
  */
 function fillSession(out: ColumnarSession, pieces: Piece[], perMinute: Int32Array, dayStart: number): void {
-	const rows = out.length;
-	const which = new Uint32Array(rows);
-	const from = new Uint32Array(rows);
+	const next = new Int32Array(perMinute.length);
 	let row = 0;
-	const n = pieces.length;
 	for (let k = 0; k < perMinute.length; k++) {
-		let due = perMinute[k]!;
-		if (due === 0) continue;
-		const minute = dayStart + k;
-		const startMs = minute * MINUTE_MS;
-		for (let p = 0; p < n && due > 0; p++) {
-			const piece = pieces[p]!;
-			const i = piece.next;
-			if (i >= piece.hi || piece.cols.t[i] !== minute) continue;
-			piece.next = i + 1;
-			due -= 1;
-			which[row] = p;
-			from[row] = i;
-			out.symbol[row] = piece.symbolIndex;
-			out.start[row] = startMs;
-			row += 1;
+		next[k] = row;
+		row += perMinute[k]!;
+	}
+	const {symbol, start, open, high, low, close, volume} = out;
+	for (let p = 0; p < pieces.length; p++) {
+		const piece = pieces[p]!;
+		const {t, o, h, l, c, v} = piece.cols;
+		const index = piece.symbolIndex;
+		for (let i = piece.next; i < piece.hi; i++) {
+			const minute = t[i]!;
+			const r = next[minute - dayStart]!++;
+			symbol[r] = index;
+			start[r] = minute * MINUTE_MS;
+			open[r] = o[i]!;
+			high[r] = h[i]!;
+			low[r] = l[i]!;
+			close[r] = c[i]!;
+			volume[r] = v[i]!;
 		}
 	}
-	// One pass per column: each reads its source columns in the order the rows were laid out.
-	const columns = [
-		[out.open, 'o'],
-		[out.high, 'h'],
-		[out.low, 'l'],
-		[out.close, 'c'],
-		[out.volume, 'v'],
-	] as const;
-	for (const [column, name] of columns)
-		gather(
-			column,
-			pieces.map(p => p.cols[name]),
-			which,
-			from,
-		);
-}
-
-function gather(out: Float64Array, columns: readonly IntColumn[], which: Uint32Array, from: Uint32Array): void {
-	for (let row = 0; row < out.length; row++) out[row] = columns[which[row]!]![from[row]!]!;
 }
 
 /**
