@@ -24,25 +24,75 @@ let iso = '';
 
 /**
  * The same line with the writer's run id after `ts` (a separate function: map() passes an index).
- * Records are built with `ts` first, so the record is stringified as it is and only its leading
- * number is swapped for the ISO text: no copy of the record per line (the slow part of a
- * journaled backtest). Anything else takes the general path; both give the same bytes.
+ * A flat record (ts first; strings, finite or non-finite numbers, booleans, null) is encoded
+ * field by field, as JSON.stringify would lay it out; anything else takes the general path.
+ * Both give the same bytes (test/journal pins it); the direct one is ~3x faster, and a
+ * journaled backtest writes a million lines.
  */
 export function serializeRunRecord(record: JournalRecord, run: string | undefined): string {
-	const ts = record.ts;
-	const json = JSON.stringify(record);
-	const head = `{"ts":${ts}`;
-	const simple = typeof ts === 'number' && Number.isFinite(ts) && (run === undefined || !('run' in record));
-	if (simple && json.startsWith(head) && (json[head.length] === ',' || json[head.length] === '}')) {
-		if (ts !== isoOf) {
-			iso = new Date(ts).toISOString();
-			isoOf = ts;
-		}
-		const tail = json.slice(head.length);
-		return run === undefined ? `{"ts":"${iso}"${tail}\n` : `{"ts":"${iso}","run":${JSON.stringify(run)}${tail}\n`;
-	}
-	const {ts: _ts, ...rest} = record;
+	const line = encodeFlat(record, run);
+	if (line !== null) return line;
+	const {ts, ...rest} = record;
 	return JSON.stringify(run === undefined ? {ts: new Date(ts).toISOString(), ...rest} : {ts: new Date(ts).toISOString(), run, ...rest}) + '\n';
+}
+
+/** Strings JSON.stringify leaves as they are between quotes (surrogates: let it decide). */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+const quote = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+/** `,"key":` per key seen (records reuse a few dozen keys). */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+	let prefix = keyPrefixes.get(key);
+	if (prefix === undefined) {
+		prefix = `,${JSON.stringify(key)}:`;
+		keyPrefixes.set(key, prefix);
+	}
+	return prefix;
+}
+
+/**
+ * The line of a flat record whose first key is a finite `ts`, or null for anything else (a
+ * nested value, a toJSON, a `run` of its own, integer-like keys: those come first).
+ */
+function encodeFlat(record: JournalRecord, run: string | undefined): string | null {
+	const ts = record.ts;
+	if (typeof ts !== 'number' || !Number.isFinite(ts) || (record as {toJSON?: unknown}).toJSON !== undefined) return null;
+	if (ts !== isoOf) {
+		iso = new Date(ts).toISOString();
+		isoOf = ts;
+	}
+	let out = run === undefined ? `{"ts":"${iso}"` : `{"ts":"${iso}","run":${JSON.stringify(run)}`;
+	let first = true;
+	const fields = record as Record<string, unknown>;
+	for (const key in fields) {
+		if (first) {
+			first = false;
+			if (key !== 'ts') return null;
+			continue;
+		}
+		if (key === 'run' && run !== undefined) return null;
+		const value = fields[key];
+		switch (typeof value) {
+			case 'string':
+				out += keyPrefix(key) + quote(value);
+				break;
+			case 'number':
+				out += keyPrefix(key) + (Number.isFinite(value) ? `${value}` : 'null');
+				break;
+			case 'boolean':
+				out += keyPrefix(key) + (value ? 'true' : 'false');
+				break;
+			case 'undefined':
+				break;
+			default:
+				if (value !== null) return null;
+				out += `${keyPrefix(key)}null`;
+		}
+	}
+	return first ? null : `${out}}\n`;
 }
 
 /**
