@@ -10,6 +10,7 @@ import type {BarSession} from '../source/adapters/replay/minute-csv.js';
 import {runScalpBacktest} from '../source/backtest/scalp-backtest.js';
 import {nullJournal, type Journal} from '../source/journal/records.js';
 import {FileJournal} from '../source/journal/writer.js';
+import {micros} from '../source/core/money.js';
 
 const SYMBOLS = Array.from({length: 20}, (_, i) => `S${String(i).padStart(2, '0')}`);
 
@@ -19,7 +20,7 @@ function pregenerated(sessions: number): BarSession[] {
 
 function timeRun(sessions: BarSession[], journal: Journal) {
 	const started = process.hrtime.bigint();
-	const result = runScalpBacktest({sessions, symbols: SYMBOLS, lot: 2000e6, cash: 1_000_000e6, exitAfterMs: null, signal: null, journal});
+	const result = runScalpBacktest({sessions, symbols: SYMBOLS, lot: micros(2000e6), cash: micros(1_000_000e6), exitAfterMs: null, signal: null, journal});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	return {seconds, bars: result.total.bars, trips: result.total.roundTrips};
 }
@@ -58,7 +59,7 @@ export async function benchBars(): Promise<string[]> {
 			yield s;
 		}
 	})();
-	runScalpBacktest({sessions: lazy, symbols: SYMBOLS, lot: 2000e6, cash: 1_000_000e6, exitAfterMs: null, signal: null, journal: nullJournal});
+	runScalpBacktest({sessions: lazy, symbols: SYMBOLS, lot: micros(2000e6), cash: micros(1_000_000e6), exitAfterMs: null, signal: null, journal: nullJournal});
 	lines.push(
 		`memory over 520 sessions (heap after 130/260/390/520): ${samples.map(b => `${(b / 1e6).toFixed(1)} MB`).join(', ')}${globalThis.gc ? '' : ' (run with --expose-gc for exact figures)'}`,
 	);

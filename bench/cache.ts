@@ -17,6 +17,7 @@ import {runScalpBacktest} from '../source/backtest/scalp-backtest.js';
 import type {Bar} from '../source/core/types.js';
 import {nullJournal, type Journal} from '../source/journal/records.js';
 import {FileJournal} from '../source/journal/writer.js';
+import {micros} from '../source/core/money.js';
 
 const SYMBOLS = Array.from({length: 1000}, (_, i) => `S${String(i).padStart(3, '0')}`);
 const DATES = weekdays('2024-03-04', 3);
@@ -42,7 +43,7 @@ function median<T>(runs: T[], key: (t: T) => number): T {
 }
 
 function backtest(sessions: Parameters<typeof runScalpBacktest>[0]['sessions'], journal: Journal) {
-	return runScalpBacktest({sessions, symbols: SYMBOLS, lot: 2000e6, cash: 100_000_000e6, exitAfterMs: null, signal: null, journal});
+	return runScalpBacktest({sessions, symbols: SYMBOLS, lot: micros(2000e6), cash: micros(100_000_000e6), exitAfterMs: null, signal: null, journal});
 }
 
 export async function benchCache(): Promise<string[]> {

@@ -9,7 +9,7 @@ import {availableParallelism, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {syntheticSessions, weekdays} from '../source/adapters/sim/synthetic.js';
-import {formatMicros} from '../source/core/money.js';
+import {formatMicros, micros} from '../source/core/money.js';
 import {bundledMinuteData} from '../source/paths.js';
 import {parseGrid} from '../source/research/grid.js';
 import {runJobs, type PoolData} from '../source/research/pool.js';
@@ -80,8 +80,8 @@ export async function benchSweep(): Promise<string[]> {
 			base: {
 				data: {kind: 'csv', paths: [dir], symbols: SYMBOLS},
 				symbols: SYMBOLS,
-				cash: 1_000_000e6,
-				lot: 2000e6,
+				cash: micros(1_000_000e6),
+				lot: micros(2000e6),
 				exitAfterMs: null,
 				params: DEFAULT_SCALP_PARAMS,
 			},

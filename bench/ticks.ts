@@ -22,6 +22,7 @@ import {nullJournal, type Journal} from '../source/journal/records.js';
 import {serializeRecord} from '../source/journal/writer.js';
 import {HftStrategy} from '../source/strategies/hft.js';
 import {seededRandom} from '../source/adapters/sim/synthetic.js';
+import {micros} from '../source/core/money.js';
 
 const SYMBOLS = ['SYNA', 'SYNB', 'SYNC', 'SYND'];
 const DATES = ['2012-06-18', '2012-06-19', '2012-06-20'];
@@ -56,11 +57,11 @@ function syntheticSession(symbol: string, date: string, seed: number): TickTape 
 			}
 			bidSize = 100 * (1 + Math.floor(rnd() * 20));
 			askSize = 100 * (1 + Math.floor(rnd() * 20));
-			out.quote(ms, ns, bid, bidSize, bid + spread, askSize);
+			out.quote(ms, ns, micros(bid), bidSize, micros(bid + spread), askSize);
 		} else {
 			const price = rnd() < 0.5 ? bid : bid + spread;
 			const size = rnd() < 0.25 ? 1 + Math.floor(rnd() * 99) : 100 * (1 + Math.floor(rnd() * 5));
-			out.trade(ms, ns, price, size);
+			out.trade(ms, ns, micros(price), size);
 		}
 	}
 	return out.finish();

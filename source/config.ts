@@ -3,7 +3,7 @@
  * prints that line and exits with status 2 before anything is written.
  */
 import {existsSync} from 'node:fs';
-import {dollarsToMicros, parseMicros, type PlainMicros} from './core/money.js';
+import {dollarsToMicros, parseMicros, type Micros} from './core/money.js';
 import {parseDuration} from './core/time.js';
 import type {Mode} from './core/types.js';
 import {UsageError} from './core/errors.js';
@@ -30,12 +30,12 @@ function numberFlag(name: string, value: unknown): number {
 }
 
 /** A dollar amount that must be > 0 (e.g. --lot, --cash); exact when written as a decimal. */
-export function positiveDollars(name: string, value: unknown): PlainMicros {
+export function positiveDollars(name: string, value: unknown): Micros {
 	const n = numberFlag(name, typeof value === 'string' ? value.trim().replace(/^\$/, '') : value);
 	if (n <= 0) throw new UsageError(`--${name} must be greater than 0, got ${String(value)}`);
 	if (n > 1e9) throw new UsageError(`--${name} is too large: ${String(value)}`);
-	const exact = typeof value === 'string' ? parseMicros(value.trim().replace(/^\$/, '')) : Number.NaN;
-	return Number.isNaN(exact) ? dollarsToMicros(n) : exact;
+	const exact = typeof value === 'string' ? parseMicros(value.trim().replace(/^\$/, '')) : null;
+	return exact === null || Number.isNaN(exact) ? dollarsToMicros(n) : exact;
 }
 
 /** One symbol flag (e.g. --bench), upper-cased. */

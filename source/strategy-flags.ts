@@ -6,7 +6,7 @@
  * flag in kebab case.
  */
 import {UsageError} from './core/errors.js';
-import {parseMicros, type PlainMicros} from './core/money.js';
+import {parseMicros, type Micros} from './core/money.js';
 import {HOUR_MS, MINUTE_MS, parseDuration} from './core/time.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, ratioMilli, type HftParams, type ScalpParams} from './strategies/params.js';
 
@@ -35,7 +35,7 @@ function wholeIn(flag: string, min: number, max: number): (text: string) => numb
 	};
 }
 
-function dollarsIn(flag: string, min: PlainMicros, max: PlainMicros, minText: string): (text: string) => PlainMicros {
+function dollarsIn(flag: string, min: number, max: number, minText: string): (text: string) => Micros {
 	return text => {
 		const m = parseMicros(text);
 		if (Number.isNaN(m)) fail(flag, 'needs a dollar amount like 0.01', text);
@@ -119,7 +119,7 @@ export function scalpParamsFromFlags(flags: ParamFlagValues): ScalpParams {
 	const d = DEFAULT_SCALP_PARAMS;
 	return {
 		smaWindow: flags.sma === undefined ? d.smaWindow : paramFlag('sma').parse(String(flags.sma)),
-		takeProfit: flags.takeProfit === undefined ? d.takeProfit : paramFlag('takeProfit').parse(String(flags.takeProfit)),
+		takeProfit: flags.takeProfit === undefined ? d.takeProfit : tpParse(String(flags.takeProfit)),
 		staleBuyMs: flags.staleBuy === undefined ? d.staleBuyMs : paramFlag('staleBuy').parse(String(flags.staleBuy)),
 		eodMs: flags.eod === undefined ? d.eodMs : paramFlag('eod').parse(String(flags.eod)),
 	};

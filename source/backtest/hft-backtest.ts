@@ -4,7 +4,7 @@
  * the tick replay. The result has the scalping backtest's shape, so the same report prints
  * it; per-strategy extras ride along.
  */
-import {dollarsToMicros, microsToNumber, type PlainMicros} from '../core/money.js';
+import {dollarsToMicros, microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
@@ -20,7 +20,7 @@ import {statsKey, TickReplay} from './tick-runner.js';
 import {backtestTotals} from './totals.js';
 
 /** Cash for a run "without a cash limit" ($1 billion: no order of the tick-taker comes near it). */
-export const UNLIMITED_CASH: PlainMicros = dollarsToMicros(1_000_000_000);
+export const UNLIMITED_CASH: Micros = dollarsToMicros(1_000_000_000);
 
 export interface HftBacktestConfig {
 	/** Time-ordered events of every symbol (adapters/replay/ticks.ts `loadTicks`). */
@@ -32,9 +32,9 @@ export interface HftBacktestConfig {
 	/** Most shares the tick-taker may hold per symbol (`--hft-qty`, default 500). */
 	readonly hftQty?: number;
 	/** Starting cash (default $100,000); UNLIMITED_CASH to run without a cash limit. */
-	readonly cash?: PlainMicros;
+	readonly cash?: Micros;
 	/** Scalper settings (only used with scalpSymbols). */
-	readonly lot?: PlainMicros;
+	readonly lot?: Micros;
 	readonly exitAfterMs?: number | null;
 	readonly signal?: CustomSignal | null;
 	/** --sma, --take-profit, ... for the scalpers; --hft-ratio, --hft-size for the tick-taker. */

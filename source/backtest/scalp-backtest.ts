@@ -2,7 +2,7 @@
  * Wires a headless scalping backtest: simulated exchange, engine, one scalper per symbol,
  * and the bar replay; returns the figures the report prints.
  */
-import {microsToNumber, type PlainMicros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
 import {SimExchange} from '../adapters/sim/exchange.js';
 import {addScalper} from '../engine/add-strategies.js';
@@ -16,8 +16,8 @@ import {backtestTotals, type ScalpBacktestResult, type SymbolResult} from './tot
 export interface ScalpBacktestConfig {
 	readonly sessions: Iterable<ReplaySession>;
 	readonly symbols: readonly string[];
-	readonly lot: PlainMicros;
-	readonly cash: PlainMicros;
+	readonly lot: Micros;
+	readonly cash: Micros;
 	readonly exitAfterMs: number | null;
 	readonly signal: CustomSignal | null;
 	/** --sma, --take-profit, --stale-buy, --eod; the originals' when absent. */

@@ -17,7 +17,7 @@
  * `advanceTo(ms)` steps to a market time (the console's paced SIM mode); `runToEnd()` goes as
  * fast as it can (backtests, benchmarks).
  */
-import type {PlainMicros} from '../core/money.js';
+import {addMicros, type Micros, type MicrosColumn, microsColumn, mulQty} from '../core/money.js';
 import {HOUR_MS, MINUTE_MS, nyDate, nyMidnight} from '../core/time.js';
 import type {Bar, Quote, Trade} from '../core/types.js';
 import type {Engine} from '../engine/engine.js';
@@ -97,10 +97,10 @@ export class TickReplay {
 	private readonly checkupMs: number;
 	private readonly barOn: Uint8Array;
 	private readonly barStart: Float64Array;
-	private readonly barOpen: Float64Array;
-	private readonly barHigh: Float64Array;
-	private readonly barLow: Float64Array;
-	private readonly barClose: Float64Array;
+	private readonly barOpen: MicrosColumn;
+	private readonly barHigh: MicrosColumn;
+	private readonly barLow: MicrosColumn;
+	private readonly barClose: MicrosColumn;
 	private readonly barVolume: Float64Array;
 	private finishedFlag = false;
 
@@ -121,10 +121,10 @@ export class TickReplay {
 		const wanted = options.barSymbols ? new Set(options.barSymbols) : null;
 		for (let s = 0; s < n; s++) this.barOn[s] = !wanted || wanted.has(tape.symbols[s]!) ? 1 : 0;
 		this.barStart = new Float64Array(n).fill(-1);
-		this.barOpen = new Float64Array(n);
-		this.barHigh = new Float64Array(n);
-		this.barLow = new Float64Array(n);
-		this.barClose = new Float64Array(n);
+		this.barOpen = microsColumn(new Float64Array(n));
+		this.barHigh = microsColumn(new Float64Array(n));
+		this.barLow = microsColumn(new Float64Array(n));
+		this.barClose = microsColumn(new Float64Array(n));
 		this.barVolume = new Float64Array(n);
 		for (const s of engine.strategies) this.stats.set(statsKey(s.kind, s.symbol), new SymbolStats(s.symbol));
 	}
@@ -322,12 +322,12 @@ export class TickReplay {
 	private record(at: number): void {
 		const engine = this.engine;
 		const portfolio = engine.portfolio;
-		let equity: PlainMicros = portfolio.cash;
+		let equity = portfolio.cash;
 		for (const s of engine.strategies) {
 			const book = portfolio.book(s.kind, s.symbol);
 			const last = engine.lastPrice(s.symbol);
 			this.stats.get(statsKey(s.kind, s.symbol))?.observe(book.realized + book.unrealized(last), book.qty > 0);
-			if (book.qty !== 0) equity += book.qty * last;
+			if (book.qty !== 0) equity = addMicros(equity, mulQty(last, book.qty));
 		}
 		this.equity.add(at, equity);
 		this.minutesObserved += 1;

@@ -1,5 +1,5 @@
 /** The "TOTAL" line of a backtest report, shared by the minute-bar and the tick backtests. */
-import {microsToNumber, type PlainMicros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import type {Engine} from '../engine/engine.js';
 import type {EquityCurve} from './metrics.js';
 
@@ -41,7 +41,7 @@ export interface ScalpBacktestResult {
 export function backtestTotals(
 	engine: Engine,
 	symbols: readonly SymbolResult[],
-	run: {readonly equity: EquityCurve; readonly startCash: PlainMicros; readonly bars: number; readonly sessions: number},
+	run: {readonly equity: EquityCurve; readonly startCash: Micros; readonly bars: number; readonly sessions: number},
 ): Pick<ScalpBacktestResult, 'total' | 'equity'> {
 	let realized = 0;
 	let unrealized = 0;

@@ -18,7 +18,7 @@ import {
 	UsageError,
 	wholeNumber,
 } from '../config.js';
-import type {PlainMicros} from '../core/money.js';
+import {type Micros, roundMicros} from '../core/money.js';
 import {bundledMinuteData} from '../paths.js';
 import {checkAppendable} from '../regular-file.js';
 import {loadSignal} from '../signal-loader.js';
@@ -38,9 +38,9 @@ export type {ConsoleConfig};
 export const DEFAULT_LOG_FILE = DEFAULTS.logFile;
 
 /** Risk guard settings; the loss limit defaults to 2% of the starting cash. */
-export function riskLimits(flags: CliFlags, cash: PlainMicros): RiskLimits {
+export function riskLimits(flags: CliFlags, cash: Micros): RiskLimits {
 	return {
-		maxDailyLoss: flags.maxDailyLoss === undefined ? Math.round(cash * DEFAULTS.maxDailyLossShare) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
+		maxDailyLoss: flags.maxDailyLoss === undefined ? roundMicros(cash * DEFAULTS.maxDailyLossShare) : positiveDollars('max-daily-loss', flags.maxDailyLoss),
 		flattenOnLoss: flags.flattenOnLoss === true,
 		maxOrdersPerMinute:
 			flags.maxOrdersPerMinute === undefined ? DEFAULTS.maxOrdersPerMinute : wholeNumber('max-orders-per-minute', flags.maxOrdersPerMinute, 1),

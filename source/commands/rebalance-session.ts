@@ -2,8 +2,7 @@
  * The rebalancer's daily loop against a venue: rank, sell what is no longer wanted, wait
  * (bounded, with progress) for the sells, buy, then mark the day done in the state file.
  */
-import type {PlainMicros} from '../core/money.js';
-import {formatMicros, microsToNumber, roundCentHalfUp} from '../core/money.js';
+import {formatMicros, type Micros, microsToNumber, roundCentHalfUp, ZERO_MICROS} from '../core/money.js';
 import {isoMs, nyClockText, nyDate} from '../core/time.js';
 import type {BrokerState, Mode, OrderEvent, Side} from '../core/types.js';
 import type {Journal} from '../journal/records.js';
@@ -33,7 +32,7 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 const PROGRESS_STEP_MS = 1000;
 
-function money(micros: PlainMicros): string {
+function money(micros: Micros): string {
 	return formatMicros(roundCentHalfUp(micros), 2);
 }
 
@@ -46,7 +45,7 @@ interface OrderProgress {
 	readonly planned: PlannedOrder;
 	status: OrderRowStatus;
 	filledQty: number;
-	filledNotional: PlainMicros;
+	filledNotional: Micros;
 	message: string | null;
 }
 
@@ -71,7 +70,7 @@ export interface RunConfig {
 	readonly once: boolean;
 	readonly universe: readonly string[];
 	readonly bench: string | null;
-	readonly positionSize: PlainMicros;
+	readonly positionSize: Micros;
 	readonly maxPositions: number;
 	/** null: no done-for-date marker (a SIM venue built for this run starts a fresh account). */
 	readonly statePath: string | null;
@@ -217,7 +216,7 @@ export class RebalanceSession {
 				held: heldSet.has(s.symbol),
 			})),
 			holdings: account.positions.map(p => ({symbol: p.symbol, qty: p.qty, avgPrice: p.qty !== 0 ? microsToNumber(p.costBasis / p.qty) : null})),
-			orders: orders.map(o => this.rowOf({planned: o, status: 'planned', filledQty: 0, filledNotional: 0, message: null})),
+			orders: orders.map(o => this.rowOf({planned: o, status: 'planned', filledQty: 0, filledNotional: ZERO_MICROS, message: null})),
 		});
 		this.printPlan(today, clock, account, decision);
 		if (this.config.dryRun) {
@@ -250,7 +249,7 @@ export class RebalanceSession {
 		else {
 			this.say('orders (sells first, then buys in rank order):');
 			for (const o of sells) this.say(`  sell ${o.symbol.padEnd(6)} ${String(o.qty).padStart(6)}`);
-			for (const o of buys) this.say(`  buy  ${o.symbol.padEnd(6)} ${String(o.qty).padStart(6)}  (last ${money(o.last ?? 0)})`);
+			for (const o of buys) this.say(`  buy  ${o.symbol.padEnd(6)} ${String(o.qty).padStart(6)}  (last ${money(o.last ?? ZERO_MICROS)})`);
 		}
 		if (zeroQty.length > 0) this.say(`skipped (position size buys 0 shares): ${zeroQty.join(' ')}`);
 		if (overLimit.length > 0) this.say(`not bought (max positions reached): ${overLimit.join(' ')}`);
@@ -318,7 +317,7 @@ export class RebalanceSession {
 		const ts = (await this.venue.clock()).timestamp;
 		for (const o of orders) {
 			if (this.aborted) return;
-			const t: OrderProgress = {planned: o, status: 'submitted', filledQty: 0, filledNotional: 0, message: null};
+			const t: OrderProgress = {planned: o, status: 'submitted', filledQty: 0, filledNotional: ZERO_MICROS, message: null};
 			this.tracked.set(o.clientOrderId, t);
 			if (inFlight.has(o.clientOrderId)) {
 				// Sent before a restart and still open: follow it, do not send it twice.

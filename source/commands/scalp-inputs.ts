@@ -9,7 +9,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {durationFlag, parseSymbols, positiveDollars} from '../config.js';
 import {UsageError} from '../core/errors.js';
-import {microsToNumber, type PlainMicros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import {dataSummaryJson, formatDataSummary, summarizeSessions} from '../backtest/data-summary.js';
 import type {DataRef} from '../research/job.js';
 import {columnsFromBars} from '../core/session-columns.js';
@@ -23,7 +23,7 @@ export interface ScalpInputs {
 	readonly source: MinuteSource;
 	/** Where the same bars are loaded from by reference (sweep jobs). */
 	readonly ref: DataRef;
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	readonly exitAfterMs: number | null;
 }
 

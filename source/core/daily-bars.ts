@@ -4,7 +4,7 @@
  * each bar pointing at a trading day of the whole data set. Prices are exact micro-dollars.
  * The replay adapter (adapters/replay/daily-csv.ts) builds these; nothing here does I/O.
  */
-import type {PlainMicros} from './money.js';
+import type {Micros, MicrosColumn} from './money.js';
 
 export interface DailySeries {
 	readonly symbol: string;
@@ -13,10 +13,10 @@ export interface DailySeries {
 	/** Index into `DailyDataSet.dates` of each bar, strictly ascending. */
 	readonly day: Int32Array;
 	/** Micro-dollars. */
-	readonly open: Float64Array;
-	readonly high: Float64Array;
-	readonly low: Float64Array;
-	readonly close: Float64Array;
+	readonly open: MicrosColumn;
+	readonly high: MicrosColumn;
+	readonly low: MicrosColumn;
+	readonly close: MicrosColumn;
 	readonly volume: Float64Array;
 }
 
@@ -38,10 +38,10 @@ export interface DailyDataSet {
 export interface DailyBar {
 	readonly symbol: string;
 	readonly date: string;
-	readonly open: PlainMicros;
-	readonly high: PlainMicros;
-	readonly low: PlainMicros;
-	readonly close: PlainMicros;
+	readonly open: Micros;
+	readonly high: Micros;
+	readonly low: Micros;
+	readonly close: Micros;
 	readonly volume: number;
 }
 

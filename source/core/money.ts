@@ -23,6 +23,10 @@ export const MICROS = 1_000_000;
 /** One cent. */
 export const CENT = 10_000 as Micros;
 export const ZERO_MICROS = 0 as Micros;
+/** The price of a symbol without one: above every amount, so it is never affordable. */
+/** What a failed parse gives (NaN): test with Number.isNaN / Number.isFinite. */
+export const INVALID_MICROS = Number.NaN as Micros;
+export const NO_PRICE = Number.POSITIVE_INFINITY as Micros;
 
 /** A whole number of micro-dollars (constants, literals, counts decoded from storage); throws otherwise. */
 export function micros(value: number): Micros {
@@ -31,11 +35,13 @@ export function micros(value: number): Micros {
 }
 
 /**
- * Numbers read from a store that only ever holds micros (typed-array columns, the caller's own
- * cache), typed without a check or a copy: the brand costs nothing on per-bar paths.
+ * A typed-array column that holds only micro-dollars (bar prices): an element read from it is
+ * Micros. Typed once where the column is made, so per-bar reads carry no wrapper.
  */
-export function trustedMicrosColumn(column: ArrayLike<number>): ArrayLike<Micros> {
-	return column as ArrayLike<Micros>;
+export type MicrosColumn<T extends Float64Array | Uint32Array = Float64Array> = T & {readonly [index: number]: Micros};
+
+export function microsColumn<T extends Float64Array | Uint32Array>(column: T): MicrosColumn<T> {
+	return column as MicrosColumn<T>;
 }
 
 /** a + b. (Plain `+` on two Micros gives a number; this keeps the brand.) */
@@ -58,13 +64,26 @@ export function mulQty(price: PlainMicros, qty: number): Micros {
 	return (price * qty) as Micros;
 }
 
-/** Smaller / larger of two amounts, brand kept. */
-export function minMicros(a: Micros, b: Micros): Micros {
-	return a < b ? a : b;
+/**
+ * A micro figure computed by a division or a fraction (an average price, a proportional part
+ * of a cost, a share of cash), to the nearest whole micro.
+ */
+export function roundMicros(value: number): Micros {
+	return Math.round(value) as Micros;
 }
 
-export function maxMicros(a: Micros, b: Micros): Micros {
-	return a > b ? a : b;
+/** |a|. */
+export function absMicros(a: PlainMicros): Micros {
+	return Math.abs(a) as Micros;
+}
+
+/** Smaller / larger of two amounts, brand kept. */
+export function minMicros(a: PlainMicros, b: PlainMicros): Micros {
+	return Math.min(a, b) as Micros;
+}
+
+export function maxMicros(a: PlainMicros, b: PlainMicros): Micros {
+	return Math.max(a, b) as Micros;
 }
 
 /** Sum of amounts (0 for none). */
@@ -85,6 +104,51 @@ export function parseMicros(text: string): Micros {
 	const value = Number(whole) * MICROS + Number(frac.padEnd(6, '0'));
 	if (!Number.isSafeInteger(value)) return Number.NaN as Micros;
 	return (sign === '-' ? -value : value) as Micros;
+}
+
+/**
+ * Decimal string -> micros. Exact up to 6 decimals; longer fractions (a broker's average fill
+ * prices, cost bases) are rounded half away from zero at the micro. NaN for anything else.
+ */
+export function decimalToMicros(text: string | null | undefined): Micros {
+	if (text === null || text === undefined) return INVALID_MICROS;
+	const s = String(text).trim();
+	const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
+	if (!m) return INVALID_MICROS;
+	const [, sign, whole, frac = ''] = m;
+	if (frac.length <= 6) return parseMicros(s);
+	const head = parseMicros(`${whole}.${frac.slice(0, 6)}`);
+	const up = frac.charCodeAt(6) - 48 >= 5 ? 1 : 0;
+	const value = head + up;
+	return (sign === '-' ? -value : value) as Micros;
+}
+
+/** Exact product of two decimal strings in micros, rounded half away from zero; NaN if malformed. */
+export function decimalProductMicros(a: string, b: string): Micros {
+	const x = scaled(a);
+	const y = scaled(b);
+	if (!x || !y) return INVALID_MICROS;
+	const product = x.digits * y.digits;
+	const scale = x.scale + y.scale;
+	let exact: bigint;
+	if (scale <= 6) exact = product * 10n ** BigInt(6 - scale);
+	else {
+		const divisor = 10n ** BigInt(scale - 6);
+		const negative = product < 0n;
+		const abs = negative ? -product : product;
+		const rounded = (abs + divisor / 2n) / divisor;
+		exact = negative ? -rounded : rounded;
+	}
+	const n = Number(exact);
+	return Number.isSafeInteger(n) ? (n as Micros) : INVALID_MICROS;
+}
+
+function scaled(text: string): {digits: bigint; scale: number} | null {
+	const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
+	if (!m) return null;
+	const frac = m[3] ?? '';
+	const digits = BigInt(`${m[2]}${frac}`);
+	return {digits: m[1] === '-' ? -digits : digits, scale: frac.length};
 }
 
 /** Micros from a JS number of dollars (API payloads, flags); rounds to the nearest micro. */
@@ -127,6 +191,11 @@ export function roundRatioCentHalfUp(numerator: number, denominator: number, add
 	// floor((n/d + add + CENT/2) / CENT) * CENT == floor((n + (add + CENT/2) * d) / (CENT * d)) * CENT
 	const scaled = numerator + (add + CENT / 2) * denominator;
 	return (floorDiv(scaled, CENT * denominator) * CENT) as Micros;
+}
+
+/** Nearest multiple of `step` (a price increment), ties up. */
+export function roundHalfUpTo(micros: PlainMicros, step: PlainMicros): Micros {
+	return (Math.floor((micros + step / 2) / step) * step) as Micros;
 }
 
 /** True when the price has no sub-cent part (Alpaca's increment rule for prices >= $1). */

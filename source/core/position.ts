@@ -2,13 +2,13 @@
  * Average-cost accounting of a position, the one rule every book uses (the engine's books, the
  * simulated exchange, the rebalancer's simulated account). Exact micros.
  */
-import type {PlainMicros} from './money.js';
+import {addMicros, type Micros, mulQty, roundMicros, subMicros, ZERO_MICROS} from './money.js';
 import type {Side} from './types.js';
 
 /** Shares held (negative: short) and their total cost (negative for a short: what it sold for). */
 export interface Holding {
 	qty: number;
-	costBasis: PlainMicros;
+	costBasis: Micros;
 }
 
 /**
@@ -18,19 +18,19 @@ export interface Holding {
  * and realize the difference to the fill price. A fill that crosses zero closes the whole
  * position and opens the remainder the other way at `price`.
  */
-export function applyFill(holding: Holding, side: Side, qty: number, price: PlainMicros): PlainMicros {
+export function applyFill(holding: Holding, side: Side, qty: number, price: Micros): Micros {
 	const delta = side === 'buy' ? qty : -qty;
 	const held = holding.qty;
 	if (held === 0 || held > 0 === delta > 0) {
 		holding.qty = held + delta;
-		holding.costBasis += delta * price;
-		return 0;
+		holding.costBasis = addMicros(holding.costBasis, mulQty(price, delta));
+		return ZERO_MICROS;
 	}
 	const size = Math.abs(held);
 	const closing = Math.min(qty, size);
-	const removed = closing === size ? holding.costBasis : Math.round((holding.costBasis * closing) / size);
-	const realized = (held > 0 ? closing : -closing) * price - removed;
+	const removed = closing === size ? holding.costBasis : roundMicros((holding.costBasis * closing) / size);
+	const realized = subMicros(mulQty(price, held > 0 ? closing : -closing), removed);
 	holding.qty = held + delta;
-	holding.costBasis = qty > size ? holding.qty * price : holding.costBasis - removed;
+	holding.costBasis = qty > size ? mulQty(price, holding.qty) : subMicros(holding.costBasis, removed);
 	return realized;
 }

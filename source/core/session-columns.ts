@@ -11,6 +11,7 @@
  * Prices are exact integer micro-dollars and volumes whole shares, held in Float64 (integers
  * are exact to 2^53: a price above $4,294.97 does not fit a Uint32).
  */
+import {type MicrosColumn, microsColumn} from './money.js';
 import type {Bar} from './types.js';
 
 /** One session's bars as columns (see the module comment). Shape kept stable: workers use it. */
@@ -25,10 +26,10 @@ export interface ColumnarSession {
 	readonly symbol: Uint32Array;
 	/** Bar start, epoch ms (whole minutes from the cache; CSV rows may carry seconds). */
 	readonly start: Float64Array;
-	readonly open: Float64Array;
-	readonly high: Float64Array;
-	readonly low: Float64Array;
-	readonly close: Float64Array;
+	readonly open: MicrosColumn;
+	readonly high: MicrosColumn;
+	readonly low: MicrosColumn;
+	readonly close: MicrosColumn;
 	readonly volume: Float64Array;
 }
 
@@ -55,10 +56,10 @@ export function allocateSessions(dates: readonly string[], counts: readonly numb
 			date: dates[s]!,
 			symbols,
 			length: n,
-			open: f64.subarray(at, at + n),
-			high: f64.subarray(rows + at, rows + at + n),
-			low: f64.subarray(2 * rows + at, 2 * rows + at + n),
-			close: f64.subarray(3 * rows + at, 3 * rows + at + n),
+			open: microsColumn(f64.subarray(at, at + n)),
+			high: microsColumn(f64.subarray(rows + at, rows + at + n)),
+			low: microsColumn(f64.subarray(2 * rows + at, 2 * rows + at + n)),
+			close: microsColumn(f64.subarray(3 * rows + at, 3 * rows + at + n)),
 			volume: f64.subarray(4 * rows + at, 4 * rows + at + n),
 			start: f64.subarray(5 * rows + at, 5 * rows + at + n),
 			symbol: new Uint32Array(buffer, u32Offset + at * 4, n),

@@ -2,7 +2,7 @@
  * Domain types shared by every layer. Prices are exact micro-dollars (core/money.ts);
  * instants are epoch ms plus nanoseconds inside the ms (core/time.ts).
  */
-import type {PlainMicros} from './money.js';
+import type {Micros} from './money.js';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit';
@@ -20,10 +20,10 @@ export type CancelReason = 'stale_buy' | 'manual' | 'eod' | 'exit_after' | 'paus
 export interface Bar {
 	readonly symbol: string;
 	readonly start: number;
-	readonly open: PlainMicros;
-	readonly high: PlainMicros;
-	readonly low: PlainMicros;
-	readonly close: PlainMicros;
+	readonly open: Micros;
+	readonly high: Micros;
+	readonly low: Micros;
+	readonly close: Micros;
 	readonly volume: number;
 }
 
@@ -32,9 +32,9 @@ export interface Quote {
 	readonly symbol: string;
 	readonly ms: number;
 	readonly ns: number;
-	readonly bidPrice: PlainMicros;
+	readonly bidPrice: Micros;
 	readonly bidSize: number;
-	readonly askPrice: PlainMicros;
+	readonly askPrice: Micros;
 	readonly askSize: number;
 }
 
@@ -42,7 +42,7 @@ export interface Trade {
 	readonly symbol: string;
 	readonly ms: number;
 	readonly ns: number;
-	readonly price: PlainMicros;
+	readonly price: Micros;
 	readonly size: number;
 }
 
@@ -52,7 +52,7 @@ export interface OrderRequest {
 	readonly type: OrderType;
 	readonly qty: number;
 	/** Limit price for limit orders, null for market orders. */
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly timeInForce: TimeInForce;
 	/** Unique per order ever sent; a retry reuses it so the broker can refuse a duplicate. */
 	readonly clientOrderId: string;
@@ -66,7 +66,7 @@ export interface Order extends OrderRequest {
 	readonly status: OrderStatus;
 	readonly filledQty: number;
 	/** Sum of qty x price over executions (exact), so the average is filledNotional / filledQty. */
-	readonly filledNotional: PlainMicros;
+	readonly filledNotional: Micros;
 	readonly submittedMs: number;
 	readonly submittedNs: number;
 }
@@ -81,7 +81,7 @@ export interface OrderEvent {
 	readonly ns: number;
 	/** This execution only (fill / partial_fill), else 0. */
 	readonly fillQty: number;
-	readonly fillPrice: PlainMicros;
+	readonly fillPrice: Micros;
 	/** Signed position of the symbol after the event, as the broker reports it. */
 	readonly positionQty: number;
 	/**
@@ -97,22 +97,22 @@ export interface Position {
 	/** Signed share count (the strategies only ever hold longs). */
 	readonly qty: number;
 	/** Total cost of the open shares (exact), so the average entry is costBasis / qty. */
-	readonly costBasis: PlainMicros;
+	readonly costBasis: Micros;
 }
 
 /** What the broker says is true: the start point of every (re)build of strategy state. */
 export interface BrokerState {
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	readonly openOrders: readonly Order[];
 	readonly positions: readonly Position[];
 	/**
 	 * The broker's equity at the previous trading day's close (Alpaca's `last_equity`): today's
 	 * P&L is equity now minus this. Absent where the broker has no such figure (SIM).
 	 */
-	readonly lastEquity?: PlainMicros;
+	readonly lastEquity?: Micros;
 }
 
-export function averagePrice(notional: PlainMicros, qty: number): number {
+export function averagePrice(notional: Micros, qty: number): number {
 	return qty === 0 ? 0 : notional / qty;
 }
 

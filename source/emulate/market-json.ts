@@ -4,7 +4,7 @@
  * and trade channels and the `latest` endpoints agree; the quote is locked at that close
  * (bid = ask), since minute data has no book. Times are WireTime (msgpack ext -1 or RFC 3339).
  */
-import type {PlainMicros} from '../core/money.js';
+import {maxMicros, type Micros, minMicros, roundMicros} from '../core/money.js';
 import {nyDate, nyMidnight, HOUR_MS, MINUTE_MS} from '../core/time.js';
 import type {Bar} from '../core/types.js';
 import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
@@ -17,10 +17,10 @@ export type Message = Record<string, unknown>;
 export interface AnyBar {
 	readonly symbol: string;
 	readonly start: number;
-	readonly open: PlainMicros;
-	readonly high: PlainMicros;
-	readonly low: PlainMicros;
-	readonly close: PlainMicros;
+	readonly open: Micros;
+	readonly high: Micros;
+	readonly low: Micros;
+	readonly close: Micros;
 	readonly volume: number;
 	/** Trades in the bar (one per minute bar). */
 	readonly count: number;
@@ -41,7 +41,7 @@ export function barFields(bar: AnyBar): Message {
 		c: priceNumber(bar.close),
 		v: bar.volume,
 		n: bar.count,
-		vw: priceNumber(Math.round(bar.vwap)),
+		vw: priceNumber(roundMicros(bar.vwap)),
 	};
 }
 
@@ -125,7 +125,7 @@ function bucketStart(start: number, tf: Timeframe): number {
 export function aggregate(bars: readonly Bar[], tf: Timeframe): AnyBar[] {
 	if (tf.unit === 'Min' && tf.amount === 1) return bars.map(minuteBar);
 	const out: AnyBar[] = [];
-	let current: {symbol: string; start: number; open: number; high: number; low: number; close: number; volume: number; count: number; pv: number} | null = null;
+	let current: {symbol: string; start: number; open: Micros; high: Micros; low: Micros; close: Micros; volume: number; count: number; pv: number} | null = null;
 	const flush = (): void => {
 		if (!current) return;
 		const {pv, ...rest} = current;
@@ -134,8 +134,8 @@ export function aggregate(bars: readonly Bar[], tf: Timeframe): AnyBar[] {
 	for (const bar of bars) {
 		const start = bucketStart(bar.start, tf);
 		if (current && current.start === start) {
-			current.high = Math.max(current.high, bar.high);
-			current.low = Math.min(current.low, bar.low);
+			current.high = maxMicros(current.high, bar.high);
+			current.low = minMicros(current.low, bar.low);
 			current.close = bar.close;
 			current.volume += bar.volume;
 			current.count += 1;

@@ -2,7 +2,7 @@
  * Emulator state as Alpaca JSON: orders (money and quantities as strings, RFC 3339 times,
  * null for what does not apply), positions, and trade-update payloads.
  */
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import type {Order, Position} from '../core/types.js';
 import {assetId} from './ids.js';
 import type {OrderRecord} from './order-registry.js';
@@ -58,9 +58,9 @@ export function orderJson(record: OrderRecord, view: {order?: Order; filledAt?: 
 export interface PositionView {
 	readonly position: Position;
 	/** Last trade price; the average entry when no trade is known yet. */
-	readonly lastPrice: PlainMicros;
+	readonly lastPrice: Micros;
 	/** Close of the previous session; the last price when there is none. */
-	readonly lastdayPrice: PlainMicros;
+	readonly lastdayPrice: Micros;
 	readonly qtyAvailable: number;
 }
 
@@ -96,7 +96,7 @@ export function positionJson(view: PositionView): Json {
 export interface Execution {
 	readonly id: string;
 	readonly qty: number;
-	readonly price: PlainMicros;
+	readonly price: Micros;
 	/** Signed position of the symbol after this execution. */
 	readonly positionQty: number;
 }

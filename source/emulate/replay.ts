@@ -21,7 +21,7 @@
 import type {SimExchange} from '../adapters/sim/exchange.js';
 import {toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
 import {DataError} from '../core/errors.js';
-import type {PlainMicros} from '../core/money.js';
+import {maxMicros, type Micros, minMicros} from '../core/money.js';
 import {DAY_MS, HOUR_MS, MINUTE_MS, nyDate, nyMidnight, sessionTimes} from '../core/time.js';
 import type {Bar} from '../core/types.js';
 import type {TickEvent} from '../adapters/sim/synthetic-ticks.js';
@@ -47,10 +47,10 @@ export type StepListener = (report: StepReport) => void;
 export interface DayAggregate {
 	readonly symbol: string;
 	readonly start: number;
-	open: PlainMicros;
-	high: PlainMicros;
-	low: PlainMicros;
-	close: PlainMicros;
+	open: Micros;
+	high: Micros;
+	low: Micros;
+	close: Micros;
 	volume: number;
 	count: number;
 }
@@ -285,8 +285,8 @@ export class MarketReplay {
 			});
 			return;
 		}
-		agg.high = Math.max(agg.high, bar.high);
-		agg.low = Math.min(agg.low, bar.low);
+		agg.high = maxMicros(agg.high, bar.high);
+		agg.low = minMicros(agg.low, bar.low);
 		agg.close = bar.close;
 		agg.volume += bar.volume;
 		agg.count += 1;
@@ -363,7 +363,7 @@ export class MarketReplay {
 	}
 
 	/** Close of the symbol's last bar before the current session's date. */
-	previousClose(symbol: string): PlainMicros | null {
+	previousClose(symbol: string): Micros | null {
 		const bars = this.bySymbol.get(symbol);
 		if (!bars) return null;
 		const n = upperBound(bars, nyMidnight(this.session.date) - 1);

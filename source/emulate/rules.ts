@@ -6,7 +6,7 @@
  * buying power for open buys, as Alpaca does), checked here first so the replies carry
  * Alpaca's extra fields.
  */
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import {parseMicros} from '../core/money.js';
 import type {Side, TimeInForce} from '../core/types.js';
 import type {AssetBook} from './assets.js';
@@ -19,7 +19,7 @@ export interface OrderInput {
 	readonly side: Side;
 	readonly type: 'market' | 'limit';
 	readonly qty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly timeInForce: TimeInForce;
 	readonly extendedHours: boolean;
 	/** As sent; null lets the emulator make one up. */
@@ -58,7 +58,7 @@ export function parseQty(value: unknown, symbol: string, field = 'qty'): number 
  * A limit/stop price: at most 2 decimals at or above $1.00, at most 4 below (Alpaca's
  * increment rule), exact in micros.
  */
-export function parsePrice(value: unknown, field: string): PlainMicros {
+export function parsePrice(value: unknown, field: string): Micros {
 	const text = numericText(value);
 	if (text === null || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) throw unprocessable(`invalid ${field} ${String(value)}`);
 	const [whole = '', frac = ''] = text.replace(/^\+/, '').split('.');
@@ -118,7 +118,7 @@ export function parseOrderBody(body: unknown, assets: AssetBook): OrderInput {
 	if (hasNotional) throw unprocessable(`asset "${symbol}" is not fractionable`);
 	const qty = parseQty(body['qty'], symbol);
 
-	let limitPrice: PlainMicros | null = null;
+	let limitPrice: Micros | null = null;
 	if (type === 'limit') {
 		if (!present(body['limit_price'])) throw invalidField('limit_price is required for limit orders');
 		limitPrice = parsePrice(body['limit_price'], 'limit_price');
@@ -184,7 +184,7 @@ export function checkQtyAvailable(input: OrderInput, positionQty: number, open: 
 }
 
 /** A buy is valued at its limit (or the last trade for a market order) against the buying power. */
-export function checkBuyingPower(input: OrderInput, cash: PlainMicros, lastPrice: PlainMicros): void {
+export function checkBuyingPower(input: OrderInput, cash: Micros, lastPrice: Micros): void {
 	if (input.side !== 'buy') return;
 	const unit = input.type === 'limit' ? input.limitPrice! : lastPrice;
 	if (!(unit > 0)) throw unprocessable(`no trade price known yet for ${input.symbol}: a market buy cannot be valued before the first bar`);

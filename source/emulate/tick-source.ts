@@ -9,6 +9,7 @@ import {QUOTE_EVENT, type TickTape} from '../adapters/replay/tick-tape.js';
 import {seededTicksFor, type TickEvent} from '../adapters/sim/synthetic-ticks.js';
 import {MINUTE_MS, nyDate} from '../core/time.js';
 import type {Bar} from '../core/types.js';
+import {maxMicros, type Micros, minMicros} from '../core/money.js';
 
 export interface TickSource {
 	/** Symbols whose quotes and trades are streamed as ticks (their bar-close trades are not). */
@@ -54,7 +55,7 @@ export function recordedTicks(tape: TickTape): {source: TickSource; bars: Map<st
 	return {source: {symbols: new Set(tape.symbols), sessionTicks: session => byDate.get(session.date) ?? []}, bars};
 }
 
-function addToBar(bars: Map<string, Bar[]>, symbol: string, start: number, price: number, size: number): void {
+function addToBar(bars: Map<string, Bar[]>, symbol: string, start: number, price: Micros, size: number): void {
 	let list = bars.get(symbol);
 	if (!list) {
 		list = [];
@@ -62,7 +63,7 @@ function addToBar(bars: Map<string, Bar[]>, symbol: string, start: number, price
 	}
 	const last = list[list.length - 1];
 	if (last && last.start === start) {
-		list[list.length - 1] = {...last, high: Math.max(last.high, price), low: Math.min(last.low, price), close: price, volume: last.volume + size};
+		list[list.length - 1] = {...last, high: maxMicros(last.high, price), low: minMicros(last.low, price), close: price, volume: last.volume + size};
 		return;
 	}
 	list.push({symbol, start, open: price, high: price, low: price, close: price, volume: size});

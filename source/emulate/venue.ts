@@ -5,7 +5,7 @@
  * into trade_updates payloads. Fills, prices and balances are the exchange's alone.
  */
 import type {SimExchange} from '../adapters/sim/exchange.js';
-import type {PlainMicros} from '../core/money.js';
+import {addMicros, maxMicros, type Micros, mulQty, roundMicros, subMicros, ZERO_MICROS} from '../core/money.js';
 import {isOpenStatus, type Order, type OrderEvent, type Position} from '../core/types.js';
 import {AssetBook} from './assets.js';
 import {ApiFailure, forbidden, invalidField, notFound, unprocessable} from './errors.js';
@@ -61,9 +61,9 @@ export class Venue {
 	private readonly sinks: TradeUpdateSink[] = [];
 	private pending: PendingSubmission | null = null;
 	private replacing: PendingReplace | null = null;
-	private lastEquity: PlainMicros;
+	private lastEquity: Micros;
 	/** The last session's closing equity, until the next session's first step. */
-	private closed: {readonly date: string; readonly equity: PlainMicros} | null = null;
+	private closed: {readonly date: string; readonly equity: Micros} | null = null;
 	private readonly createdMs: number;
 
 	constructor(
@@ -113,8 +113,8 @@ export class Venue {
 		const open = this.orders.open(input.symbol).filter(r => r !== excluding);
 		checkWashTrade(input, open);
 		checkQtyAvailable(input, this.exchange.position(input.symbol)?.qty ?? 0, open);
-		const freed = excluding ? this.exchange.reservedBy(excluding.order.clientOrderId) : 0;
-		checkBuyingPower(input, this.exchange.buyingPower() + freed, this.exchange.lastPrice(input.symbol));
+		const freed = excluding ? this.exchange.reservedBy(excluding.order.clientOrderId) : ZERO_MICROS;
+		checkBuyingPower(input, addMicros(this.exchange.buyingPower(), freed), this.exchange.lastPrice(input.symbol));
 	}
 
 	private place(input: OrderInput, clientOrderId: string, replaces: string | null, uuid: string): Json {
@@ -153,7 +153,7 @@ export class Venue {
 			timeInForce: input.timeInForce,
 			status: 'pending_new',
 			filledQty: 0,
-			filledNotional: 0,
+			filledNotional: ZERO_MICROS,
 			submittedMs: at.ms,
 			submittedNs: at.ns,
 		};
@@ -302,7 +302,7 @@ export class Venue {
 	}
 
 	private positionView(position: Position): Json {
-		const average = position.qty === 0 ? 0 : Math.round(position.costBasis / position.qty);
+		const average = position.qty === 0 ? ZERO_MICROS : roundMicros(position.costBasis / position.qty);
 		const last = this.exchange.lastPrice(position.symbol) || average;
 		let held = 0;
 		for (const record of this.orders.open(position.symbol)) if (record.order.side === 'sell') held += record.order.qty - record.order.filledQty;
@@ -316,25 +316,25 @@ export class Venue {
 
 	// --- account -------------------------------------------------------------------------
 
-	private longMarketValue(): PlainMicros {
-		let value = 0;
+	private longMarketValue(): Micros {
+		let value = ZERO_MICROS;
 		for (const p of this.exchange.state().positions) {
-			const average = p.qty === 0 ? 0 : Math.round(p.costBasis / p.qty);
-			value += p.qty * (this.exchange.lastPrice(p.symbol) || average);
+			const average = p.qty === 0 ? ZERO_MICROS : roundMicros(p.costBasis / p.qty);
+			value = addMicros(value, mulQty(this.exchange.lastPrice(p.symbol) || average, p.qty));
 		}
 		return value;
 	}
 
-	equity(): PlainMicros {
-		return this.exchange.cash + this.longMarketValue();
+	equity(): Micros {
+		return addMicros(this.exchange.cash, this.longMarketValue());
 	}
 
 	/** A cash account (multiplier 1): buying power is the cash less what open buys hold. */
 	account(): Json {
 		const cash = this.exchange.cash;
-		const power = Math.max(this.exchange.buyingPower(), 0);
+		const power = maxMicros(this.exchange.buyingPower(), ZERO_MICROS);
 		const long = this.longMarketValue();
-		const equity = cash + long;
+		const equity = addMicros(cash, long);
 		return {
 			id: ACCOUNT_ID,
 			account_number: 'PAEMULATE1',
@@ -450,7 +450,7 @@ export class Venue {
 		this.emitUpdate(tradeUpdateJson(event.event, at, orderJson(record), null));
 	}
 
-	private execution(qty: number, price: PlainMicros, positionQty: number): {id: string; qty: number; price: PlainMicros; positionQty: number} {
+	private execution(qty: number, price: Micros, positionQty: number): {id: string; qty: number; price: Micros; positionQty: number} {
 		return {id: this.executionIds.next(), qty, price, positionQty};
 	}
 
@@ -467,7 +467,7 @@ export class Venue {
 			...event.order,
 			status: 'partially_filled',
 			filledQty: event.order.filledQty - rest,
-			filledNotional: event.order.filledNotional - rest * event.fillPrice,
+			filledNotional: subMicros(event.order.filledNotional, mulQty(event.fillPrice, rest)),
 		};
 		const partialView = orderJson(record, {order: partialOrder, filledAt: null});
 		this.emitUpdate(tradeUpdateJson('partial_fill', at, partialView, this.execution(first, event.fillPrice, event.positionQty - signedRest)));

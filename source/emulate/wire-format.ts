@@ -3,7 +3,7 @@
  * York local time with its offset as the clock endpoint uses), money and quantities as decimal
  * strings.
  */
-import {formatMicros, microsToNumber, type PlainMicros} from '../core/money.js';
+import {formatMicros, microsToNumber, type Micros} from '../core/money.js';
 import {nyOffsetMs} from '../core/time.js';
 
 export interface Stamp {
@@ -39,18 +39,21 @@ export function nyRfc3339(ms: number): string {
 	return `${new Date(whole).toISOString().slice(0, 19)}${fraction(ms, 0)}${sign}${hh}:${mm}`;
 }
 
-/** Money as Alpaca writes it: a decimal string, at least 2 places ("100000.00", "187.25", "0.1234"). */
-export function money(micros: PlainMicros): string {
+/**
+ * Money as Alpaca writes it: a decimal string, at least 2 places ("100000.00", "187.25", "0.1234").
+ * Takes any micro figure, whole or not (averages, P&L ratios of amounts): rounded to the micro here.
+ */
+export function money(micros: number): string {
 	return formatMicros(Math.round(micros), 2);
 }
 
-/** A price with no forced decimals ("187.25", "12"), as order prices are echoed. */
-export function price(micros: PlainMicros): string {
+/** A price with no forced decimals ("187.25", "12"), as order prices are echoed (rounded to the micro, as money). */
+export function price(micros: number): string {
 	return formatMicros(Math.round(micros), 0);
 }
 
 /** Price as a JSON number for market data (exact decimal as written). */
-export function priceNumber(micros: PlainMicros): number {
+export function priceNumber(micros: Micros): number {
 	return microsToNumber(micros);
 }
 

@@ -2,7 +2,7 @@
  * What a strategy may see and do. The engine binds one context per strategy kind, so a
  * strategy sees only its own position even when two strategies trade one symbol.
  */
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import type {SessionTimes} from '../core/time.js';
 import type {CancelReason, Order, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
 import type {HftView, LogLine} from './snapshot.js';
@@ -12,7 +12,7 @@ export interface OrderSpec {
 	readonly side: Side;
 	readonly type: OrderType;
 	readonly qty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly timeInForce: TimeInForce;
 }
 
@@ -25,7 +25,7 @@ export interface SubmitResult {
 
 export interface PositionState {
 	readonly qty: number;
-	readonly costBasis: PlainMicros;
+	readonly costBasis: Micros;
 }
 
 export interface StrategyContext {
@@ -35,7 +35,7 @@ export interface StrategyContext {
 	nowNs(): number;
 	session(): SessionTimes | null;
 	/** Last trade price (exact), 0 when none is known yet. */
-	lastPrice(symbol: string): PlainMicros;
+	lastPrice(symbol: string): Micros;
 	position(symbol: string): PositionState;
 	submit(order: OrderSpec, reason: OrderReason, intent: string): SubmitResult;
 	cancel(clientOrderId: string, symbol: string, reason: CancelReason): void;
@@ -79,7 +79,7 @@ export interface StrategyOrderView {
 	readonly type: 'market' | 'limit';
 	readonly qty: number;
 	readonly filledQty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly submittedMs: number;
 }
 

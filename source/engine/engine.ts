@@ -9,7 +9,7 @@
  * (operator-commands.ts), strategy contexts (strategy-contexts.ts); sessions, equity and the
  * risk guards' day are kept here.
  */
-import type {PlainMicros} from '../core/money.js';
+import {addMicros, type Micros, mulQty, subMicros, ZERO_MICROS} from '../core/money.js';
 import {sessionTimes, type SessionTimes} from '../core/time.js';
 import type {Bar, BrokerState, CancelReason, Mode, Order, Quote, StrategyName, Trade} from '../core/types.js';
 import type {CommandName, Journal} from '../journal/records.js';
@@ -61,7 +61,7 @@ export class Engine {
 	 * the broker has none (SIM), this engine's equity when the session began. Day P&L (header
 	 * and loss guard alike) is equity now minus this; null before the first session.
 	 */
-	private dayStartEquity: PlainMicros | null = null;
+	private dayStartEquity: Micros | null = null;
 	/** Guard trips / kill switch persisted by an earlier run, applied when its day begins. */
 	private pendingRiskRestore: SavedRisk | null = null;
 
@@ -111,7 +111,7 @@ export class Engine {
 		return this.core.session;
 	}
 
-	get cash(): PlainMicros {
+	get cash(): Micros {
 		return this.portfolio.cash;
 	}
 
@@ -153,11 +153,11 @@ export class Engine {
 	// --- market events -------------------------------------------------------------------
 
 	/** Step 1 of bar mode: the bar's close becomes the symbol's last trade price. */
-	setLastPrice(symbol: string, price: PlainMicros): void {
+	setLastPrice(symbol: string, price: Micros): void {
 		this.market.setLastPrice(symbol, price);
 	}
 
-	lastPrice(symbol: string): PlainMicros {
+	lastPrice(symbol: string): Micros {
 		return this.market.lastPrice(symbol);
 	}
 
@@ -167,7 +167,7 @@ export class Engine {
 	}
 
 	/** The current session's first price (0 before one is known). */
-	firstPrice(symbol: string): PlainMicros {
+	firstPrice(symbol: string): Micros {
 		return this.market.firstPrice(symbol);
 	}
 
@@ -289,9 +289,9 @@ export class Engine {
 		return this.risk?.view() ?? null;
 	}
 
-	realizedTotal(): PlainMicros {
-		let total = 0;
-		for (const book of this.portfolio.all()) total += book.realized;
+	realizedTotal(): Micros {
+		let total = ZERO_MICROS;
+		for (const book of this.portfolio.all()) total = addMicros(total, book.realized);
 		return total;
 	}
 
@@ -299,19 +299,19 @@ export class Engine {
 	 * Cash plus positions at the last price; a position with no price yet (just after a
 	 * restart) counts at its cost, so a missing quote never reads as a loss.
 	 */
-	equity(): PlainMicros {
+	equity(): Micros {
 		let equity = this.portfolio.cash;
 		for (const book of this.portfolio.all()) {
 			if (book.qty === 0) continue;
 			const last = this.lastPrice(book.symbol);
-			equity += last > 0 ? book.qty * last : book.costBasis;
+			equity = addMicros(equity, last > 0 ? mulQty(last, book.qty) : book.costBasis);
 		}
 		return equity;
 	}
 
 	/** The trading day's P&L: equity now minus equity at the day's start (0 before a session). */
-	dayPnl(): PlainMicros {
-		return this.dayStartEquity === null ? 0 : this.equity() - this.dayStartEquity;
+	dayPnl(): Micros {
+		return this.dayStartEquity === null ? ZERO_MICROS : subMicros(this.equity(), this.dayStartEquity);
 	}
 
 	/**

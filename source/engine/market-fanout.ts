@@ -3,7 +3,7 @@
  * and the delivery of bars, quotes and trades to the strategies of their symbol once the
  * market guard has let them through (a bad event never reaches a strategy).
  */
-import type {PlainMicros} from '../core/money.js';
+import {type Micros, ZERO_MICROS} from '../core/money.js';
 import type {Bar, Quote, StrategyName, Trade} from '../core/types.js';
 import type {SymbolStrategy} from './context.js';
 import type {EngineCore} from './engine-core.js';
@@ -15,8 +15,8 @@ type WithTrades = SymbolStrategy & {onTrade?(trade: Trade): void};
 
 /** A symbol's last price, and the first of the current session (0 before one is known). */
 export interface PriceSlot {
-	last: PlainMicros;
-	first: PlainMicros;
+	last: Micros;
+	first: Micros;
 }
 
 export class MarketFanout {
@@ -49,7 +49,7 @@ export class MarketFanout {
 
 	// --- prices ----------------------------------------------------------------------------
 
-	setLastPrice(symbol: string, price: PlainMicros): void {
+	setLastPrice(symbol: string, price: Micros): void {
 		const slot = this.prices.get(symbol);
 		if (slot) {
 			slot.last = price;
@@ -57,19 +57,19 @@ export class MarketFanout {
 		} else this.prices.set(symbol, {last: price, first: price});
 	}
 
-	lastPrice(symbol: string): PlainMicros {
-		return this.prices.get(symbol)?.last ?? 0;
+	lastPrice(symbol: string): Micros {
+		return this.prices.get(symbol)?.last ?? ZERO_MICROS;
 	}
 
-	firstPrice(symbol: string): PlainMicros {
-		return this.prices.get(symbol)?.first ?? 0;
+	firstPrice(symbol: string): Micros {
+		return this.prices.get(symbol)?.first ?? ZERO_MICROS;
 	}
 
 	/** The symbol's price slot (created at 0), for replays that set the last price on every bar. */
 	priceSlot(symbol: string): PriceSlot {
 		let slot = this.prices.get(symbol);
 		if (!slot) {
-			slot = {last: 0, first: 0};
+			slot = {last: ZERO_MICROS, first: ZERO_MICROS};
 			this.prices.set(symbol, slot);
 		}
 		return slot;
@@ -77,7 +77,7 @@ export class MarketFanout {
 
 	/** A new session: its first price is not known yet. */
 	forgetFirstPrices(): void {
-		for (const slot of this.prices.values()) slot.first = 0;
+		for (const slot of this.prices.values()) slot.first = ZERO_MICROS;
 	}
 
 	// --- market events ---------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * events (console only; backtests skip it). `list(symbol)` returns the same array until that
  * symbol's orders change, so a frame costs nothing when nothing happened.
  */
-import {microsToNumber, type PlainMicros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import type {OrderEvent, OrderReason, OrderType, Side} from '../core/types.js';
 
 export type OrderRecordStatus = 'sent' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired' | 'replaced' | 'refused';
@@ -54,7 +54,7 @@ export class OrderHistory {
 	/** An order this engine sent (`refusal`: stopped before the broker, e.g. by a risk guard). */
 	sent(
 		symbol: string,
-		order: {clientOrderId: string; side: Side; type: OrderType; qty: number; limitPrice: PlainMicros | null},
+		order: {clientOrderId: string; side: Side; type: OrderType; qty: number; limitPrice: Micros | null},
 		reason: OrderReason,
 		ms: number,
 		refusal: string | null = null,

@@ -3,7 +3,7 @@
  * price increments and the risk guards), the broker's events back to the strategy that owns
  * the order, fills into the position books and cash, and every step into the journal.
  */
-import {formatMicros, microsToNumber} from '../core/money.js';
+import {addMicros, formatMicros, microsToNumber, mulQty} from '../core/money.js';
 import type {CancelReason, Order, OrderEvent, OrderReason, StrategyName} from '../core/types.js';
 import {orderSubmittedRecord, orderUpdateRecord, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
@@ -152,7 +152,7 @@ export class OrderRouter {
 		if ((event.event === 'fill' || event.event === 'partial_fill') && event.fillQty > 0) {
 			const book = route.book ?? (route.book = this.portfolio.book(route.strategy, order.symbol));
 			book.apply(order.side, event.fillQty, event.fillPrice);
-			this.portfolio.cash += (order.side === 'buy' ? -1 : 1) * event.fillQty * event.fillPrice;
+			this.portfolio.cash = addMicros(this.portfolio.cash, mulQty(event.fillPrice, (order.side === 'buy' ? -1 : 1) * event.fillQty));
 		}
 		if (core.journaling) core.journal.write(orderUpdateRecord(core.nowMs, order, event.event, event.positionQty, event.message));
 		if (core.logging) this.logOrderEvent(event);

@@ -2,14 +2,14 @@
  * Positions and P&L kept by the engine from the fills it is told about, per strategy and
  * symbol, so two strategies trading one symbol each see their own shares. Exact micros.
  */
-import type {PlainMicros} from '../core/money.js';
+import {addMicros, type Micros, mulQty, subMicros, ZERO_MICROS} from '../core/money.js';
 import {applyFill} from '../core/position.js';
 import type {Position, Side, StrategyName} from '../core/types.js';
 
 export class PositionBook {
 	qty = 0;
-	costBasis: PlainMicros = 0;
-	realized: PlainMicros = 0;
+	costBasis: Micros = ZERO_MICROS;
+	realized: Micros = ZERO_MICROS;
 
 	constructor(
 		readonly strategy: StrategyName,
@@ -17,19 +17,19 @@ export class PositionBook {
 	) {}
 
 	/** Apply one execution (average cost, core/position.ts); returns the realized P&L it produced. */
-	apply(side: Side, qty: number, price: PlainMicros): PlainMicros {
+	apply(side: Side, qty: number, price: Micros): Micros {
 		const realized = applyFill(this, side, qty, price);
-		this.realized += realized;
+		this.realized = addMicros(this.realized, realized);
 		return realized;
 	}
 
-	unrealized(last: PlainMicros): PlainMicros {
-		return this.qty === 0 || !(last > 0) ? 0 : this.qty * last - this.costBasis;
+	unrealized(last: Micros): Micros {
+		return this.qty === 0 || !(last > 0) ? ZERO_MICROS : subMicros(mulQty(last, this.qty), this.costBasis);
 	}
 }
 
 export class Portfolio {
-	cash: PlainMicros = 0;
+	cash: Micros = ZERO_MICROS;
 	private readonly books = new Map<string, PositionBook>();
 	private readonly byStrategy = new Map<StrategyName, Map<string, PositionBook>>();
 
@@ -71,23 +71,23 @@ export class Portfolio {
 		for (const symbol of symbols) {
 			const broker = bySymbol.get(symbol);
 			const brokerQty = broker?.qty ?? 0;
-			const brokerCost = broker?.costBasis ?? 0;
+			const brokerCost = broker?.costBasis ?? ZERO_MICROS;
 			if (this.symbolQty(symbol) === brokerQty) continue;
 			const primary = this.book(primaryOf(symbol), symbol);
 			let otherQty = 0;
-			let otherCost = 0;
+			let otherCost = ZERO_MICROS;
 			for (const book of this.books.values()) {
 				if (book.symbol !== symbol || book === primary) continue;
 				if (brokerQty === 0) {
 					book.qty = 0;
-					book.costBasis = 0;
+					book.costBasis = ZERO_MICROS;
 				}
 				otherQty += book.qty;
-				otherCost += book.costBasis;
+				otherCost = addMicros(otherCost, book.costBasis);
 			}
 			notes.push(`${symbol}: position ${this.symbolQty(symbol)} -> ${brokerQty} (from broker)`);
 			primary.qty = brokerQty - otherQty;
-			primary.costBasis = primary.qty === 0 ? 0 : brokerCost - otherCost;
+			primary.costBasis = primary.qty === 0 ? ZERO_MICROS : subMicros(brokerCost, otherCost);
 		}
 		return notes;
 	}

@@ -4,20 +4,20 @@
  * operator kill switch. Exits are never blocked by the loss or size guards: they reduce risk.
  * Every trip is journaled once (`risk` records) and shown in the console header.
  */
-import {formatUsd, type PlainMicros, microsToNumber} from '../core/money.js';
+import {formatUsd, type Micros, microsToNumber} from '../core/money.js';
 import type {OrderReason, StrategyName} from '../core/types.js';
 import type {OrderSpec} from './context.js';
 import type {RiskView} from './snapshot.js';
 
 export interface RiskLimits {
 	/** Stop new entries once the day's P&L (equity now - equity at the day's start) reaches -this. */
-	readonly maxDailyLoss: PlainMicros | null;
+	readonly maxDailyLoss: Micros | null;
 	/** Also flatten everything when the loss limit trips. */
 	readonly flattenOnLoss: boolean;
 	/** Most orders sent in any 60 s of market time (manual orders excepted). */
 	readonly maxOrdersPerMinute: number | null;
 	/** Largest position per symbol, in dollars at the order's price. */
-	readonly maxPositionUsd: PlainMicros | null;
+	readonly maxPositionUsd: Micros | null;
 }
 
 export const NO_LIMITS: RiskLimits = {maxDailyLoss: null, flattenOnLoss: false, maxOrdersPerMinute: null, maxPositionUsd: null};
@@ -25,10 +25,10 @@ export const NO_LIMITS: RiskLimits = {maxDailyLoss: null, flattenOnLoss: false, 
 export interface RiskHost {
 	now(): number;
 	/** The trading day's P&L: equity now minus equity at the day's start (the header's figure). */
-	dayPnl(): PlainMicros;
+	dayPnl(): Micros;
 	/** Shares held on a symbol over every strategy. */
 	symbolQty(symbol: string): number;
-	lastPrice(symbol: string): PlainMicros;
+	lastPrice(symbol: string): Micros;
 	journalRisk(guard: string, message: string, symbol: string | null): void;
 	/** Sell everything (the loss limit with flattenOnLoss). */
 	flattenAll(reason: string): void;

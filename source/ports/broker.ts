@@ -1,4 +1,4 @@
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import type {BrokerState, OrderEvent, OrderRequest} from '../core/types.js';
 
 export type OrderEventListener = (event: OrderEvent) => void;
@@ -34,5 +34,5 @@ export interface Broker {
 	 * above $1, ties up). Absent: prices go as they are (the simulated exchange takes any price).
 	 * The engine journals what is sent, not what the strategy computed.
 	 */
-	conformLimitPrice?(price: PlainMicros): PlainMicros;
+	conformLimitPrice?(price: Micros): Micros;
 }

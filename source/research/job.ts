@@ -5,7 +5,7 @@
  * job queue (BullMQ) or to a remote task (Ray) unchanged, and its result comes back as plain
  * JSON too (README "Beyond one machine").
  */
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import type {ScalpParams} from '../strategies/params.js';
 
 export const JOB_FORMAT = 1;
@@ -34,8 +34,8 @@ export interface SweepJob {
 	/** New York dates to replay (ascending); null = every session of the data. */
 	readonly days: readonly string[] | null;
 	readonly symbols: readonly string[];
-	readonly cash: PlainMicros;
-	readonly lot: PlainMicros;
+	readonly cash: Micros;
+	readonly lot: Micros;
 	readonly exitAfterMs: number | null;
 	readonly params: ScalpParams;
 }

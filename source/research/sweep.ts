@@ -3,7 +3,7 @@
  * followed by one out-of-sample job per window. The job runner is passed in: the local
  * worker pool in the CLI, anything that maps jobs to results elsewhere (a queue, a test).
  */
-import type {PlainMicros} from '../core/money.js';
+import {type Micros, micros} from '../core/money.js';
 import type {ScalpParams} from '../strategies/params.js';
 import type {GridAxis, GridPoint} from './grid.js';
 import {gridPoints} from './grid.js';
@@ -14,8 +14,8 @@ import {chooseOnInSample, combineOutOfSample, makeWindows, stability, type Stabi
 export interface SweepBase {
 	readonly data: DataRef;
 	readonly symbols: readonly string[];
-	readonly cash: PlainMicros;
-	readonly lot: PlainMicros;
+	readonly cash: Micros;
+	readonly lot: Micros;
 	readonly exitAfterMs: number | null;
 	readonly params: ScalpParams;
 }
@@ -55,12 +55,13 @@ export interface SweepOutcome {
 }
 
 /** A point's values applied over the base settings. */
-export function jobSettings(base: SweepBase, point: GridPoint): {lot: PlainMicros; params: ScalpParams} {
+export function jobSettings(base: SweepBase, point: GridPoint): {lot: Micros; params: ScalpParams} {
+	// Grid values are plain integers in each flag's unit; the money ones become Micros here.
 	return {
-		lot: point.lot ?? base.lot,
+		lot: point.lot === undefined ? base.lot : micros(point.lot),
 		params: {
 			smaWindow: point.sma ?? base.params.smaWindow,
-			takeProfit: point.takeProfit ?? base.params.takeProfit,
+			takeProfit: point.takeProfit === undefined ? base.params.takeProfit : micros(point.takeProfit),
 			staleBuyMs: point.staleBuy ?? base.params.staleBuyMs,
 			eodMs: point.eod ?? base.params.eodMs,
 		},

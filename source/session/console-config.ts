@@ -1,6 +1,6 @@
 /** The console's validated settings: what the composition roots in session/ build a session from. */
 import type {CacheSelection} from '../adapters/cache/load.js';
-import type {PlainMicros} from '../core/money.js';
+import type {Micros} from '../core/money.js';
 import type {Mode} from '../core/types.js';
 import type {RiskLimits} from '../engine/risk.js';
 import type {HftParams, ScalpParams} from '../strategies/params.js';
@@ -11,8 +11,8 @@ export interface ConsoleConfig {
 	readonly symbols: readonly string[];
 	readonly hft: string | null;
 	readonly hftQty: number;
-	readonly lot: PlainMicros;
-	readonly cash: PlainMicros;
+	readonly lot: Micros;
+	readonly cash: Micros;
 	readonly speed: number;
 	readonly exitAfterMs: number | null;
 	readonly signal: CustomSignal | null;

@@ -4,7 +4,7 @@
  */
 import {loadMinuteData, toSessions, type BarSession} from '../adapters/replay/minute-csv.js';
 import {syntheticSessionBars, hashSeed, seededRandom, weekdays} from '../adapters/sim/synthetic.js';
-import {CENT} from '../core/money.js';
+import {CENT, mulQty} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {formatDataSummary} from '../backtest/data-summary.js';
 import {DataError} from '../core/errors.js';
@@ -42,7 +42,7 @@ export function loadSimData(symbols: readonly string[], dataPaths: readonly stri
 	}
 	if (synthetic.length > 0) {
 		const generators = synthetic.map(symbol => {
-			const price = (20 + (hashSeed(symbol, 7) % 300)) * 100 * CENT;
+			const price = mulQty(CENT, (20 + (hashSeed(symbol, 7) % 300)) * 100);
 			return {symbol, random: seededRandom(hashSeed(symbol, 1)), state: {price, anchor: price}};
 		});
 		sessions = sessions.map(session => {

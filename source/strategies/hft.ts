@@ -20,7 +20,7 @@
  * Pure: everything goes through the StrategyContext. Exact integer arithmetic throughout:
  * `size > 1.8 x other` is `1000 x size > 1800 x other`.
  */
-import {CENT, formatMicros, type PlainMicros, microsToNumber} from '../core/money.js';
+import {CENT, formatMicros, type Micros, microsToNumber, ZERO_MICROS} from '../core/money.js';
 import type {Order, OrderEvent, OrderType, Quote, Side, Trade} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyOrderView, StrategyView, SymbolStrategy} from '../engine/context.js';
 import type {HftView} from '../engine/snapshot.js';
@@ -76,7 +76,7 @@ interface HftOrder {
 	readonly side: Side;
 	readonly type: OrderType;
 	readonly qty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly submittedMs: number;
 	/** Shares of this order already counted into the position (and out of pending). */
 	counted: number;
@@ -113,8 +113,8 @@ export class HftStrategy implements SymbolStrategy {
 	};
 
 	// The level (the original's Quote object): prices set only by level changes.
-	private bid: PlainMicros = 0;
-	private ask: PlainMicros = 0;
+	private bid: Micros = ZERO_MICROS;
+	private ask: Micros = ZERO_MICROS;
 	private levelMs = 0;
 	private levelNs = 0;
 	private levelSeq = 0;
@@ -122,8 +122,8 @@ export class HftStrategy implements SymbolStrategy {
 	// The book as last quoted (sizes are what the rule reads; prices are for the console).
 	private bidSize = 0;
 	private askSize = 0;
-	private bookBid: PlainMicros = 0;
-	private bookAsk: PlainMicros = 0;
+	private bookBid: Micros = ZERO_MICROS;
+	private bookAsk: Micros = ZERO_MICROS;
 
 	private pendingBuy = 0;
 	private pendingSell = 0;
@@ -132,7 +132,7 @@ export class HftStrategy implements SymbolStrategy {
 	private dayAndCancel = false;
 	/** A market exit waits for open orders' cancels. */
 	private exitPending = false;
-	private realizedAtEntry: PlainMicros = 0;
+	private realizedAtEntry: Micros = ZERO_MICROS;
 	private readonly actions: string[] = [];
 	private readonly actionsKept: number;
 	/** Shares per order and the ratio in thousandths (`1000 x size > ratioMilli x other`). */
@@ -145,7 +145,7 @@ export class HftStrategy implements SymbolStrategy {
 		private readonly ctx: StrategyContext,
 		private readonly options: HftOptions,
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
-		private readonly book: PositionState & {readonly realized: PlainMicros},
+		private readonly book: PositionState & {readonly realized: Micros},
 	) {
 		const params = options.params ?? DEFAULT_HFT_PARAMS;
 		this.orderQty = params.size;
@@ -249,13 +249,7 @@ export class HftStrategy implements SymbolStrategy {
 	 * pending grows before the call, each execution moves shares from pending to the
 	 * position once, and the end of the order releases what was never filled.
 	 */
-	private send(
-		side: Side,
-		type: OrderType,
-		qty: number,
-		limitPrice: PlainMicros | null,
-		reason: 'imbalance' | 'manual',
-	): {accepted: boolean; message?: string} {
+	private send(side: Side, type: OrderType, qty: number, limitPrice: Micros | null, reason: 'imbalance' | 'manual'): {accepted: boolean; message?: string} {
 		const timeInForce = type === 'market' ? 'day' : this.dayAndCancel ? 'day' : 'ioc';
 		// Pending grows before the call, so a position check during it already counts the order.
 		this.addPending(side, qty);
@@ -338,7 +332,7 @@ export class HftStrategy implements SymbolStrategy {
 		if (this.exitPending && this.open.length === 0) this.finishExit();
 	}
 
-	private noteExecution(side: Side, qty: number, price: PlainMicros): void {
+	private noteExecution(side: Side, qty: number, price: Micros): void {
 		const stats = this.stats;
 		stats.executions += 1;
 		const position = this.book.qty;
@@ -393,15 +387,15 @@ export class HftStrategy implements SymbolStrategy {
 
 	/** A new session: forget the level (start disarmed at 0/0, as the original starts). */
 	beginSession(): void {
-		this.bid = 0;
-		this.ask = 0;
+		this.bid = ZERO_MICROS;
+		this.ask = ZERO_MICROS;
 		this.levelMs = 0;
 		this.levelNs = 0;
 		this.levelSeq += 1;
 		this.bidSize = 0;
 		this.askSize = 0;
-		this.bookBid = 0;
-		this.bookAsk = 0;
+		this.bookBid = ZERO_MICROS;
+		this.bookAsk = ZERO_MICROS;
 		this.setArmed(false);
 	}
 
@@ -500,6 +494,6 @@ export class HftStrategy implements SymbolStrategy {
 	}
 }
 
-function fmt(micros: PlainMicros): string {
+function fmt(micros: Micros): string {
 	return formatMicros(micros, 2);
 }

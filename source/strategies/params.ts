@@ -3,14 +3,14 @@
  * One place for them so the console, the backtest, the sweep and every report show the same
  * set (and a sweep's job names them exactly as the flags do).
  */
-import {CENT, type PlainMicros, microsToNumber} from '../core/money.js';
+import {CENT, type Micros, microsToNumber} from '../core/money.js';
 import {HOUR_MS, MINUTE_MS} from '../core/time.js';
 
 export interface ScalpParams {
 	/** SMA window in bars (`--sma`, default 20); a session needs window + 1 bars before a signal. */
 	readonly smaWindow: number;
 	/** Take-profit distance above the average cost, micro-dollars (`--take-profit`, default 0.01). */
-	readonly takeProfit: PlainMicros;
+	readonly takeProfit: Micros;
 	/** A buy still open after this long is canceled (`--stale-buy`, default 120 s). */
 	readonly staleBuyMs: number;
 	/** New York time of day of the end-of-day exit, ms after midnight (`--eod`, default 15:55). */
@@ -49,12 +49,12 @@ function formatSeconds(ms: number): string {
 }
 
 /** Dollars as written on the command line: 0.01, 0.025, 2000. */
-export function formatDollars(micros: PlainMicros): string {
+export function formatDollars(micros: Micros): string {
 	return String(microsToNumber(micros));
 }
 
 /** One line for headers and reports, in flag names: "sma 20 · take-profit 0.01 · ...". */
-export function describeScalpParams(p: ScalpParams, lot?: PlainMicros): string {
+export function describeScalpParams(p: ScalpParams, lot?: Micros): string {
 	const parts = [`sma ${p.smaWindow}`, `take-profit ${formatDollars(p.takeProfit)}`, `stale-buy ${formatSeconds(p.staleBuyMs)}`, `eod ${formatClock(p.eodMs)}`];
 	if (lot !== undefined) parts.push(`lot ${formatDollars(lot)}`);
 	return parts.join(' · ');

@@ -3,7 +3,7 @@
  * example-scalping. One instance per symbol; the engine feeds it bars, order
  * events and a periodic checkup. Pure: everything it does goes through its StrategyContext.
  */
-import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type PlainMicros, microsToNumber} from '../core/money.js';
+import {floorDiv, roundCentHalfUp, roundRatioCentHalfUp, type Micros, microsToNumber} from '../core/money.js';
 import {NumberRing, RollingSum} from '../core/ring.js';
 import type {Bar, CancelReason, Order, OrderEvent, OrderReason} from '../core/types.js';
 import type {PositionState, StrategyContext, StrategyView, SymbolStrategy} from '../engine/context.js';
@@ -17,7 +17,7 @@ export const STALE_BUY_MS = DEFAULT_SCALP_PARAMS.staleBuyMs;
 export const HISTORY_POINTS = 240;
 
 export interface ScalpOptions {
-	readonly lot: PlainMicros;
+	readonly lot: Micros;
 	/** Exit a position held longer than this at market; null = off. */
 	readonly exitAfterMs: number | null;
 	readonly signal: CustomSignal | null;
@@ -42,7 +42,7 @@ interface TrackedOrder {
 	readonly side: 'buy' | 'sell';
 	readonly type: 'market' | 'limit';
 	readonly qty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly submittedMs: number;
 }
 
@@ -59,7 +59,7 @@ export class ScalpStrategy implements SymbolStrategy {
 	/** The parameters, copied into fields: read on every bar or checkup. */
 	private readonly smaWindow: number;
 	private readonly minBars: number;
-	private readonly takeProfit: PlainMicros;
+	private readonly takeProfit: Micros;
 	private readonly staleBuyMs: number;
 	private readonly eodMs: number;
 	/** The session the end-of-day instant was computed for (it moves with DST). */
@@ -84,7 +84,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		private readonly ctx: StrategyContext,
 		private readonly options: ScalpOptions,
 		/** This strategy's own shares of the symbol (kept by the engine from fills). */
-		private readonly book: PositionState & {readonly realized: PlainMicros},
+		private readonly book: PositionState & {readonly realized: Micros},
 	) {
 		const params = options.params ?? DEFAULT_SCALP_PARAMS;
 		this.smaWindow = params.smaWindow;
@@ -208,7 +208,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		this.submitSell(qty, 'market', null, reason);
 	}
 
-	private submitSell(qty: number, type: 'market' | 'limit', limitPrice: PlainMicros | null, reason: OrderReason): void {
+	private submitSell(qty: number, type: 'market' | 'limit', limitPrice: Micros | null, reason: OrderReason): void {
 		const result = this.ctx.submit({symbol: this.symbol, side: 'sell', type, qty, limitPrice, timeInForce: 'day'}, reason, type === 'market' ? 'exit' : 'tp');
 		if (!result.accepted) {
 			// The original's except branch: wait in TO_SELL (no retry loop).

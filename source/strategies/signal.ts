@@ -2,7 +2,7 @@
  * The scalper's buy signal. The default is the original's SMA20 crossover, decided in exact
  * integer arithmetic; a user module can replace it (`--signal ./my-signal.js`).
  */
-import {microsToNumber, type PlainMicros} from '../core/money.js';
+import {microsToNumber, type Micros} from '../core/money.js';
 import type {RollingSum} from '../core/ring.js';
 
 /** The original's window (the default of `--sma`). */
@@ -39,6 +39,6 @@ export interface SignalBar {
  */
 export type CustomSignal = (bars: readonly SignalBar[], symbol: string) => boolean;
 
-export function microsToSignalBar(start: number, open: PlainMicros, high: PlainMicros, low: PlainMicros, close: PlainMicros, volume: number): SignalBar {
+export function microsToSignalBar(start: number, open: Micros, high: Micros, low: Micros, close: Micros, volume: number): SignalBar {
 	return {start, open: microsToNumber(open), high: microsToNumber(high), low: microsToNumber(low), close: microsToNumber(close), volume};
 }

@@ -1,5 +1,5 @@
 /** A broker whose outcomes the test decides: it records submissions and emits what it is told. */
-import type {PlainMicros} from '../../source/core/money.js';
+import {addMicros, type PlainMicros, micros, mulQty} from '../../source/core/money.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest} from '../../source/core/types.js';
 import type {Broker, OrderEventListener} from '../../source/ports/broker.js';
 
@@ -15,7 +15,15 @@ export class ScriptedBroker implements Broker {
 
 	submitOrder(request: OrderRequest): void {
 		this.submitted.push(request);
-		const order: Order = {...request, id: `o${this.submitted.length}`, status: 'new', filledQty: 0, filledNotional: 0, submittedMs: this.now, submittedNs: 0};
+		const order: Order = {
+			...request,
+			id: `o${this.submitted.length}`,
+			status: 'new',
+			filledQty: 0,
+			filledNotional: micros(0),
+			submittedMs: this.now,
+			submittedNs: 0,
+		};
 		if (this.refuseNext) {
 			const message = this.refuseNext;
 			this.refuseNext = null;
@@ -35,7 +43,7 @@ export class ScriptedBroker implements Broker {
 	}
 
 	loadState(): Promise<BrokerState> {
-		return Promise.resolve({cash: 100_000e6, openOrders: [], positions: []});
+		return Promise.resolve({cash: micros(100_000e6), openOrders: [], positions: []});
 	}
 
 	last(): OrderRequest {
@@ -49,7 +57,7 @@ export class ScriptedBroker implements Broker {
 		const next: Order = {
 			...order,
 			filledQty,
-			filledNotional: order.filledNotional + qty * price,
+			filledNotional: addMicros(order.filledNotional, mulQty(micros(price), qty)),
 			status: filledQty >= order.qty ? 'filled' : 'partially_filled',
 		};
 		this.orders.set(clientOrderId, next);
@@ -71,7 +79,7 @@ export class ScriptedBroker implements Broker {
 			ms: this.now,
 			ns: 0,
 			fillQty,
-			fillPrice,
+			fillPrice: micros(fillPrice),
 			positionQty: this.positions.get(order.symbol) ?? 0,
 			atSubmission,
 			...(message ? {message} : {}),

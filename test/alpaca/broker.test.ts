@@ -9,6 +9,7 @@ import type {AccountInfo, AlpacaOrderInput, MarketClock} from '../../source/adap
 import type {TradeUpdate, TradeUpdateSource} from '../../source/adapters/alpaca/trade-stream.js';
 import type {OrderEvent, OrderRequest} from '../../source/core/types.js';
 import type {ConnectionState} from '../../source/ports/market-data.js';
+import {dollarsToMicros, micros} from '../../source/core/money.js';
 
 type Snapshot = Record<string, unknown> & {clientOrderId: string; id: string; status: string; filledQty: string; filledAvgPrice: string | null};
 
@@ -86,7 +87,7 @@ class FakeRest implements BrokerRest {
 			side: i.side as 'buy' | 'sell',
 			type: input.type,
 			qty: Number(i.qty),
-			limitPrice: input.type === 'limit' ? Math.round(Number(input.input.limitPrice) * 1e6) : null,
+			limitPrice: input.type === 'limit' ? dollarsToMicros(Number(input.input.limitPrice)) : null,
 			timeInForce: 'day',
 			clientOrderId: i.clientOrderId!,
 		};
@@ -129,10 +130,10 @@ class FakeRest implements BrokerRest {
 			id: 'a',
 			status: 'ACTIVE',
 			currency: 'USD',
-			cash: 100_000e6,
-			buyingPower: 400_000e6,
-			equity: 100_000e6,
-			lastEquity: this.lastEquity,
+			cash: micros(100_000e6),
+			buyingPower: micros(400_000e6),
+			equity: micros(100_000e6),
+			lastEquity: this.lastEquity === null ? null : micros(this.lastEquity),
 			tradingBlocked: false,
 			accountBlocked: false,
 		};
@@ -165,7 +166,7 @@ const settle = async (): Promise<void> => {
 let n = 0;
 function buy(qty = 10, limit = 187_250_000): OrderRequest {
 	n += 1;
-	return {symbol: 'AAPL', side: 'buy', type: 'limit', qty, limitPrice: limit, timeInForce: 'day', clientOrderId: `run-sc-AAPL-buy-${n}`};
+	return {symbol: 'AAPL', side: 'buy', type: 'limit', qty, limitPrice: micros(limit), timeInForce: 'day', clientOrderId: `run-sc-AAPL-buy-${n}`};
 }
 
 test('submit: one `new` from the reply, the stream duplicate adds nothing', async () => {
@@ -378,7 +379,7 @@ test('local problems are refused at once (synchronously), never sent', () => {
 	const {rest, broker, events} = setup();
 	broker.submitOrder({...buy(), qty: 0});
 	broker.submitOrder({...buy(), qty: 1.5});
-	broker.submitOrder({...buy(), limitPrice: 0});
+	broker.submitOrder({...buy(), limitPrice: micros(0)});
 	assert.deepEqual(
 		events.map(e => [e.event, e.atSubmission]),
 		[

@@ -9,6 +9,7 @@ import {test} from 'node:test';
 import {checkCredentials, createAlpaca, redact} from '../../source/adapters/alpaca/index.js';
 import {rewriteUrl} from '../../source/adapters/alpaca/client.js';
 import {resolveAlpacaConfig} from '../../source/adapters/alpaca/config.js';
+import {micros} from '../../source/core/money.js';
 
 const KEY = 'PKCLIENTTEST0001';
 const SECRET = 'client-secret-5c1e2b7a9d';
@@ -195,7 +196,7 @@ test('order POST: prices as strings, client order id, 403 body message surfaced'
 			side: 'buy',
 			type: 'limit',
 			qty: 10,
-			limitPrice: 187_254_000,
+			limitPrice: micros(187_254_000),
 			timeInForce: 'day',
 			clientOrderId: 'run-sc-AAPL-buy-1',
 		});
@@ -204,7 +205,7 @@ test('order POST: prices as strings, client order id, 403 body message surfaced'
 			side: 'buy',
 			type: 'limit',
 			qty: 100000,
-			limitPrice: 187_250_000,
+			limitPrice: micros(187_250_000),
 			timeInForce: 'day',
 			clientOrderId: 'run-sc-AAPL-buy-2',
 		});

@@ -20,6 +20,7 @@ import {
 	updateFields,
 } from '../../source/adapters/alpaca/mapping.js';
 import {nyTime} from '../../source/core/time.js';
+import {INVALID_MICROS, micros} from '../../source/core/money.js';
 
 test('decimal strings become exact micros; long fractions round half up at the micro', () => {
 	assert.equal(decimalToMicros('187.25'), 187_250_000);
@@ -36,25 +37,25 @@ test('decimal strings become exact micros; long fractions round half up at the m
 });
 
 test('limit prices conform to Alpaca increments, half up, as strings', () => {
-	assert.deepEqual(conformLimitPrice(187_250_000), {price: 187_250_000, text: '187.25', changed: false});
-	assert.deepEqual(conformLimitPrice(187_254_999), {price: 187_250_000, text: '187.25', changed: true});
-	assert.deepEqual(conformLimitPrice(187_255_000), {price: 187_260_000, text: '187.26', changed: true});
-	assert.deepEqual(conformLimitPrice(187_000_000), {price: 187_000_000, text: '187.00', changed: false});
-	assert.deepEqual(conformLimitPrice(1_000_000), {price: 1_000_000, text: '1.00', changed: false});
+	assert.deepEqual(conformLimitPrice(micros(187_250_000)), {price: micros(187_250_000), text: '187.25', changed: false});
+	assert.deepEqual(conformLimitPrice(micros(187_254_999)), {price: micros(187_250_000), text: '187.25', changed: true});
+	assert.deepEqual(conformLimitPrice(micros(187_255_000)), {price: micros(187_260_000), text: '187.26', changed: true});
+	assert.deepEqual(conformLimitPrice(micros(187_000_000)), {price: micros(187_000_000), text: '187.00', changed: false});
+	assert.deepEqual(conformLimitPrice(micros(1_000_000)), {price: micros(1_000_000), text: '1.00', changed: false});
 	// Below $1: four decimals.
-	assert.deepEqual(conformLimitPrice(123_400), {price: 123_400, text: '0.1234', changed: false});
-	assert.deepEqual(conformLimitPrice(123_450), {price: 123_500, text: '0.1235', changed: true});
-	assert.deepEqual(conformLimitPrice(500_000), {price: 500_000, text: '0.50', changed: false});
-	assert.deepEqual(conformLimitPrice(999_950), {price: 1_000_000, text: '1.00', changed: true});
+	assert.deepEqual(conformLimitPrice(micros(123_400)), {price: micros(123_400), text: '0.1234', changed: false});
+	assert.deepEqual(conformLimitPrice(micros(123_450)), {price: micros(123_500), text: '0.1235', changed: true});
+	assert.deepEqual(conformLimitPrice(micros(500_000)), {price: micros(500_000), text: '0.50', changed: false});
+	assert.deepEqual(conformLimitPrice(micros(999_950)), {price: micros(1_000_000), text: '1.00', changed: true});
 	// The SDK would send `String(0.1 + 0.2)` = "0.30000000000000004"; that cannot happen here: the text is built from integers.
-	assert.equal(conformLimitPrice(300_000).text, '0.30');
-	assert.throws(() => conformLimitPrice(0), RangeError);
-	assert.throws(() => conformLimitPrice(Number.NaN), RangeError);
+	assert.equal(conformLimitPrice(micros(300_000)).text, '0.30');
+	assert.throws(() => conformLimitPrice(micros(0)), RangeError);
+	assert.throws(() => conformLimitPrice(INVALID_MICROS), RangeError);
 });
 
 test('order input for the SDK builders: strings and our client order id', () => {
 	const limit = toOrderInput(
-		{symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: 187_250_000, timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1'},
+		{symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: micros(187_250_000), timeInForce: 'day', clientOrderId: 'r-sc-AAPL-buy-1'},
 		'187.25',
 	);
 	assert.deepEqual(limit, {

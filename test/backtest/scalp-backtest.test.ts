@@ -13,6 +13,7 @@ import {runScalpBacktest} from '../../source/backtest/scalp-backtest.js';
 import {sessionTimes} from '../../source/core/time.js';
 import {MemoryJournal} from '../../source/journal/records.js';
 import {bundledMinuteData} from '../../source/paths.js';
+import {micros} from '../../source/core/money.js';
 
 const fixtures = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../fixtures/scalp');
 
@@ -21,7 +22,7 @@ function run(symbols: string[], dates?: string[]) {
 	let sessions = toSessions(data.bars);
 	if (dates) sessions = sessions.filter(s => dates.includes(s.date));
 	const journal = new MemoryJournal();
-	const result = runScalpBacktest({sessions, symbols, lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal});
+	const result = runScalpBacktest({sessions, symbols, lot: micros(2000e6), cash: micros(100_000e6), exitAfterMs: null, signal: null, journal});
 	return {journal, result};
 }
 
@@ -88,7 +89,15 @@ test('cash + positions = start + realized + unrealized at every session end, eve
 		bars: s.bars.filter(b => b.start < sessionTimes(s.date).midnight + (15 * 60 + 50) * 60_000),
 	}));
 	const journal = new MemoryJournal();
-	const result = runScalpBacktest({sessions, symbols: ['AAPL', 'TSLA'], lot: 2000e6, cash: 100_000e6, exitAfterMs: null, signal: null, journal});
+	const result = runScalpBacktest({
+		sessions,
+		symbols: ['AAPL', 'TSLA'],
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
+		exitAfterMs: null,
+		signal: null,
+		journal,
+	});
 	const equity = result.total.finalEquity;
 	assert.equal(Math.round(equity * 1e6), Math.round((result.total.startCash + result.total.realizedPnl + result.total.unrealizedPnl) * 1e6));
 	assert.ok(

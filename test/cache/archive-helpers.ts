@@ -6,6 +6,7 @@ import {writePeriod} from '../../source/adapters/cache/store.js';
 import {closeTimeOfDayMs, tradingDays} from '../../source/core/trading-days.js';
 import {nyMidnight, REGULAR_OPEN_MS} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
+import {micros} from '../../source/core/money.js';
 
 export function tempDir(prefix = 'scalp-cache-'): string {
 	return mkdtempSync(join(tmpdir(), prefix));
@@ -23,7 +24,15 @@ export function minuteBars(symbol: string, from: string, to: string, skip: Reado
 			const start = open + m * 60_000;
 			if (skip.has(start)) continue;
 			const base = 50_000_000 + ((k * 7919) % 2_000_000) + (k % 7) * 1_234;
-			out.push({symbol, start, open: base, high: base + 15_600, low: base - 9_900, close: base + 4_321, volume: 100 + (k % 500)});
+			out.push({
+				symbol,
+				start,
+				open: micros(base),
+				high: micros(base + 15_600),
+				low: micros(base - 9_900),
+				close: micros(base + 4_321),
+				volume: 100 + (k % 500),
+			});
 		}
 	}
 	return out;

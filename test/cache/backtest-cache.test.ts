@@ -19,6 +19,7 @@ import {startEmulator} from '../../source/emulate/server.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {cliCommand, runCli, scratchDir} from '../_helpers/cli.js';
 import {fillCache, minuteBars, tempDir} from './archive-helpers.js';
+import {micros} from '../../source/core/money.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -125,7 +126,9 @@ test('a fetch killed mid-way resumes: the rerun asks only for the symbols still 
 	}
 	const keys = {keyId: 'PKRESUME01', secret: 'resume-secret-x1'};
 	const emu = await startEmulator({
-		bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]),
+		bars: new Map([
+			['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: micros(1e6), high: micros(1e6), low: micros(1e6), close: micros(1e6), volume: 1}]],
+		]),
 		manualClock: true,
 		keys,
 		archiveDir: history,

@@ -15,6 +15,7 @@ import {nyTime} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
 import {startEmulator, type EmulatorHandle} from '../../source/emulate/server.js';
 import {fillCache, minuteBars, tempDir} from './archive-helpers.js';
+import {micros} from '../../source/core/money.js';
 
 const KEYS = {keyId: 'PKDATAFETCH1', secret: 'data-fetch-secret-z9'};
 const FROM = '2024-03-01';
@@ -64,7 +65,15 @@ before(async () => {
 		fillCache(history, bars, FROM, TO, 'sip');
 	}
 	// The replay itself: one bar of 2019 (the archive is what is fetched here).
-	const replayBar: Bar = {symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1};
+	const replayBar: Bar = {
+		symbol: 'ZZZ',
+		start: nyTime('2019-02-11', 9, 30),
+		open: micros(1e6),
+		high: micros(1e6),
+		low: micros(1e6),
+		close: micros(1e6),
+		volume: 1,
+	};
 	emu = await startEmulator({
 		bars: new Map([['ZZZ', [replayBar]]]),
 		manualClock: true,
@@ -145,7 +154,9 @@ test('SIP: the end is clamped to 15 minutes ago; a 403 for recent SIP data is ex
 		assert.match(ok.out, /not complete yet \(SIP ends 15 minutes ago on the free plan\)/);
 		// A server whose clock runs an hour behind refuses what the client thinks is old enough.
 		const ahead = await startEmulator({
-			bars: new Map([['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: 1e6, high: 1e6, low: 1e6, close: 1e6, volume: 1}]]]),
+			bars: new Map([
+				['ZZZ', [{symbol: 'ZZZ', start: nyTime('2019-02-11', 9, 30), open: micros(1e6), high: micros(1e6), low: micros(1e6), close: micros(1e6), volume: 1}]],
+			]),
 			manualClock: true,
 			keys: KEYS,
 			archiveDir: history,

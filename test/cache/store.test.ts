@@ -10,6 +10,7 @@ import {readManifest, writePeriod} from '../../source/adapters/cache/store.js';
 import {nyDate} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
 import {bundledMinuteData} from '../../source/paths.js';
+import {micros} from '../../source/core/money.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -76,10 +77,10 @@ test('prices above $4,294 and fractional volumes stay exact (wide columns)', () 
 	const bars: Bar[] = [0, 1, 2].map(i => ({
 		symbol: 'BRK.A',
 		start: start + i * 60_000,
-		open: 612_345_678_901 + i,
-		high: 612_400_000_000,
-		low: 612_000_000_001,
-		close: 612_345_000_000 + 7 * i,
+		open: micros(612_345_678_901 + i),
+		high: micros(612_400_000_000),
+		low: micros(612_000_000_001),
+		close: micros(612_345_000_000 + 7 * i),
 		volume: i === 1 ? 0.5 : 12,
 	}));
 	writePeriod(cache, key, '2024-03', bars, ['2024-03-04', '2024-03-04']);
@@ -96,10 +97,10 @@ test('a damaged cache file is refused with one line, never read', () => {
 	const bars: Bar[] = [0, 1].map(i => ({
 		symbol: 'AAPL',
 		start: start + i * 60_000,
-		open: 170_000_000,
-		high: 171_000_000,
-		low: 169_000_000,
-		close: 170_500_000 + i,
+		open: micros(170_000_000),
+		high: micros(171_000_000),
+		low: micros(169_000_000),
+		close: micros(170_500_000 + i),
 		volume: 100,
 	}));
 	writePeriod(cache, key, '2024-03', bars, ['2024-03-04', '2024-03-04']);
@@ -142,7 +143,15 @@ test('columnar sessions equal the Bar sessions row for row: thin symbols, two mo
 			for (let m = 0; m < 390; m++) {
 				if (rand() < (symbol === 'CCC' ? 0.9 : 0.2)) continue; // CCC is thin
 				const close = 1_000_000 + Math.floor(rand() * 9_000_000);
-				list.push({symbol, start: open + m * 60_000, open: close, high: close + 10, low: close - 10, close, volume: 1 + Math.floor(rand() * 500)});
+				list.push({
+					symbol,
+					start: open + m * 60_000,
+					open: micros(close),
+					high: micros(close + 10),
+					low: micros(close - 10),
+					close: micros(close),
+					volume: 1 + Math.floor(rand() * 500),
+				});
 			}
 		}
 		all.set(symbol, list);

@@ -2,11 +2,12 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {applyFill, type Holding} from '../../source/core/position.js';
 import {Drawdown, maxDrawdownPct} from '../../source/backtest/drawdown.js';
+import {dollarsToMicros, micros} from '../../source/core/money.js';
 
-const $ = (dollars: number) => Math.round(dollars * 1e6);
+const $ = dollarsToMicros;
 
 test('average cost: buys add their cost, a partial sell takes its share of it and realizes the rest', () => {
-	const h: Holding = {qty: 0, costBasis: 0};
+	const h: Holding = {qty: 0, costBasis: micros(0)};
 	assert.equal(applyFill(h, 'buy', 10, $(10)), 0);
 	assert.equal(applyFill(h, 'buy', 10, $(13)), 0);
 	assert.deepEqual(h, {qty: 20, costBasis: $(230)});
@@ -17,10 +18,10 @@ test('average cost: buys add their cost, a partial sell takes its share of it an
 });
 
 test('average cost: the removed cost rounds to the micro and the last share takes what is left', () => {
-	const h: Holding = {qty: 3, costBasis: 100};
-	assert.equal(applyFill(h, 'sell', 1, 40), 40 - 33);
+	const h: Holding = {qty: 3, costBasis: micros(100)};
+	assert.equal(applyFill(h, 'sell', 1, micros(40)), 40 - 33);
 	assert.deepEqual(h, {qty: 2, costBasis: 67});
-	assert.equal(applyFill(h, 'sell', 2, 40), 80 - 67);
+	assert.equal(applyFill(h, 'sell', 2, micros(40)), 80 - 67);
 	assert.deepEqual(h, {qty: 0, costBasis: 0});
 });
 

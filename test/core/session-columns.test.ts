@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {allocateSessions, barAt, columnsFromBars, isColumnar, ROW_BYTES, sessionBars} from '../../source/core/session-columns.js';
 import type {Bar} from '../../source/core/types.js';
+import {micros} from '../../source/core/money.js';
 
-const bar = (symbol: string, start: number, close: number): Bar => ({symbol, start, open: close - 1, high: close + 2, low: close - 3, close, volume: 100});
+const bar = (symbol: string, start: number, close: number): Bar => ({
+	symbol,
+	start,
+	open: micros(close - 1),
+	high: micros(close + 2),
+	low: micros(close - 3),
+	close: micros(close),
+	volume: 100,
+});
 
 test('columns from Bar sessions round-trip exactly, share one buffer and a sorted symbol table', () => {
 	const sessions = [

@@ -17,6 +17,7 @@ import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/
 import {progressLine} from '../../source/ui/progress-line.js';
 import {assertBuildCurrent, BUILT_CLI as BIN} from '../_helpers/cli.js';
 import {sampleBars} from '../emulate/_support.js';
+import {micros} from '../../source/core/money.js';
 
 const SECRET = 'progress-secret-never-printed-7q';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -59,8 +60,8 @@ test('a reachable host: every start-up step with its host, in order, then "conne
 		symbols: ['AAPL'],
 		hft: null,
 		hftQty: 500,
-		lot: 2000e6,
-		cash: 100_000e6,
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
 		speed: 60,
 		exitAfterMs: null,
 		signal: null,

@@ -16,6 +16,7 @@ import {MemoryJournal} from '../../source/journal/records.js';
 import {readJournal} from '../../source/journal/reader.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {cliCommand} from '../_helpers/cli.js';
+import {micros} from '../../source/core/money.js';
 
 const SECRET = 'paper-secret-do-not-print-9f3k';
 const STEPS = 75; // 09:30 .. 10:45 of 2019-02-11
@@ -68,8 +69,8 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 	runScalpBacktest({
 		sessions: [{date: firstDay.date, bars: firstDay.bars.filter(b => b.start < cutoff)}],
 		symbols: ['AAPL', 'TSLA'],
-		lot: 2000e6,
-		cash: 100_000e6,
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
 		exitAfterMs: null,
 		signal: null,
 		journal: reference,

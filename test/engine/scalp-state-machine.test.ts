@@ -11,6 +11,7 @@ import {MemoryJournal} from '../../source/journal/records.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {$, DATE, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 import {ScriptedBroker} from '../_helpers/scripted-broker.js';
+import {micros} from '../../source/core/money.js';
 
 /** Harness with the crossover fed: a buy of 19 @ 101 is open, submitted at 09:52. */
 function withOpenBuy(options: Parameters<typeof harness>[0] = {}) {
@@ -262,7 +263,7 @@ test('rebuild (_init_state): position/orders -> state', () => {
 			timeInForce: 'day' as const,
 			status: 'new' as const,
 			filledQty: 0,
-			filledNotional: 0,
+			filledNotional: micros(0),
 			submittedMs: nyTime(DATE, 10, 0),
 			submittedNs: 0,
 		}));
@@ -353,7 +354,7 @@ function rebuildWithPosition(replaceExitOnRebuild: boolean | undefined, atMs = n
 				book('TSLA'),
 			),
 	) as ScalpStrategy;
-	if (last > 0) engine.setLastPrice('TSLA', last);
+	if (last > 0) engine.setLastPrice('TSLA', micros(last));
 	// 7 shares at an average of 100.005: take-profit = round(100.015) half up = 100.02
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: [{symbol: 'TSLA', qty: 7, costBasis: $(700.035)}]}, atMs);
 	return {broker, journal, engine, s};

@@ -12,6 +12,7 @@ import {AlpacaBroker, type BrokerRest} from '../../source/adapters/alpaca/broker
 import type {AlpacaOrderInput} from '../../source/adapters/alpaca/mapping.js';
 import {TradeStream, type TradeUpdate, type TradeUpdateSource} from '../../source/adapters/alpaca/trade-stream.js';
 import type {OrderEvent, OrderRequest} from '../../source/core/types.js';
+import {micros} from '../../source/core/money.js';
 
 type Snapshot = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ const buy = (n: number, qty = 10): OrderRequest => ({
 	side: 'buy',
 	type: 'limit',
 	qty,
-	limitPrice: 100e6,
+	limitPrice: micros(100e6),
 	timeInForce: 'day',
 	clientOrderId: `r-sc-AAPL-buy-${n}`,
 });

@@ -23,6 +23,7 @@ import {HftStrategy} from '../../source/strategies/hft.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {ROOT, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {cliCommand} from './_process.js';
+import {micros} from '../../source/core/money.js';
 
 // --- the process cases -----------------------------------------------------------------------
 
@@ -456,7 +457,15 @@ const STREAM_CASES: StreamCase[] = [
 	},
 ];
 
-const request: OrderRequest = {symbol: 'AAPL', side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6, timeInForce: 'day', clientOrderId: 'bad-sc-AAPL-buy-1'};
+const request: OrderRequest = {
+	symbol: 'AAPL',
+	side: 'buy',
+	type: 'limit',
+	qty: 10,
+	limitPrice: micros(100e6),
+	timeInForce: 'day',
+	clientOrderId: 'bad-sc-AAPL-buy-1',
+};
 const order = (over: Record<string, unknown>): Record<string, unknown> => ({
 	id: 'o-1',
 	clientOrderId: 'bad-sc-AAPL-buy-1',
@@ -535,9 +544,9 @@ async function pipeline() {
 	const broker = new AlpacaBroker({rest: new NoRest(), stream, log, sleep: async () => {}, lookupDelaysMs: [0]});
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'paper', broker, journal, runTag: 'bad'});
-	engine.add('scalp', (ctx, book) => new ScalpStrategy('AAPL', ctx, {lot: 2000e6, exitAfterMs: null, signal: null, keepHistory: false}, book('AAPL')));
+	engine.add('scalp', (ctx, book) => new ScalpStrategy('AAPL', ctx, {lot: micros(2000e6), exitAfterMs: null, signal: null, keepHistory: false}, book('AAPL')));
 	engine.add('hft', (ctx, book) => new HftStrategy('AAPL', ctx, {maxQty: 500}, book('AAPL')));
-	engine.beginSession('2019-02-11', {cash: 100_000e6, openOrders: [], positions: []}, nyTime('2019-02-11', 9, 30));
+	engine.beginSession('2019-02-11', {cash: micros(100_000e6), openOrders: [], positions: []}, nyTime('2019-02-11', 9, 30));
 	await marketData.start(
 		{bars: ['AAPL'], quotes: ['AAPL'], trades: ['AAPL']},
 		{onBar: b => engine.onBar(b, b.start + 60_000), onQuote: q => engine.onQuote(q), onTrade: t => engine.onTrade(t)},
@@ -574,7 +583,10 @@ test('a duplicate bar from the stream is dropped once by the adapter; a repeat t
 	p.feed('bar', bar({}));
 	p.feed('bar', bar({}));
 	assert.equal(p.journal.ofType('error').length, 0, 'the adapter dropped the repeat quietly');
-	p.engine.onBar({symbol: 'AAPL', start: nyTime('2019-02-11', 10, 0), open: 100e6, high: 101e6, low: 99e6, close: 100.5e6, volume: 1000}, 0);
+	p.engine.onBar(
+		{symbol: 'AAPL', start: nyTime('2019-02-11', 10, 0), open: micros(100e6), high: micros(101e6), low: micros(99e6), close: micros(100.5e6), volume: 1000},
+		0,
+	);
 	assert.match(p.journal.ofType('error')[0]!.message, /^bad bar dropped: duplicate bar \(AAPL 2019-02-11T15:00:00\.000Z\)$/);
 });
 

@@ -15,6 +15,7 @@ import type {Broker, OrderEventListener} from '../../source/ports/broker.js';
 import {HftStrategy} from '../../source/strategies/hft.js';
 import {ScalpStrategy} from '../../source/strategies/scalp.js';
 import {$, DATE, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
+import {addMicros, INVALID_MICROS, micros, mulQty, negMicros, ZERO_MICROS} from '../../source/core/money.js';
 
 const good: Bar = bar('TSLA', '10:00', 100, 101, 99, 100.5);
 const quote = (over: Partial<Quote> = {}): Quote => ({
@@ -32,10 +33,10 @@ const trade = (over: Partial<Trade> = {}): Trade => ({symbol: 'TSLA', ms: nyTime
 test('bar checks: prices, range, volume, session window, time', () => {
 	assert.equal(barProblem(good), null);
 	const cases: Array<[Partial<Bar>, RegExp]> = [
-		[{close: Number.NaN}, /positive whole number/],
-		[{open: 0}, /positive whole number/],
-		[{low: -$(1)}, /positive whole number/],
-		[{high: $(101) + 0.5}, /positive whole number/],
+		[{close: INVALID_MICROS}, /positive whole number/],
+		[{open: micros(0)}, /positive whole number/],
+		[{low: negMicros($(1))}, /positive whole number/],
+		[{high: addMicros($(101), mulQty(micros(1), 0.5))}, /positive whole number/], // half a micro
 		[{high: $(98)}, /high below low/],
 		[{volume: -1}, /volume/],
 		[{volume: Number.NaN}, /volume/],
@@ -51,21 +52,21 @@ test('bar checks: prices, range, volume, session window, time', () => {
 
 test('quote and trade checks: crossed, one-sided, NaN, negative, zero', () => {
 	assert.equal(quoteProblem(quote()), null);
-	assert.equal(quoteProblem(quote({bidPrice: 0})), null, 'a one-sided book is legal');
+	assert.equal(quoteProblem(quote({bidPrice: micros(0)})), null, 'a one-sided book is legal');
 	assert.equal(quoteProblem(quote({askPrice: $(100)})), null, 'a locked book is legal');
 	assert.equal(quoteProblem(quote({bidPrice: $(100.02)})), null, 'a crossed consolidated book is kept (the originals traded on it)');
 	assert.equal(barProblem({...good, close: $(102)}), null, 'a close above the high is kept, as the originals did');
-	assert.match(quoteProblem(quote({bidPrice: 0, askPrice: 0}))!, /neither/);
-	assert.match(quoteProblem(quote({askPrice: Number.NaN}))!, /micro-dollars/);
-	assert.match(quoteProblem(quote({bidPrice: -5}))!, /micro-dollars/);
+	assert.match(quoteProblem(quote({bidPrice: micros(0), askPrice: micros(0)}))!, /neither/);
+	assert.match(quoteProblem(quote({askPrice: INVALID_MICROS}))!, /micro-dollars/);
+	assert.match(quoteProblem(quote({bidPrice: micros(-5)}))!, /micro-dollars/);
 	assert.match(quoteProblem(quote({bidSize: -100}))!, /size/);
 	assert.match(quoteProblem(quote({askSize: Number.NaN}))!, /size/);
 	assert.match(quoteProblem(quote({ms: Number.NaN}))!, /time/);
 	assert.equal(tradeProblem(trade()), null);
-	assert.match(tradeProblem(trade({price: 0}))!, /price/);
-	assert.match(tradeProblem(trade({price: -$(1)}))!, /price/);
-	assert.match(tradeProblem(trade({price: Number.NaN}))!, /price/);
-	assert.match(tradeProblem(trade({price: 100.5}))!, /price/);
+	assert.match(tradeProblem(trade({price: micros(0)}))!, /price/);
+	assert.match(tradeProblem(trade({price: negMicros($(1))}))!, /price/);
+	assert.match(tradeProblem(trade({price: INVALID_MICROS}))!, /price/);
+	assert.match(tradeProblem(trade({price: mulQty(micros(201), 0.5)}))!, /price/);
 	assert.match(tradeProblem(trade({size: 0}))!, /size/);
 	assert.match(tradeProblem(trade({size: -100}))!, /size/);
 	assert.match(tradeProblem(trade({size: Number.POSITIVE_INFINITY}))!, /size/);
@@ -75,7 +76,7 @@ test('the guard reports the first 5 drops of a symbol, then 10, 100, 1000', () =
 	const guard = new MarketGuard();
 	const lines: string[] = [];
 	for (let i = 0; i < 1000; i++) {
-		const line = guard.checkTrade(trade({price: -1}));
+		const line = guard.checkTrade(trade({price: micros(-1)}));
 		assert.notEqual(line, null);
 		if (line) lines.push(line);
 	}
@@ -114,9 +115,9 @@ test('bad bars in the middle of a crossover are dropped and journaled; the scalp
 	}
 	// Garbage that would cross the SMA if it were believed (a huge close), then the real jump.
 	const garbage: Bar[] = [
-		{...jump, close: Number.NaN},
+		{...jump, close: INVALID_MICROS},
 		{...jump, close: $(500), high: $(400), low: $(450)},
-		{...jump, open: -$(1)},
+		{...jump, open: negMicros($(1))},
 		{...jump, start: nyTime(DATE, 9, 15), close: $(500), high: $(500)},
 		{...jump, start: nyTime(DATE, 16, 30), close: $(500), high: $(500)},
 		{...jump, volume: -10},
@@ -143,13 +144,13 @@ test('bad trades never move the last price; garbage quotes never reach the tick-
 	const hft = engine.add('hft', (ctx, book) => new HftStrategy('TSLA', ctx, {maxQty: 500}, book('TSLA'))) as HftStrategy;
 	engine.beginSession(DATE, {cash: $(100_000), openOrders: [], positions: []}, nyTime(DATE, 9, 30));
 	engine.onTrade(trade({price: $(100)}));
-	engine.onTrade(trade({price: Number.NaN}));
-	engine.onTrade(trade({price: 0}));
+	engine.onTrade(trade({price: INVALID_MICROS}));
+	engine.onTrade(trade({price: micros(0)}));
 	engine.onTrade(trade({size: -100}));
 	assert.equal(engine.lastPrice('TSLA'), $(100));
 	const before = JSON.stringify(hft.view());
-	engine.onQuote(quote({bidPrice: 0, askPrice: 0}));
-	engine.onQuote(quote({bidPrice: Number.NaN}));
+	engine.onQuote(quote({bidPrice: micros(0), askPrice: micros(0)}));
+	engine.onQuote(quote({bidPrice: INVALID_MICROS}));
 	engine.onQuote(quote({askSize: -1}));
 	assert.equal(JSON.stringify(hft.view()), before, 'the tick-taker saw none of them');
 	assert.equal(engine.marketGuard.dropped, 6);
@@ -201,14 +202,14 @@ function foreignOrder(clientOrderId: string, over: Partial<Order> = {}): Order {
 		timeInForce: 'day',
 		status: 'new',
 		filledQty: 0,
-		filledNotional: 0,
+		filledNotional: micros(0),
 		submittedMs: nyTime(DATE, 10, 0),
 		submittedNs: 0,
 		...over,
 	};
 }
 
-function eventOf(kind: OrderEvent['event'], order: Order, fillQty = 0, fillPrice = 0): OrderEvent {
+function eventOf(kind: OrderEvent['event'], order: Order, fillQty = 0, fillPrice = ZERO_MICROS): OrderEvent {
 	return {event: kind, order, ms: nyTime(DATE, 10, 1), ns: 0, fillQty, fillPrice, positionQty: 0, atSubmission: false};
 }
 
@@ -235,7 +236,7 @@ test('an update for an order nobody placed is journaled and booked as manual; no
 	// Another run's (or another client's) buy fills on the scalper's symbol.
 	const order = foreignOrder('run1-sc-TSLA-buy-7');
 	broker.emit(eventOf('new', order));
-	broker.emit(eventOf('fill', {...order, status: 'filled', filledQty: 50, filledNotional: 50 * $(100)}, 50, $(100)));
+	broker.emit(eventOf('fill', {...order, status: 'filled', filledQty: 50, filledNotional: mulQty($(100), 50)}, 50, $(100)));
 	// A garbled id too: a sell of shares nobody here holds.
 	broker.emit(eventOf('new', foreignOrder('%%garbage', {side: 'sell', qty: 5})));
 	assert.equal(scalper.state, 'TO_BUY', 'the scalper did not take the shares as its own');
@@ -253,7 +254,7 @@ test('an update for an order nobody placed is journaled and booked as manual; no
 	assert.equal(journal.ofType('order_update').length, 3, 'the updates themselves stay in the journal');
 	// The next rebuild lists the garbled sell as open at the broker: now it is adopted.
 	const open = foreignOrder('%%garbage', {side: 'sell', qty: 5});
-	engine.beginSession(DATE, {cash: $(95_000), openOrders: [open], positions: [{symbol: 'TSLA', qty: 50, costBasis: 50 * $(100)}]}, nyTime(DATE, 10, 5));
+	engine.beginSession(DATE, {cash: $(95_000), openOrders: [open], positions: [{symbol: 'TSLA', qty: 50, costBasis: mulQty($(100), 50)}]}, nyTime(DATE, 10, 5));
 	assert.equal(scalper.openOrderId(), '%%garbage', 'the broker listed it: the scalper owns it now');
 });
 

@@ -1,6 +1,6 @@
 /** Builders for the tick-taker tests: an engine with the strategy, fed quotes and trades by hand. */
 import {nyMidnight} from '../../source/core/time.js';
-import type {PlainMicros} from '../../source/core/money.js';
+import {dollarsToMicros, type Micros} from '../../source/core/money.js';
 import type {Quote, Trade} from '../../source/core/types.js';
 import {SimBroker} from '../../source/adapters/sim/broker.js';
 import {SimExchange} from '../../source/adapters/sim/exchange.js';
@@ -15,8 +15,8 @@ export const DATE = '2012-06-21';
 export const SYMBOL = 'AMZN';
 
 /** Dollars to exact micros ("223.82" or 223.82). */
-export function $(dollars: number | string): PlainMicros {
-	return Math.round(Number(dollars) * 1e6);
+export function $(dollars: number | string): Micros {
+	return dollarsToMicros(Number(dollars));
 }
 
 /** An instant on DATE: New York wall time plus nanoseconds inside the millisecond. */

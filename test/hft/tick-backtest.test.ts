@@ -21,6 +21,7 @@ import {MemoryJournal} from '../../source/journal/records.js';
 import {HftStrategy} from '../../source/strategies/hft.js';
 import {validateRecord} from '../../source/journal/schema.js';
 import {serializeRecord} from '../../source/journal/writer.js';
+import {micros} from '../../source/core/money.js';
 
 const BUNDLED = 'data/ticks';
 const REFERENCE = 'test/fixtures/hft/AMZN_2012-06-21_34200000_57600000_1.cash100000.json';
@@ -54,7 +55,7 @@ test("the bundled hour (LOBSTER AMZN 09:30-10:30) gives exactly the original run
 		.sort();
 	assert.equal(expected.length, 10);
 	const journal = new MemoryJournal();
-	const result = runHftBacktest({tape: data.tape, hftQty: 500, cash: 100_000e6, journal});
+	const result = runHftBacktest({tape: data.tape, hftQty: 500, cash: micros(100_000e6), journal});
 	assert.deepEqual(submitted(journal), expected);
 	// The report's shape (the scalping backtest's) with the tick counts beside it.
 	assert.deepEqual(result.ticks, {quotes: 10_288, trades: 1_844, events: 12_132, barsBuilt: 60});
@@ -112,7 +113,7 @@ class Probe implements SymbolStrategy {
 		this.bars.push(bar);
 		this.log.push(`bar ${bar.start}@${nowMs}`);
 		if (this.bars.length === 1)
-			this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty: 100, limitPrice: 9_950_000, timeInForce: 'day'}, 'signal', 'buy');
+			this.ctx.submit({symbol: this.symbol, side: 'buy', type: 'limit', qty: 100, limitPrice: micros(9_950_000), timeInForce: 'day'}, 'signal', 'buy');
 	}
 
 	onTrade(trade: Trade): void {
@@ -127,7 +128,7 @@ class Probe implements SymbolStrategy {
 	onOrderEvent(event: OrderEvent): void {
 		this.events.push(event);
 		if (event.event === 'fill' && event.order.side === 'buy') {
-			this.ctx.submit({symbol: this.symbol, side: 'sell', type: 'limit', qty: 100, limitPrice: 11_000_000, timeInForce: 'day'}, 'take_profit', 'tp');
+			this.ctx.submit({symbol: this.symbol, side: 'sell', type: 'limit', qty: 100, limitPrice: micros(11_000_000), timeInForce: 'day'}, 'take_profit', 'tp');
 		}
 	}
 
@@ -149,14 +150,14 @@ class Probe implements SymbolStrategy {
 
 test("runner: minute bars from trades arrive at the minute's end before events stamped then; checkups every 30 s; bar-rule fills; expiry at the session end", () => {
 	const tape = new TapeBuilder('SCL');
-	tape.quote(t(9, 30, 1), 0, 9_990_000, 500, 10_000_000, 500);
-	tape.trade(t(9, 30, 5), 123_456, 10_000_000, 100);
-	tape.trade(t(9, 30, 40), 0, 10_050_000, 200);
-	tape.trade(t(9, 30, 59, 999), 999_999, 9_980_000, 50);
-	tape.trade(t(9, 31, 0), 0, 10_010_000, 10); // stamped exactly at the first bar's arrival
-	tape.trade(t(9, 32, 30), 0, 9_900_000, 100); // at a checkup time
-	tape.trade(nyTime('2012-06-22', 9, 30, 10), 0, 10_000_000, 100); // next session
-	const exchange = new SimExchange({cash: 100_000e6});
+	tape.quote(t(9, 30, 1), 0, micros(9_990_000), 500, micros(10_000_000), 500);
+	tape.trade(t(9, 30, 5), 123_456, micros(10_000_000), 100);
+	tape.trade(t(9, 30, 40), 0, micros(10_050_000), 200);
+	tape.trade(t(9, 30, 59, 999), 999_999, micros(9_980_000), 50);
+	tape.trade(t(9, 31, 0), 0, micros(10_010_000), 10); // stamped exactly at the first bar's arrival
+	tape.trade(t(9, 32, 30), 0, micros(9_900_000), 100); // at a checkup time
+	tape.trade(nyTime('2012-06-22', 9, 30, 10), 0, micros(10_000_000), 100); // next session
+	const exchange = new SimExchange({cash: micros(100_000e6)});
 	const journal = new MemoryJournal();
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: 't'});
 	const probe = engine.add('scalp', ctx => new Probe('SCL', ctx)) as Probe;
@@ -217,7 +218,7 @@ test('runner: advanceTo steps through market time (paced console) with the same 
 	const whole = new MemoryJournal();
 	runHftBacktest({tape: data.tape, hftQty: 500, journal: whole});
 	const journal = new MemoryJournal();
-	const exchange = new SimExchange({cash: 100_000e6});
+	const exchange = new SimExchange({cash: micros(100_000e6)});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal, runTag: 'bt'});
 	engine.add('hft', (ctx, book) => new HftStrategy('AMZN', ctx, {maxQty: 500}, book('AMZN')));
 	const replay = new TickReplay(data.tape, engine, exchange);

@@ -9,6 +9,7 @@ import {FileJournal, serializeRunRecord} from '../../source/journal/writer.js';
 import {loadMinuteData, toSessions} from '../../source/adapters/replay/minute-csv.js';
 import {runScalpBacktest} from '../../source/backtest/scalp-backtest.js';
 import {bundledMinuteData} from '../../source/paths.js';
+import {micros} from '../../source/core/money.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'journal-'));
 
@@ -16,7 +17,15 @@ test('every line of a real backtest journal validates against the journal schema
 	const path = join(dir(), 'j.jsonl');
 	const journal = new FileJournal(path, {mode: 'buffered', bufferBytes: 4096});
 	const data = loadMinuteData([bundledMinuteData()], ['TSLA', 'SPY']);
-	runScalpBacktest({sessions: toSessions(data.bars), symbols: ['SPY', 'TSLA'], lot: 2000e6, cash: 100_000e6, exitAfterMs: 180_000, signal: null, journal});
+	runScalpBacktest({
+		sessions: toSessions(data.bars),
+		symbols: ['SPY', 'TSLA'],
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
+		exitAfterMs: 180_000,
+		signal: null,
+		journal,
+	});
 	journal.close();
 	const {records, tornTail, badLines} = readJournal(path);
 	assert.equal(tornTail, false);

@@ -23,6 +23,7 @@ import {createAlpacaRebalanceVenue, historyStart, type AlpacaRebalanceVenue, typ
 import type {DailyBar} from '../../source/core/daily-bars.js';
 import {cliCommand} from '../_helpers/cli.js';
 import {sink, weekdays} from './helpers.js';
+import {micros} from '../../source/core/money.js';
 
 const KEYS = {keyId: 'PKREBALANCE01', secret: 'rebalance-secret-q8w7e6r5'};
 const WRONG_SECRET = 'wrong-secret-never-print-4k2j';
@@ -49,7 +50,7 @@ function dailyClose(i: number, d: number): number {
 function expectedDaily(i: number, d: number): DailyBar {
 	const c = dailyClose(i, d);
 	const o = c - 12_300;
-	return {symbol: SYMBOLS[i]!, date: DATES[d]!, open: o, high: c + 250_000, low: o - 111_100, close: c, volume: 600 + i + d};
+	return {symbol: SYMBOLS[i]!, date: DATES[d]!, open: micros(o), high: micros(c + 250_000), low: micros(o - 111_100), close: micros(c), volume: 600 + i + d};
 }
 
 function minuteBars(): Map<string, Bar[]> {
@@ -60,13 +61,22 @@ function minuteBars(): Map<string, Bar[]> {
 			const c = dailyClose(i, d);
 			const o = c - 12_300;
 			const l = o - 111_100;
-			bars.push({symbol, start: nyTime(date, 9, 30), open: o, high: o + 10_000, low: l, close: o + 5_000, volume: 100 + i});
-			bars.push({symbol, start: nyTime(date, 12, 0), open: o + 5_000, high: c + 250_000, low: o, close: c - 3_000, volume: 200});
-			bars.push({symbol, start: nyTime(date, 15, 59), open: c - 3_000, high: c, low: c - 4_000, close: c, volume: 300 + d});
+			bars.push({symbol, start: nyTime(date, 9, 30), open: micros(o), high: micros(o + 10_000), low: micros(l), close: micros(o + 5_000), volume: 100 + i});
+			bars.push({
+				symbol,
+				start: nyTime(date, 12, 0),
+				open: micros(o + 5_000),
+				high: micros(c + 250_000),
+				low: micros(o),
+				close: micros(c - 3_000),
+				volume: 200,
+			});
+			bars.push({symbol, start: nyTime(date, 15, 59), open: micros(c - 3_000), high: micros(c), low: micros(c - 4_000), close: micros(c), volume: 300 + d});
 		});
 		// The trading day: flat at the last close, one bar a minute from 09:30 (orders fill at the next open).
 		const p = dailyClose(i, 11);
-		for (let m = 0; m < 30; m++) bars.push({symbol, start: nyTime(TRADE_DAY, 9, 30 + m), open: p, high: p, low: p, close: p, volume: 1000});
+		for (let m = 0; m < 30; m++)
+			bars.push({symbol, start: nyTime(TRADE_DAY, 9, 30 + m), open: micros(p), high: micros(p), low: micros(p), close: micros(p), volume: 1000});
 		out.set(symbol, bars);
 	});
 	return out;

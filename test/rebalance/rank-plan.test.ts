@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {parseMicros} from '../../source/core/money.js';
+import {type Micros, parseMicros} from '../../source/core/money.js';
 import {planOrders, rebalanceOrderId, sharesFor} from '../../source/strategies/rebalance/plan.js';
 import {rankScores, selectCandidates, topCount, topIndices} from '../../source/strategies/rebalance/rank.js';
 import type {Scored} from '../../source/strategies/rebalance/score.js';
@@ -32,7 +32,7 @@ test('the top cut is floor(n / 20)', () => {
 
 test('cash filter keeps last <= cash exactly, with no refill from further down the ranking', () => {
 	const ranked = Array.from({length: 40}, (_, i) => sc(`S${String(i).padStart(2, '0')}`, -1 + i / 100));
-	const last = new Map<string, number>([
+	const last = new Map<string, Micros>([
 		['S00', usd('100.000001')], // one micro-dollar above the cash
 		['S01', usd('100')], // exactly the cash: kept
 		['S02', usd('5')],

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {parseMicros} from '../../source/core/money.js';
+import {addMicros, mulQty, parseMicros} from '../../source/core/money.js';
 import {nyTime} from '../../source/core/time.js';
 import {readDailyData} from '../../source/adapters/replay/daily-csv.js';
 import {executeAtOpen, newBook} from '../../source/backtest/rebalance/fills.js';
@@ -165,7 +165,7 @@ test("replaying the reference run's rankings reproduces the original's orders, f
 		);
 		assert.equal(book.cash / 1e6, day.cash, `${day.date} cash`);
 		let equity = book.cash;
-		for (const [symbol, h] of book.holdings) equity += h.qty * priceOn(symbol, day.date, 'close')!;
+		for (const [symbol, h] of book.holdings) equity = addMicros(equity, mulQty(priceOn(symbol, day.date, 'close')!, h.qty));
 		assert.equal(equity / 1e6, day.equity, `${day.date} equity`);
 		assert.deepEqual(
 			[...book.holdings.keys()],

@@ -16,6 +16,7 @@ import {scalpParamsFromFlags} from '../../source/strategy-flags.js';
 import {$, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 import {after, at, rig} from '../hft/harness.js';
 import {runCli} from '../_helpers/cli.js';
+import {micros} from '../../source/core/money.js';
 
 const fixtures = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../fixtures/scalp');
 const orderKey = (o: {ts: number; symbol: string; side: string; order_type: string; qty: number; limit_price: number | null}) =>
@@ -35,8 +36,8 @@ test('defaults are the originals: explicit default flags give the reference orde
 		runScalpBacktest({
 			sessions: toSessions(data.bars),
 			symbols,
-			lot: 2000e6,
-			cash: 100_000e6,
+			lot: micros(2000e6),
+			cash: micros(100_000e6),
 			exitAfterMs: null,
 			signal: null,
 			journal,
@@ -45,7 +46,7 @@ test('defaults are the originals: explicit default flags give the reference orde
 		// Same orders in the same sequence as the original's run.
 		assert.deepEqual(journal.ofType('order_submitted').map(orderKey), theirs);
 	}
-	assert.equal(describeScalpParams(DEFAULT_SCALP_PARAMS, 2000e6), 'sma 20 · take-profit 0.01 · stale-buy 120s · eod 15:55 · lot 2000');
+	assert.equal(describeScalpParams(DEFAULT_SCALP_PARAMS, micros(2000e6)), 'sma 20 · take-profit 0.01 · stale-buy 120s · eod 15:55 · lot 2000');
 });
 
 test('--sma 10: the crossover is decided on a 10-bar window after 11 bars', () => {

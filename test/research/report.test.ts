@@ -17,6 +17,7 @@ import {bundledMinuteData} from '../../source/paths.js';
 import {buildReport} from '../../source/report/report.js';
 import {formatSummary, SessionTally} from '../../source/report/session-tally.js';
 import {runCli, scratchDir} from '../_helpers/cli.js';
+import {micros} from '../../source/core/money.js';
 
 function writeJournal(path: string, records: readonly JournalRecord[]): void {
 	writeFileSync(path, records.map(serializeRecord).join(''));
@@ -28,8 +29,8 @@ test('report totals equal a direct sum over the journal fills and the backtest f
 	const result = runScalpBacktest({
 		sessions: toSessions(loadMinuteData([bundledMinuteData()], symbols).bars),
 		symbols,
-		lot: 2000e6,
-		cash: 100_000e6,
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
 		exitAfterMs: null,
 		signal: null,
 		journal,

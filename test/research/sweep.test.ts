@@ -21,6 +21,7 @@ import {makeWindows} from '../../source/research/walk-forward.js';
 import {DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {ROOT, runCli, scratchDir} from '../_helpers/cli.js';
+import {micros, ZERO_MICROS} from '../../source/core/money.js';
 
 test('grids: lists and FROM..TO:STEP ranges in exact integer units, sorted and distinct, in flag order', () => {
 	const axes = parseGrid({takeProfit: '0.05,0.01,0.02,0.01', sma: '10..40:5', eod: '15:00..15:55:25m', staleBuy: '60s..3m:60s'});
@@ -102,8 +103,8 @@ function config(walkForward: SweepConfig['walkForward'] = null, days = ['2019-02
 		base: {
 			data: {kind: 'csv', paths: [bundledMinuteData()], symbols: ['AAPL', 'TSLA']},
 			symbols: ['AAPL', 'TSLA'],
-			cash: 100_000e6,
-			lot: 2000e6,
+			cash: micros(100_000e6),
+			lot: micros(2000e6),
 			exitAfterMs: null,
 			params: DEFAULT_SCALP_PARAMS,
 		},
@@ -200,8 +201,8 @@ test('walk-forward with a planted look-ahead: a point that wins only on out-of-s
 			data: cfg.base.data,
 			days: [...windows[0]!.inSample, ...windows[0]!.outOfSample],
 			symbols: [],
-			cash: 0,
-			lot: 0,
+			cash: ZERO_MICROS,
+			lot: ZERO_MICROS,
 			exitAfterMs: null,
 			params: DEFAULT_SCALP_PARAMS,
 		})),
@@ -226,7 +227,7 @@ test('walk-forward on real bars: out-of-sample figures are the chosen point re-r
 			cash: cfg.base.cash,
 			lot: cfg.base.lot,
 			exitAfterMs: null,
-			params: {...DEFAULT_SCALP_PARAMS, smaWindow: outcome.points[o.chosen]!.sma!, takeProfit: outcome.points[o.chosen]!.takeProfit!},
+			params: {...DEFAULT_SCALP_PARAMS, smaWindow: outcome.points[o.chosen]!.sma!, takeProfit: micros(outcome.points[o.chosen]!.takeProfit!)},
 		});
 		assert.deepEqual(o.outOfSample, again.metrics);
 		assert.equal(o.outOfSample.sessions, 1);

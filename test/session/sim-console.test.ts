@@ -13,6 +13,7 @@ import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS} from '../../source/strategies/
 import {composeSimSession} from '../../source/session/compose-sim.js';
 import {SPEED_STEPS, stepSpeed, type Scheduler} from '../../source/session/sim-session.js';
 import {OrderHistory} from '../../source/engine/order-history.js';
+import {micros} from '../../source/core/money.js';
 
 function manualScheduler(): Scheduler & {advance(ms: number): void} {
 	let now = 0;
@@ -48,8 +49,8 @@ function config(dir: string, overrides: Partial<ConsoleConfig> = {}): ConsoleCon
 		symbols: ['AAPL'],
 		hft: null,
 		hftQty: 500,
-		lot: 2000e6,
-		cash: 100_000e6,
+		lot: micros(2000e6),
+		cash: micros(100_000e6),
 		speed: 60,
 		exitAfterMs: null,
 		signal: null,
@@ -163,7 +164,10 @@ test('a custom signal is named by its function, else by its file', () => {
 test(
 	'open buys hold buying power in the SIM console: 60 symbols on $20,000 never take cash below zero (issue 14)',
 	withSession(
-		{symbols: Array.from({length: 60}, (_, i) => `Z${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`), cash: 20_000e6},
+		{
+			symbols: Array.from({length: 60}, (_, i) => `Z${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`),
+			cash: micros(20_000e6),
+		},
 		(session, scheduler) => {
 			let lowest = Infinity;
 			let buys = 0;
@@ -198,7 +202,7 @@ test(
 
 test('the order list is bounded per symbol and updates an order in place', () => {
 	const history = new OrderHistory(3);
-	for (let i = 0; i < 5; i++) history.sent('AAPL', {clientOrderId: `c${i}`, side: 'buy', type: 'limit', qty: 10, limitPrice: 100e6}, 'signal', i);
+	for (let i = 0; i < 5; i++) history.sent('AAPL', {clientOrderId: `c${i}`, side: 'buy', type: 'limit', qty: 10, limitPrice: micros(100e6)}, 'signal', i);
 	assert.deepEqual(
 		history.list('AAPL').map(o => o.clientOrderId),
 		['c2', 'c3', 'c4'],
@@ -214,19 +218,19 @@ test('the order list is bounded per symbol and updates an order in place', () =>
 				side: 'buy',
 				type: 'limit',
 				qty: 10,
-				limitPrice: 100e6,
+				limitPrice: micros(100e6),
 				timeInForce: 'day',
 				id: 'b3',
 				status: 'partially_filled',
 				filledQty: 4,
-				filledNotional: 4 * 99.5e6,
+				filledNotional: micros(4 * 99.5e6),
 				submittedMs: 3,
 				submittedNs: 0,
 			},
 			ms: 9,
 			ns: 0,
 			fillQty: 4,
-			fillPrice: 99.5e6,
+			fillPrice: micros(99.5e6),
 			positionQty: 4,
 			atSubmission: false,
 		},

@@ -8,7 +8,7 @@
  * Calls return at once; outcomes arrive as OrderEvents from the POST reply, the trade-updates
  * stream and, when either is missing, REST reconciliation.
  */
-import type {PlainMicros} from '../../core/money.js';
+import type {Micros} from '../../core/money.js';
 import type {BrokerState, Order, OrderRequest, Position} from '../../core/types.js';
 import type {Broker, OrderEventListener} from '../../ports/broker.js';
 import type {ConnectionState} from '../../ports/market-data.js';
@@ -104,7 +104,7 @@ export class AlpacaBroker implements Broker {
 		this.cancels.cancel(clientOrderId);
 	}
 
-	conformLimitPrice(price: PlainMicros): PlainMicros {
+	conformLimitPrice(price: Micros): Micros {
 		// A price the adapter refuses anyway (not positive, not whole micros) is left for that refusal.
 		return Number.isSafeInteger(price) && price > 0 ? conformLimitPrice(price).price : price;
 	}

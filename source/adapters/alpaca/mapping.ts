@@ -5,29 +5,30 @@
  * conformed to Alpaca's increments and written as strings we build from integers (the SDK would send `String(0.1 + 0.2)`).
  */
 import type {orders as sdkOrders, streaming, trading} from '@alpacahq/alpaca-trade-api';
-import {CENT, dollarsToMicros, formatMicros, MICROS, parseMicros, type PlainMicros} from '../../core/money.js';
+import {
+	absMicros,
+	CENT,
+	decimalProductMicros,
+	decimalToMicros,
+	dollarsToMicros,
+	formatMicros,
+	INVALID_MICROS,
+	MICROS,
+	type Micros,
+	micros,
+	mulQty,
+	roundMicros,
+	roundHalfUpTo,
+	ZERO_MICROS,
+} from '../../core/money.js';
 import {nyDate, nyTime} from '../../core/time.js';
 import type {DailyBar} from '../../core/daily-bars.js';
 import type {Bar, Order, OrderRequest, OrderStatus, Position, Quote, Side, TimeInForce, Trade} from '../../core/types.js';
 
 // --- numbers -------------------------------------------------------------------------------
 
-/**
- * Decimal string -> micros. Exact up to 6 decimals; longer fractions (Alpaca's average fill
- * prices, cost bases) are rounded half away from zero at the micro. NaN for anything else.
- */
-export function decimalToMicros(text: string | null | undefined): PlainMicros {
-	if (text === null || text === undefined) return Number.NaN;
-	const s = String(text).trim();
-	const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
-	if (!m) return Number.NaN;
-	const [, sign, whole, frac = ''] = m;
-	if (frac.length <= 6) return parseMicros(s);
-	const head = parseMicros(`${whole}.${frac.slice(0, 6)}`);
-	const up = frac.charCodeAt(6) - 48 >= 5 ? 1 : 0;
-	const value = head + up;
-	return sign === '-' ? -value : value;
-}
+// The broker's decimal strings become micros in core/money.ts; re-exported for this adapter's users.
+export {decimalProductMicros, decimalToMicros};
 
 /** A share quantity from Alpaca's string ("10", "-5", "0.5"); NaN when not a number. */
 export function parseQty(text: string | null | undefined): number {
@@ -38,31 +39,31 @@ export function parseQty(text: string | null | undefined): number {
 }
 
 /** A float dollar amount from the market-data API -> micros; NaN when not a finite number. */
-export function numberToMicros(value: unknown): PlainMicros {
+export function numberToMicros(value: unknown): Micros {
 	const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number.NaN;
-	return Number.isFinite(n) ? dollarsToMicros(n) : Number.NaN;
+	return Number.isFinite(n) ? dollarsToMicros(n) : INVALID_MICROS;
 }
 
 // --- prices we send ------------------------------------------------------------------------
 
 export interface ConformedPrice {
-	readonly price: PlainMicros;
+	readonly price: Micros;
 	/** Wire text: whole cents at or above $1, up to 4 decimals below. */
 	readonly text: string;
 	readonly changed: boolean;
 }
 
-const SUB_DOLLAR_TICK = 100; // $0.0001 in micros
+const SUB_DOLLAR_TICK = micros(100); // $0.0001
 
 /**
  * Alpaca accepts limit prices >= $1.00 in whole cents and < $1.00 with at most 4 decimals.
  * Round half up to the allowed increment (a sub-dollar price that rounds to $1.0000 is then
  * a whole-cent price, which is fine).
  */
-export function conformLimitPrice(price: PlainMicros): ConformedPrice {
+export function conformLimitPrice(price: Micros): ConformedPrice {
 	if (!Number.isSafeInteger(price) || price <= 0) throw new RangeError(`limit price must be a positive amount, got ${price}`);
 	const tick = price >= MICROS ? CENT : SUB_DOLLAR_TICK;
-	const rounded = Math.floor((price + tick / 2) / tick) * tick;
+	const rounded = roundHalfUpTo(price, tick);
 	const text = formatMicros(rounded, 2);
 	return {price: rounded, text, changed: rounded !== price};
 }
@@ -154,41 +155,13 @@ export type AlpacaOrder = Pick<
  * product of the two decimal strings rounded once at the micro (187.2433333333 x 3 = 561.73),
  * not a product of an already rounded average.
  */
-export function cumulativeFill(order: AlpacaOrder): {qty: number; notional: PlainMicros; avg: PlainMicros} {
+export function cumulativeFill(order: AlpacaOrder): {qty: number; notional: Micros; avg: Micros} {
 	const qty = parseQty(order.filledQty ?? '0');
-	if (!(qty > 0)) return {qty: 0, notional: 0, avg: 0};
+	if (!(qty > 0)) return {qty: 0, notional: ZERO_MICROS, avg: ZERO_MICROS};
 	const avg = decimalToMicros(order.filledAvgPrice ?? null);
-	if (!Number.isFinite(avg)) return {qty, notional: 0, avg: 0};
+	if (!Number.isFinite(avg)) return {qty, notional: ZERO_MICROS, avg: ZERO_MICROS};
 	const notional = decimalProductMicros(String(order.filledAvgPrice), String(order.filledQty));
-	return {qty, notional: Number.isFinite(notional) ? notional : Math.round(qty * avg), avg};
-}
-
-/** Exact product of two decimal strings in micros, rounded half away from zero; NaN if malformed. */
-export function decimalProductMicros(a: string, b: string): PlainMicros {
-	const x = scaled(a);
-	const y = scaled(b);
-	if (!x || !y) return Number.NaN;
-	const product = x.digits * y.digits;
-	const scale = x.scale + y.scale;
-	let micros: bigint;
-	if (scale <= 6) micros = product * 10n ** BigInt(6 - scale);
-	else {
-		const divisor = 10n ** BigInt(scale - 6);
-		const negative = product < 0n;
-		const abs = negative ? -product : product;
-		const rounded = (abs + divisor / 2n) / divisor;
-		micros = negative ? -rounded : rounded;
-	}
-	const n = Number(micros);
-	return Number.isSafeInteger(n) ? n : Number.NaN;
-}
-
-function scaled(text: string): {digits: bigint; scale: number} | null {
-	const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
-	if (!m) return null;
-	const frac = m[3] ?? '';
-	const digits = BigInt(`${m[2]}${frac}`);
-	return {digits: m[1] === '-' ? -digits : digits, scale: frac.length};
+	return {qty, notional: Number.isFinite(notional) ? notional : roundMicros(qty * avg), avg};
 }
 
 function dateMs(value: unknown): number {
@@ -226,11 +199,11 @@ export interface AccountInfo {
 	readonly id: string;
 	readonly status: string;
 	readonly currency: string;
-	readonly cash: PlainMicros;
-	readonly buyingPower: PlainMicros;
-	readonly equity: PlainMicros;
+	readonly cash: Micros;
+	readonly buyingPower: Micros;
+	readonly equity: Micros;
 	/** Equity at the previous trading day's close; null when the account does not say. */
-	readonly lastEquity: PlainMicros | null;
+	readonly lastEquity: Micros | null;
 	readonly tradingBlocked: boolean;
 	readonly accountBlocked: boolean;
 }
@@ -255,8 +228,8 @@ export function accountFromAlpaca(
 export function positionFromAlpaca(position: Pick<trading.Position, 'symbol' | 'qty' | 'side' | 'costBasis'>): Position {
 	const qty = Math.abs(parseQty(position.qty));
 	const sign = position.side === 'short' || position.qty.trim().startsWith('-') ? -1 : 1;
-	const cost = Math.abs(decimalToMicros(position.costBasis));
-	return {symbol: position.symbol, qty: sign * qty, costBasis: sign * (Number.isFinite(cost) ? cost : 0)};
+	const cost = absMicros(decimalToMicros(position.costBasis));
+	return {symbol: position.symbol, qty: sign * qty, costBasis: mulQty(Number.isFinite(cost) ? cost : ZERO_MICROS, sign)};
 }
 
 export interface MarketClock {
@@ -336,7 +309,7 @@ function secondsMs(text: string): number {
 	return lastSecondMs;
 }
 
-const validPrice = (p: PlainMicros): boolean => Number.isSafeInteger(p) && p > 0;
+const validPrice = (p: Micros): boolean => Number.isSafeInteger(p) && p > 0;
 const validSize = (s: number): boolean => Number.isFinite(s) && s >= 0;
 
 /** Result of a market-data mapping: the value, or why it was dropped (bad numbers never pass). */
@@ -396,7 +369,7 @@ export function quoteFromSdk(
 	const askSize = Number(quote.askSize);
 	if (!Number.isFinite(ms)) return {ok: false, reason: `${quote.symbol} quote without a valid time`};
 	// A one-sided book (price 0) is legal on Alpaca; negative or NaN is not.
-	const okPrice = (p: PlainMicros): boolean => Number.isSafeInteger(p) && p >= 0;
+	const okPrice = (p: Micros): boolean => Number.isSafeInteger(p) && p >= 0;
 	if (!okPrice(bidPrice) || !okPrice(askPrice) || !validSize(bidSize) || !validSize(askSize) || (bidPrice === 0 && askPrice === 0)) {
 		return {ok: false, reason: `${quote.symbol} quote with a bad price or size`};
 	}
@@ -421,7 +394,7 @@ export interface UpdateFields {
 	readonly ns: number;
 	readonly executionId: string | null;
 	/** This execution only (fill / partial_fill). */
-	readonly price: PlainMicros | null;
+	readonly price: Micros | null;
 	readonly qty: number | null;
 	/** Signed position after the event, as Alpaca reports it. */
 	readonly positionQty: number | null;
@@ -431,7 +404,7 @@ export function updateFields(
 	update: Pick<streaming.TradeUpdate, 'event' | 'timestamp' | 'executionId' | 'price' | 'qty' | 'positionQty'> & {readonly at?: unknown},
 ): UpdateFields {
 	const ts = update.timestamp instanceof Date ? update.timestamp.getTime() : Number.NaN;
-	const price = update.price === undefined ? Number.NaN : decimalToMicros(update.price);
+	const price = update.price === undefined ? INVALID_MICROS : decimalToMicros(update.price);
 	const qty = update.qty === undefined ? Number.NaN : parseQty(update.qty);
 	const position = update.positionQty === undefined ? Number.NaN : parseQty(update.positionQty);
 	return {

@@ -7,7 +7,7 @@
  * stream, so nobody needs a REST call for them.
  */
 import type {streaming} from '@alpacahq/alpaca-trade-api';
-import type {PlainMicros} from '../../core/money.js';
+import {type Micros, ZERO_MICROS} from '../../core/money.js';
 import {barProblem} from '../../core/market-checks.js';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
@@ -37,7 +37,7 @@ export class AlpacaMarketData implements MarketData {
 	private readonly reconnectListeners: (() => void)[] = [];
 	/** Start of the last bar delivered (or loaded) per symbol. */
 	private readonly lastBarStart = new Map<string, number>();
-	private readonly lastPrices = new Map<string, PlainMicros>();
+	private readonly lastPrices = new Map<string, Micros>();
 	/** Live bars held back while missed bars are fetched after a reconnect. */
 	private held: Bar[] | null = null;
 	private readonly now: () => number;
@@ -104,8 +104,8 @@ export class AlpacaMarketData implements MarketData {
 	}
 
 	/** Last trade price seen on the stream (bar close when no trade is subscribed); 0 if none. */
-	lastPrice(symbol: string): PlainMicros {
-		return this.lastPrices.get(symbol) ?? 0;
+	lastPrice(symbol: string): Micros {
+		return this.lastPrices.get(symbol) ?? ZERO_MICROS;
 	}
 
 	/** The silent-socket watchdog's restarts so far. */

@@ -10,7 +10,7 @@
  * whose snapshot was garbled) is asked of the owner through `TrackerHooks`.
  */
 import type {trading} from '@alpacahq/alpaca-trade-api';
-import {formatMicros, type PlainMicros} from '../../core/money.js';
+import {addMicros, formatMicros, type Micros, mulQty, roundMicros, subMicros, ZERO_MICROS} from '../../core/money.js';
 import {applyFill, type Holding} from '../../core/position.js';
 import type {Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -23,7 +23,7 @@ export interface Tracked {
 	id: string;
 	status: OrderStatus;
 	filledQty: number;
-	filledNotional: PlainMicros;
+	filledNotional: Micros;
 	submittedMs: number;
 	/** `new` was reported. */
 	announced: boolean;
@@ -228,7 +228,7 @@ export class OrderTracker {
 		if (!tracked.announced) {
 			tracked.announced = true;
 			tracked.status = status === 'pending_new' ? 'pending_new' : 'new';
-			this.emit('new', tracked, ms, 0, 0, null);
+			this.emit('new', tracked, ms, 0, ZERO_MICROS, null);
 		}
 
 		const cumulative = cumulativeFill(snapshot);
@@ -236,9 +236,9 @@ export class OrderTracker {
 			const delta = cumulative.qty - tracked.filledQty;
 			const exact = execution !== null && execution.qty !== null && execution.price !== null && execution.qty <= delta ? execution : null;
 			const missed = exact ? delta - exact.qty! : delta;
-			const known = exact ? exact.qty! * exact.price! : 0;
+			const known = exact ? mulQty(exact.price!, exact.qty!) : ZERO_MICROS;
 			// Executions we never saw (stream down, reordered) are priced from the average.
-			const price = missed > 0 ? Math.round((cumulative.notional - tracked.filledNotional - known) / missed) : 0;
+			const price = missed > 0 ? roundMicros((cumulative.notional - tracked.filledNotional - known) / missed) : ZERO_MICROS;
 			if (
 				!Number.isSafeInteger(cumulative.qty) ||
 				tracked.filledQty + delta > tracked.request.qty ||
@@ -260,7 +260,7 @@ export class OrderTracker {
 			if (status === 'canceled' || status === 'expired' || status === 'replaced') {
 				tracked.status = status;
 				this.finish(tracked);
-				this.emit(status, tracked, ms, 0, 0, null);
+				this.emit(status, tracked, ms, 0, ZERO_MICROS, null);
 			} else if (status === 'pending_cancel' && OPEN_STATUSES.has(tracked.status)) {
 				tracked.status = 'pending_cancel';
 			} else if (status === 'new' && tracked.status === 'pending_new') {
@@ -270,22 +270,22 @@ export class OrderTracker {
 		return tracked;
 	}
 
-	private execute(tracked: Tracked, qty: number, price: PlainMicros, brokerPosition: number | null, ms: number): void {
+	private execute(tracked: Tracked, qty: number, price: Micros, brokerPosition: number | null, ms: number): void {
 		this.executionsReported += 1;
 		tracked.filledQty += qty;
-		tracked.filledNotional += qty * price;
+		tracked.filledNotional = addMicros(tracked.filledNotional, mulQty(price, qty));
 		const complete = tracked.filledQty >= tracked.request.qty;
 		tracked.status = complete ? 'filled' : 'partially_filled';
-		const book = this.positions.get(tracked.request.symbol) ?? {qty: 0, costBasis: 0};
+		const book = this.positions.get(tracked.request.symbol) ?? {qty: 0, costBasis: ZERO_MICROS};
 		applyFill(book, tracked.request.side, qty, price);
 		if (brokerPosition !== null && brokerPosition !== book.qty) {
 			// Alpaca's number wins (activity outside this session); keep the average cost.
-			book.costBasis = book.qty !== 0 ? Math.round((book.costBasis / book.qty) * brokerPosition) : 0;
+			book.costBasis = book.qty !== 0 ? roundMicros((book.costBasis / book.qty) * brokerPosition) : ZERO_MICROS;
 			book.qty = brokerPosition;
 		}
 		if (book.qty === 0) {
 			this.positions.delete(tracked.request.symbol);
-			book.costBasis = 0;
+			book.costBasis = ZERO_MICROS;
 		} else this.positions.set(tracked.request.symbol, book);
 		if (complete) this.finish(tracked);
 		this.emit(complete ? 'fill' : 'partial_fill', tracked, ms, qty, price, null);
@@ -295,7 +295,7 @@ export class OrderTracker {
 		if (tracked.done) return;
 		tracked.status = 'rejected';
 		this.finish(tracked);
-		this.emit('rejected', tracked, ms, 0, 0, message, atSubmission);
+		this.emit('rejected', tracked, ms, 0, ZERO_MICROS, message, atSubmission);
 	}
 
 	/** Refused before anything was sent: followed (so the id is never reused) and rejected. */
@@ -340,15 +340,7 @@ export class OrderTracker {
 		}
 	}
 
-	private emit(
-		kind: OrderEventKind,
-		tracked: Tracked,
-		ms: number,
-		fillQty: number,
-		fillPrice: PlainMicros,
-		message: string | null,
-		atSubmission = false,
-	): void {
+	private emit(kind: OrderEventKind, tracked: Tracked, ms: number, fillQty: number, fillPrice: Micros, message: string | null, atSubmission = false): void {
 		const event: OrderEvent = {
 			event: kind,
 			order: view(tracked),
@@ -370,7 +362,7 @@ export class OrderTracker {
 			id: snapshot?.id ?? '',
 			status: 'pending_new',
 			filledQty: 0,
-			filledNotional: 0,
+			filledNotional: ZERO_MICROS,
 			submittedMs: this.eventTime(),
 			announced: how.announced ?? false,
 			done: false,

@@ -9,6 +9,7 @@
  */
 import {createRequire} from 'node:module';
 import type * as ArrowModule from 'apache-arrow';
+import {type MicrosColumn, microsColumn} from '../../core/money.js';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import {readBarFile} from './arrow-file.js';
@@ -27,10 +28,10 @@ export interface BarColumns {
 	readonly length: number;
 	/** Bar start, epoch minutes. */
 	readonly t: Int32Array;
-	readonly o: IntColumn;
-	readonly h: IntColumn;
-	readonly l: IntColumn;
-	readonly c: IntColumn;
+	readonly o: MicrosColumn<IntColumn>;
+	readonly h: MicrosColumn<IntColumn>;
+	readonly l: MicrosColumn<IntColumn>;
+	readonly c: MicrosColumn<IntColumn>;
 	readonly v: IntColumn;
 }
 
@@ -58,7 +59,8 @@ export function barsToColumns(bars: readonly Bar[]): BarColumns {
 		cols[3]![i] = b.close;
 		cols[4]![i] = b.volume;
 	}
-	return {length: n, t, o: narrow(cols[0]!), h: narrow(cols[1]!), l: narrow(cols[2]!), c: narrow(cols[3]!), v: narrow(cols[4]!)};
+	const price = (i: number) => microsColumn(narrow(cols[i]!));
+	return {length: n, t, o: price(0), h: price(1), l: price(2), c: price(3), v: narrow(cols[4]!)};
 }
 
 export function columnsToBars(symbol: string, c: BarColumns, fromIndex = 0, toIndex = c.length): Bar[] {

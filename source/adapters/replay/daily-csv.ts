@@ -12,6 +12,7 @@
 import {DataError} from '../../core/errors.js';
 import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
 import type {DailyDataSet, DailySeries} from '../../core/daily-bars.js';
+import {microsColumn} from '../../core/money.js';
 
 const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -120,10 +121,10 @@ export class DailyDataBuilder {
 				symbol,
 				length: m,
 				day: m === n ? day : day.slice(0, m),
-				open: m === n ? open : open.slice(0, m),
-				high: m === n ? high : high.slice(0, m),
-				low: m === n ? low : low.slice(0, m),
-				close: m === n ? close : close.slice(0, m),
+				open: microsColumn(m === n ? open : open.slice(0, m)),
+				high: microsColumn(m === n ? high : high.slice(0, m)),
+				low: microsColumn(m === n ? low : low.slice(0, m)),
+				close: microsColumn(m === n ? close : close.slice(0, m)),
 				volume: m === n ? volume : volume.slice(0, m),
 			});
 		}

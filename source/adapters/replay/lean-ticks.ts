@@ -12,10 +12,12 @@
 import {basename} from 'node:path';
 import {nyMidnight, REGULAR_CLOSE_MS, REGULAR_OPEN_MS} from '../../core/time.js';
 import {DataError} from '../../core/errors.js';
+import {micros, mulQty} from '../../core/money.js';
 import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
 
-const PRICE_UNIT = 100;
+/** One ten-thousandth of a dollar (the price unit of the files) in micro-dollars. */
+const PRICE_UNIT = micros(100);
 const NAME = /^(\d{4})(\d\d)(\d\d)_([A-Za-z0-9.]+)_(trade|quote)_tick\.csv$/i;
 
 export interface LeanTickName {
@@ -116,7 +118,7 @@ export function parseLeanTicks(tradeText: string, quoteText: string, input: Lean
 	while (tHave || qHave) {
 		if (tHave && (!qHave || tMs <= qMs)) {
 			if (tMs >= REGULAR_OPEN_MS && tMs < REGULAR_CLOSE_MS) {
-				out.trade(midnight + tMs, 0, tPrice * PRICE_UNIT, tSize);
+				out.trade(midnight + tMs, 0, mulQty(PRICE_UNIT, tPrice), tSize);
 				trades += 1;
 				rows += 1;
 			}
@@ -148,7 +150,7 @@ export function parseLeanTicks(tradeText: string, quoteText: string, input: Lean
 			skipped += 1;
 			continue;
 		}
-		out.quote(midnight + at, 0, bidPrice * PRICE_UNIT, bidSize, askPrice * PRICE_UNIT, askSize);
+		out.quote(midnight + at, 0, mulQty(PRICE_UNIT, bidPrice), bidSize, mulQty(PRICE_UNIT, askPrice), askSize);
 		quotes += 1;
 	}
 	return {

@@ -12,9 +12,10 @@ import {nyMidnight} from '../../core/time.js';
 import {DataError} from '../../core/errors.js';
 import {readDataFile} from './files.js';
 import {CsvScanner, TapeBuilder, type SymbolTicks} from './tick-tape.js';
+import {micros, mulQty} from '../../core/money.js';
 
 /** One ten-thousandth of a dollar in micro-dollars. */
-const PRICE_UNIT = 100;
+const PRICE_UNIT = micros(100);
 /** LOBSTER's placeholders for an unoccupied level. */
 export const EMPTY_ASK = 9_999_999_999;
 export const EMPTY_BID = -9_999_999_999;
@@ -108,7 +109,7 @@ export function parseLobster(messageText: string, orderbookText: string, input: 
 		if (type === 4 || type === 5) {
 			if (!(size > 0)) messages.fail(`execution with size ${size}`);
 			if (!(price > 0)) messages.fail(`execution with price ${price}`);
-			out.trade(ms, ns, price * PRICE_UNIT, size);
+			out.trade(ms, ns, mulQty(PRICE_UNIT, price), size);
 			trades += 1;
 		}
 		if (askPrice !== prevAskPrice || askSize !== prevAskSize || bidPrice !== prevBidPrice || bidSize !== prevBidSize) {
@@ -125,7 +126,7 @@ export function parseLobster(messageText: string, orderbookText: string, input: 
 				// An empty side is a real book state, but no strategy may see a zero price.
 				skipped += 1;
 			} else {
-				out.quote(ms, ns, bidPrice * PRICE_UNIT, bidSize, askPrice * PRICE_UNIT, askSize);
+				out.quote(ms, ns, mulQty(PRICE_UNIT, bidPrice), bidSize, mulQty(PRICE_UNIT, askPrice), askSize);
 				quotes += 1;
 			}
 		}

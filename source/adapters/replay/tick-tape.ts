@@ -5,7 +5,7 @@
  * (core/time.ts). Also the small CSV scanner the tick readers share: publishers' tick files
  * are large, headerless and purely numeric, so they are scanned in place, not split.
  */
-import type {PlainMicros} from '../../core/money.js';
+import {type Micros, type MicrosColumn, microsColumn} from '../../core/money.js';
 import {DataError} from '../../core/errors.js';
 
 export const QUOTE_EVENT = 0;
@@ -24,9 +24,9 @@ export interface TickTape {
 	readonly kind: Uint8Array;
 	readonly ms: Float64Array;
 	readonly ns: Uint32Array;
-	readonly price: Float64Array;
+	readonly price: MicrosColumn;
 	readonly size: Float64Array;
-	readonly askPrice: Float64Array;
+	readonly askPrice: MicrosColumn;
 	readonly askSize: Float64Array;
 }
 
@@ -89,7 +89,7 @@ export class TapeBuilder {
 		this.capacity = capacity;
 	}
 
-	quote(ms: number, ns: number, bidPrice: PlainMicros, bidSize: number, askPrice: PlainMicros, askSize: number): void {
+	quote(ms: number, ns: number, bidPrice: Micros, bidSize: number, askPrice: Micros, askSize: number): void {
 		if (this.length === this.capacity) this.grow();
 		const i = this.length++;
 		this.kind[i] = QUOTE_EVENT;
@@ -101,7 +101,7 @@ export class TapeBuilder {
 		this.askSize[i] = askSize;
 	}
 
-	trade(ms: number, ns: number, price: PlainMicros, size: number): void {
+	trade(ms: number, ns: number, price: Micros, size: number): void {
 		if (this.length === this.capacity) this.grow();
 		const i = this.length++;
 		this.kind[i] = TRADE_EVENT;
@@ -122,9 +122,9 @@ export class TapeBuilder {
 			kind: this.kind.subarray(0, n),
 			ms: this.ms.subarray(0, n),
 			ns: this.ns.subarray(0, n),
-			price: this.price.subarray(0, n),
+			price: microsColumn(this.price.subarray(0, n)),
 			size: this.size.subarray(0, n),
-			askPrice: this.askPrice.subarray(0, n),
+			askPrice: microsColumn(this.askPrice.subarray(0, n)),
 			askSize: this.askSize.subarray(0, n),
 		};
 	}
@@ -182,7 +182,7 @@ export function mergeTapes(tapes: readonly TickTape[]): TickTape {
 		out.askPrice[w] = t.askPrice[r]!;
 		out.askSize[w] = t.askSize[r]!;
 	}
-	return {symbols: names, length: total, ...out};
+	return {symbols: names, length: total, ...out, price: microsColumn(out.price), askPrice: microsColumn(out.askPrice)};
 }
 
 // --- scanning --------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * the engine's SimBroker holds a submit's events back until the submit returned. Exact
  * micro-dollar arithmetic.
  */
-import type {PlainMicros} from '../../core/money.js';
+import {addMicros, maxMicros, type Micros, minMicros, mulQty, subMicros, ZERO_MICROS} from '../../core/money.js';
 import {applyFill} from '../../core/position.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position, Quote} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -18,24 +18,24 @@ interface SimOrder {
 	side: 'buy' | 'sell';
 	type: 'market' | 'limit';
 	qty: number;
-	limitPrice: PlainMicros | null;
+	limitPrice: Micros | null;
 	timeInForce: OrderRequest['timeInForce'];
 	status: OrderStatus;
 	filledQty: number;
-	filledNotional: PlainMicros;
+	filledNotional: Micros;
 	submittedMs: number;
 	submittedNs: number;
 	/** Buying power held per unfilled share (0 when open buys reserve nothing). */
-	reservePrice: PlainMicros;
+	reservePrice: Micros;
 }
 
 interface SimPosition {
 	qty: number;
-	costBasis: PlainMicros;
+	costBasis: Micros;
 }
 
 export interface SimExchangeOptions {
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	/** Prefix of broker order ids ("sim" gives sim-000001, ...). */
 	readonly idPrefix?: string;
 	/** Finished orders kept for lookups; older ones are forgotten so memory stays flat. */
@@ -51,13 +51,13 @@ export interface SimExchangeOptions {
 export class SimRejection extends Error {}
 
 export class SimExchange {
-	cash: PlainMicros;
+	cash: Micros;
 	private readonly positions = new Map<string, SimPosition>();
 	/** Open orders per symbol, in submission order. */
 	private readonly openBySymbol = new Map<string, SimOrder[]>();
 	private readonly byClientId = new Map<string, SimOrder>();
 	/** Last trade price per symbol, in a mutable slot a replay can update without a lookup. */
-	private readonly lastPrices = new Map<string, {price: PlainMicros}>();
+	private readonly lastPrices = new Map<string, {price: Micros}>();
 	private readonly quotes = new Map<string, Quote>();
 	private readonly listeners: OrderEventListener[] = [];
 	private openCount = 0;
@@ -70,7 +70,7 @@ export class SimExchange {
 	private closedCount = 0;
 	private readonly reserveOpenBuys: boolean;
 	/** Buying power held by open buys (always 0 without `reserveOpenBuys`). */
-	private reserved: PlainMicros = 0;
+	private reserved: Micros = ZERO_MICROS;
 
 	constructor(options: SimExchangeOptions) {
 		this.cash = options.cash;
@@ -97,21 +97,21 @@ export class SimExchange {
 		return this.nowMs;
 	}
 
-	setLastPrice(symbol: string, price: PlainMicros): void {
+	setLastPrice(symbol: string, price: Micros): void {
 		const slot = this.lastPrices.get(symbol);
 		if (slot) slot.price = price;
 		else this.lastPrices.set(symbol, {price});
 	}
 
-	lastPrice(symbol: string): PlainMicros {
-		return this.lastPrices.get(symbol)?.price ?? 0;
+	lastPrice(symbol: string): Micros {
+		return this.lastPrices.get(symbol)?.price ?? ZERO_MICROS;
 	}
 
 	/** The symbol's last-price slot (created at 0), for replays that update it every bar. */
-	priceSlot(symbol: string): {price: PlainMicros} {
+	priceSlot(symbol: string): {price: Micros} {
 		let slot = this.lastPrices.get(symbol);
 		if (!slot) {
-			slot = {price: 0};
+			slot = {price: ZERO_MICROS};
 			this.lastPrices.set(symbol, slot);
 		}
 		return slot;
@@ -154,18 +154,18 @@ export class SimExchange {
 			timeInForce: request.timeInForce,
 			status: problem ? 'rejected' : 'new',
 			filledQty: 0,
-			filledNotional: 0,
+			filledNotional: ZERO_MICROS,
 			submittedMs: this.nowMs,
 			submittedNs: this.nowNs,
-			reservePrice: 0,
+			reservePrice: ZERO_MICROS,
 		};
 		if (problem) {
-			this.emit('rejected', order, 0, 0, true, problem);
+			this.emit('rejected', order, 0, ZERO_MICROS, true, problem);
 			return;
 		}
 		this.byClientId.set(order.clientOrderId, order);
 		if (request.timeInForce === 'ioc') {
-			this.emit('new', order, 0, 0, false);
+			this.emit('new', order, 0, ZERO_MICROS, false);
 			this.fillIoc(order);
 			return;
 		}
@@ -178,9 +178,9 @@ export class SimExchange {
 		this.openCount += 1;
 		if (this.reserveOpenBuys && order.side === 'buy') {
 			order.reservePrice = order.type === 'limit' ? order.limitPrice! : this.lastPrice(order.symbol);
-			this.reserved += order.qty * order.reservePrice;
+			this.reserved = addMicros(this.reserved, mulQty(order.reservePrice, order.qty));
 		}
-		this.emit('new', order, 0, 0, false);
+		this.emit('new', order, 0, ZERO_MICROS, false);
 	}
 
 	private checkSubmission(request: OrderRequest): string | null {
@@ -206,7 +206,7 @@ export class SimExchange {
 		if (!order || !this.isOpen(order)) return false;
 		this.removeOpen(order);
 		order.status = 'canceled';
-		this.emit('canceled', order, 0, 0, false);
+		this.emit('canceled', order, 0, ZERO_MICROS, false);
 		return true;
 	}
 
@@ -221,19 +221,19 @@ export class SimExchange {
 		if (i >= 0) {
 			list.splice(i, 1);
 			this.openCount -= 1;
-			this.reserved -= (order.qty - order.filledQty) * order.reservePrice;
+			this.reserved = subMicros(this.reserved, mulQty(order.reservePrice, order.qty - order.filledQty));
 		}
 	}
 
 	/** Cash not held by open buys: what a new buy may spend. */
-	buyingPower(): PlainMicros {
-		return this.cash - this.reserved;
+	buyingPower(): Micros {
+		return subMicros(this.cash, this.reserved);
 	}
 
 	/** Buying power an open order holds (a replace frees it before checking the new one). */
-	reservedBy(clientOrderId: string): PlainMicros {
+	reservedBy(clientOrderId: string): Micros {
 		const order = this.byClientId.get(clientOrderId);
-		return order && this.isOpen(order) ? (order.qty - order.filledQty) * order.reservePrice : 0;
+		return order && this.isOpen(order) ? mulQty(order.reservePrice, order.qty - order.filledQty) : ZERO_MICROS;
 	}
 
 	// --- bar mode ------------------------------------------------------------------------
@@ -251,14 +251,14 @@ export class SimExchange {
 		for (let i = 0; i < list.length; i++) {
 			const order = list[i]!;
 			if (!this.isOpen(order) || order.submittedMs > bar.start) continue;
-			let price: PlainMicros;
+			let price: Micros;
 			if (order.type === 'market') price = bar.open;
 			else if (order.side === 'buy') {
 				if (bar.low > order.limitPrice!) continue;
-				price = Math.min(order.limitPrice!, bar.open);
+				price = minMicros(order.limitPrice!, bar.open);
 			} else {
 				if (bar.high < order.limitPrice!) continue;
-				price = Math.max(order.limitPrice!, bar.open);
+				price = maxMicros(order.limitPrice!, bar.open);
 			}
 			const before = list.length;
 			this.execute(order, order.qty - order.filledQty, price);
@@ -275,7 +275,7 @@ export class SimExchange {
 		for (const order of all) {
 			this.removeOpen(order);
 			order.status = 'expired';
-			this.emit('expired', order, 0, 0, false);
+			this.emit('expired', order, 0, ZERO_MICROS, false);
 		}
 	}
 
@@ -288,7 +288,7 @@ export class SimExchange {
 	private fillIoc(order: SimOrder): void {
 		const quote = this.quotes.get(order.symbol);
 		let qty = 0;
-		let price = 0;
+		let price = ZERO_MICROS;
 		if (quote) {
 			if (order.side === 'buy' && quote.askPrice > 0 && (order.limitPrice === null || quote.askPrice <= order.limitPrice)) {
 				qty = Math.min(order.qty, quote.askSize);
@@ -301,25 +301,25 @@ export class SimExchange {
 		if (qty > 0) this.execute(order, qty, price);
 		if (this.isOpen(order)) {
 			order.status = 'canceled';
-			this.emit('canceled', order, 0, 0, false);
+			this.emit('canceled', order, 0, ZERO_MICROS, false);
 		}
 	}
 
 	// --- fills ---------------------------------------------------------------------------
 
-	private execute(order: SimOrder, qty: number, price: PlainMicros): void {
-		this.reserved -= qty * order.reservePrice;
+	private execute(order: SimOrder, qty: number, price: Micros): void {
+		this.reserved = subMicros(this.reserved, mulQty(order.reservePrice, qty));
 		order.filledQty += qty;
-		order.filledNotional += qty * price;
+		order.filledNotional = addMicros(order.filledNotional, mulQty(price, qty));
 		const complete = order.filledQty >= order.qty;
 		order.status = complete ? 'filled' : 'partially_filled';
 		if (complete && order.timeInForce !== 'ioc') this.removeOpen(order);
 		let position = this.positions.get(order.symbol);
 		if (!position) {
-			position = {qty: 0, costBasis: 0};
+			position = {qty: 0, costBasis: ZERO_MICROS};
 			this.positions.set(order.symbol, position);
 		}
-		this.cash += order.side === 'buy' ? -qty * price : qty * price;
+		this.cash = order.side === 'buy' ? subMicros(this.cash, mulQty(price, qty)) : addMicros(this.cash, mulQty(price, qty));
 		applyFill(position, order.side, qty, price);
 		if (position.qty === 0) this.positions.delete(order.symbol);
 		this.emit(complete ? 'fill' : 'partial_fill', order, qty, price, false);
@@ -358,9 +358,9 @@ export class SimExchange {
 	}
 
 	/** Mark-to-market equity at the last prices. */
-	equity(): PlainMicros {
+	equity(): Micros {
 		let value = this.cash;
-		for (const [symbol, p] of this.positions) value += p.qty * (this.lastPrices.get(symbol)?.price ?? 0);
+		for (const [symbol, p] of this.positions) value = addMicros(value, mulQty(this.lastPrices.get(symbol)?.price ?? ZERO_MICROS, p.qty));
 		return value;
 	}
 
@@ -369,7 +369,7 @@ export class SimExchange {
 		return `${this.idPrefix}-${String(this.seq).padStart(6, '0')}`;
 	}
 
-	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: PlainMicros, atSubmission: boolean, message?: string): void {
+	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
 		// One object shape for every event (no spreads): this runs for every order change.
 		const event: OrderEvent = {
 			event: kind,

@@ -4,13 +4,13 @@
  * cents with a mostly one-cent spread; sizes are random with lopsided books now and then, and
  * trades print at the bid or the ask, so every branch of the imbalance rules gets exercised.
  */
-import {CENT, type PlainMicros} from '../../core/money.js';
+import {CENT, type Micros, mulQty} from '../../core/money.js';
 import type {Bar, Quote, Trade} from '../../core/types.js';
 import {hashSeed, seededRandom} from './synthetic.js';
 
 export type TickEvent = {readonly kind: 'quote'; readonly quote: Quote} | {readonly kind: 'trade'; readonly trade: Trade};
 
-function toCents(price: PlainMicros): number {
+function toCents(price: Micros): number {
 	return Math.round(price / CENT);
 }
 
@@ -45,13 +45,13 @@ export function syntheticTicksForBar(bar: Bar, random: () => number, eventsPerMi
 		ms += step;
 		const t = Math.floor(ms);
 		const ns = Math.floor((ms - t) * 1e6);
-		events.push({kind: 'quote', quote: {symbol: bar.symbol, ms: t, ns, bidPrice: bid * CENT, bidSize, askPrice: ask * CENT, askSize}});
+		events.push({kind: 'quote', quote: {symbol: bar.symbol, ms: t, ns, bidPrice: mulQty(CENT, bid), bidSize, askPrice: mulQty(CENT, ask), askSize}});
 		ms += step;
 		const tt = Math.floor(ms);
 		const atAsk = bidSize > askSize ? random() < 0.8 : random() < 0.3;
 		events.push({
 			kind: 'trade',
-			trade: {symbol: bar.symbol, ms: tt, ns: Math.floor((ms - tt) * 1e6), price: (atAsk ? ask : bid) * CENT, size: 100 * (1 + Math.floor(random() * 4))},
+			trade: {symbol: bar.symbol, ms: tt, ns: Math.floor((ms - tt) * 1e6), price: mulQty(CENT, atAsk ? ask : bid), size: 100 * (1 + Math.floor(random() * 4))},
 		});
 	}
 	return events;

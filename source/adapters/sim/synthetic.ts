@@ -2,7 +2,7 @@
  * Seeded synthetic minute bars for symbols without recorded data: a mean-reverting random
  * walk in whole cents, so the SMA crossover fires now and then, reproducible per seed.
  */
-import {CENT, type PlainMicros} from '../../core/money.js';
+import {addMicros, CENT, maxMicros, type Micros, minMicros, mulQty, subMicros} from '../../core/money.js';
 import {MINUTE_MS, nyTime} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import type {BarSession} from '../replay/minute-csv.js';
@@ -34,26 +34,21 @@ export interface SyntheticOptions {
 }
 
 /** One symbol's bars for one session. `state` carries the price across sessions. */
-export function syntheticSessionBars(
-	symbol: string,
-	date: string,
-	random: () => number,
-	state: {price: PlainMicros; anchor: PlainMicros},
-	barsPerSession = 390,
-): Bar[] {
+export function syntheticSessionBars(symbol: string, date: string, random: () => number, state: {price: Micros; anchor: Micros}, barsPerSession = 390): Bar[] {
 	const open0 = nyTime(date, 9, 30);
 	const bars: Bar[] = new Array(barsPerSession);
 	let price = state.price;
-	const tick = Math.max(CENT, Math.round(state.anchor / 20_000 / CENT) * CENT);
+	const tick = maxMicros(CENT, mulQty(CENT, Math.round(state.anchor / 20_000 / CENT)));
+	const floor = mulQty(CENT, 100);
 	for (let i = 0; i < barsPerSession; i++) {
 		const open = price;
 		// Mean reversion toward the anchor plus noise: crossovers happen, prices stay bounded.
 		const drift = (state.anchor - price) / 200;
 		const steps = Math.round((random() - 0.5) * 6 + drift / tick);
-		let close = open + steps * tick;
-		if (close < CENT * 100) close = CENT * 100;
-		const high = Math.max(open, close) + Math.floor(random() * 3) * tick;
-		const low = Math.max(CENT, Math.min(open, close) - Math.floor(random() * 3) * tick);
+		let close = addMicros(open, mulQty(tick, steps));
+		if (close < floor) close = floor;
+		const high = addMicros(maxMicros(open, close), mulQty(tick, Math.floor(random() * 3)));
+		const low = maxMicros(CENT, subMicros(minMicros(open, close), mulQty(tick, Math.floor(random() * 3))));
 		bars[i] = {symbol, start: open0 + i * MINUTE_MS, open, high, low, close, volume: 100 + Math.floor(random() * 5000)};
 		price = close;
 	}
@@ -67,7 +62,7 @@ export function* syntheticSessions(symbols: readonly string[], dates: readonly s
 	const generators = sorted.map(symbol => {
 		const random = seededRandom(hashSeed(symbol, options.seed ?? 1));
 		const start = options.startPrice ?? 20 + (hashSeed(symbol, 7) % 300);
-		const price = Math.round(start * 100) * CENT;
+		const price = mulQty(CENT, Math.round(start * 100));
 		return {symbol, random, state: {price, anchor: price}};
 	});
 	for (const date of dates) {

@@ -1,5 +1,5 @@
 /** Totals of a rebalance backtest: returns, drawdown, trade counts, win rate. */
-import type {PlainMicros} from '../../core/money.js';
+import {addMicros, type Micros, ZERO_MICROS} from '../../core/money.js';
 import type {RebalanceBacktestResult} from './runner.js';
 import {maxDrawdownPct} from '../drawdown.js';
 
@@ -7,9 +7,9 @@ export interface RebalanceTotals {
 	readonly days: number;
 	readonly firstDate: string | null;
 	readonly lastDate: string | null;
-	readonly startCash: PlainMicros;
-	readonly finalCash: PlainMicros;
-	readonly finalEquity: PlainMicros;
+	readonly startCash: Micros;
+	readonly finalCash: Micros;
+	readonly finalEquity: Micros;
 	/** finalEquity / startCash - 1. */
 	readonly return: number;
 	/** Benchmark close at the end over its close on the baseline day, minus 1; null without one. */
@@ -31,7 +31,7 @@ export interface RebalanceTotals {
 	readonly wins: number;
 	/** wins / roundTrips, null when nothing was sold. */
 	readonly winRate: number | null;
-	readonly realizedPnl: PlainMicros;
+	readonly realizedPnl: Micros;
 	/** Most positions held at the end of any day. */
 	readonly maxHeld: number;
 }
@@ -48,7 +48,7 @@ export function computeTotals(result: RebalanceBacktestResult): RebalanceTotals 
 	let buys = 0;
 	let sells = 0;
 	let wins = 0;
-	let realizedPnl = 0;
+	let realizedPnl = ZERO_MICROS;
 	let maxHeld = 0;
 	for (const day of result.days) {
 		maxHeld = Math.max(maxHeld, day.positions.length);
@@ -61,7 +61,7 @@ export function computeTotals(result: RebalanceBacktestResult): RebalanceTotals 
 				if (o.side === 'buy') buys++;
 				else {
 					sells++;
-					realizedPnl += o.realized ?? 0;
+					realizedPnl = addMicros(realizedPnl, o.realized ?? ZERO_MICROS);
 					if ((o.realized ?? 0) > 0) wins++;
 				}
 			}
@@ -70,7 +70,7 @@ export function computeTotals(result: RebalanceBacktestResult): RebalanceTotals 
 	const benchBase = result.equity[0]?.benchClose ?? null;
 	const benchEnd = result.equity.at(-1)?.benchClose ?? null;
 	const benchReturn = result.bench && benchBase && benchEnd !== null ? benchEnd / benchBase - 1 : null;
-	const benchCurve = result.bench ? result.equity.map(p => p.benchClose).filter((c): c is number => c !== null) : [];
+	const benchCurve = result.bench ? result.equity.map(p => p.benchClose).filter((c): c is Micros => c !== null) : [];
 	return {
 		days: result.days.length,
 		firstDate: result.days[0]?.date ?? null,

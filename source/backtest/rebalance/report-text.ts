@@ -2,7 +2,7 @@
  * Text report of a rebalance backtest: a per-day table (orders, cash, equity, benchmark), the
  * totals and an asciichart plot of algo vs benchmark performance, like the tutorial's plot.
  */
-import type {PlainMicros} from '../../core/money.js';
+import type {Micros} from '../../core/money.js';
 import {formatMicros, formatUsd, roundCentHalfUp} from '../../core/money.js';
 import {colorize, fillGaps, lineChart} from './chart.js';
 import type {RebalanceTotals} from './metrics.js';
@@ -27,7 +27,7 @@ export const STALENESS_NOTE =
 const ALGO_COLOR = 'green';
 const BENCH_COLOR = 'cyan';
 
-export function dollars(micros: PlainMicros): string {
+export function dollars(micros: Micros): string {
 	return formatMicros(roundCentHalfUp(micros), 2);
 }
 

@@ -11,7 +11,7 @@
  * One pass over the days with one incremental EMA per symbol: no history is re-read or
  * re-sliced per day, so a 5-year, 500-symbol run costs a few hundred milliseconds.
  */
-import {microsToNumber, type PlainMicros} from '../../core/money.js';
+import {addMicros, NO_PRICE, microsToNumber, type Micros, type MicrosColumn, microsColumn, mulQty, ZERO_MICROS} from '../../core/money.js';
 import {nyTime} from '../../core/time.js';
 import type {Journal} from '../../journal/records.js';
 import {nullJournal, orderSubmittedRecord, orderUpdateRecord} from '../../journal/records.js';
@@ -30,8 +30,8 @@ import type {Scored} from '../../strategies/rebalance/score.js';
 export interface RebalanceBacktestParams {
 	/** Number of trading days to trade, the last ones of the data (clamped to what exists). */
 	readonly days: number;
-	readonly cash: PlainMicros;
-	readonly positionSize: PlainMicros;
+	readonly cash: Micros;
+	readonly positionSize: Micros;
 	readonly maxPositions: number;
 	/** Benchmark symbol wanted (never ranked); null for none. Absent from the data = none. */
 	readonly bench: string | null;
@@ -48,21 +48,21 @@ export interface BacktestOrder {
 	readonly qty: number;
 	readonly clientOrderId: string;
 	/** The last close the plan used (buys), null for sells. */
-	readonly planPrice: PlainMicros | null;
+	readonly planPrice: Micros | null;
 	readonly outcome: OrderOutcome;
 	/** Fill price (open of the day), null when not filled. */
-	readonly price: PlainMicros | null;
+	readonly price: Micros | null;
 	/** Why it did not fill: `insufficient cash` or `no bar`. */
 	readonly note: string | null;
 	/** Realized P&L of a filled sell (proceeds - cost), else null. */
-	readonly realized: PlainMicros | null;
+	readonly realized: Micros | null;
 }
 
 export interface BacktestPosition {
 	readonly symbol: string;
 	readonly qty: number;
 	/** Mark: close of the day, or the last close known. */
-	readonly close: PlainMicros;
+	readonly close: Micros;
 }
 
 export interface BacktestDay {
@@ -79,16 +79,16 @@ export interface BacktestDay {
 	readonly candidates: readonly string[];
 	readonly orders: readonly BacktestOrder[];
 	/** Cash after the day's fills. */
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	readonly positions: readonly BacktestPosition[];
-	readonly equity: PlainMicros;
-	readonly benchClose: PlainMicros | null;
+	readonly equity: Micros;
+	readonly benchClose: Micros | null;
 }
 
 export interface EquityPoint {
 	readonly date: string;
-	readonly equity: PlainMicros;
-	readonly benchClose: PlainMicros | null;
+	readonly equity: Micros;
+	readonly benchClose: Micros | null;
 }
 
 export interface RebalanceBacktestResult {
@@ -125,7 +125,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 	const emas = tracked.map(() => new AdjustedEma(span));
 	const next = new Int32Array(tracked.length); // next bar to feed per tracked symbol
 	const lastDay = new Int32Array(tracked.length).fill(-1); // day index of the last bar fed
-	const lastClose = new Float64Array(tracked.length); // its close, micros
+	const lastClose: MicrosColumn = microsColumn(new Float64Array(tracked.length)); // its close
 	const scores = new Float64Array(tracked.length);
 	const head: number[] = [];
 	const indexOf = new Map<string, number>();
@@ -137,12 +137,12 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 	const equity: EquityPoint[] = [];
 	let orderSeq = 0;
 
-	const markClose = (symbol: string, k: number): PlainMicros => {
+	const markClose = (symbol: string, k: number): Micros => {
 		const s = data.series.get(symbol)!;
 		const at = barsBeforeDay(s, k + 1) - 1;
-		return at >= 0 ? s.close[at]! : 0;
+		return at >= 0 ? s.close[at]! : ZERO_MICROS;
 	};
-	const benchCloseOn = (k: number): PlainMicros | null => {
+	const benchCloseOn = (k: number): Micros | null => {
 		if (!benchSeries) return null;
 		const at = barsBeforeDay(benchSeries, k + 1) - 1;
 		return at >= 0 ? benchSeries.close[at]! : null;
@@ -188,9 +188,9 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 			const last = microsToNumber(lastClose[i]!);
 			return {symbol: tracked[i]!.symbol, score: scores[i]!, last, ema: emas[i]!.value};
 		});
-		const lastMicros = (symbol: string): PlainMicros => {
+		const lastMicros = (symbol: string): Micros => {
 			const i = indexOf.get(symbol);
-			return i === undefined || lastDay[i] !== prev ? Number.POSITIVE_INFINITY : lastClose[i]!;
+			return i === undefined || lastDay[i] !== prev ? NO_PRICE : lastClose[i]!;
 		};
 		const selection = selectCandidates(ranked, lastMicros, book.cash, cut);
 		const held: Holding[] = [];
@@ -205,7 +205,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 		});
 
 		const orders: BacktestOrder[] = [];
-		const openOn = (symbol: string): PlainMicros | null => {
+		const openOn = (symbol: string): Micros | null => {
 			const s = data.series.get(symbol);
 			if (!s) return null;
 			const at = barIndexOnDay(s, k);
@@ -220,7 +220,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 			const x = executeAtOpen(book, planned, openOn(symbol));
 			const update = (event: 'new' | 'fill' | 'rejected' | 'expired', at: number, message?: string) => {
 				const filled = event === 'fill' && x.price !== null;
-				const order = {symbol, clientOrderId, id: orderId, filledQty: filled ? qty : 0, filledNotional: filled ? qty * x.price! : 0};
+				const order = {symbol, clientOrderId, id: orderId, filledQty: filled ? qty : 0, filledNotional: filled ? mulQty(x.price!, qty) : ZERO_MICROS};
 				journal.write(orderUpdateRecord(at, order, event, event === 'fill' ? x.positionAfter : x.positionBefore, message));
 			};
 			if (x.outcome === 'rejected') update('rejected', ts, x.note ?? undefined);
@@ -237,7 +237,7 @@ export function runRebalanceBacktest(data: DailyDataSet, params: RebalanceBackte
 		const positions: BacktestPosition[] = [];
 		for (const [symbol, h] of holdings) {
 			const close = markClose(symbol, k);
-			value += h.qty * close;
+			value = addMicros(value, mulQty(close, h.qty));
 			positions.push({symbol, qty: h.qty, close});
 		}
 		const benchClose = benchCloseOn(k);

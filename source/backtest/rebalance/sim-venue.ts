@@ -8,7 +8,7 @@
  * nothing, so a buy is checked against the cash again when it fills, in submission order, which
  * gives the backtest's outcome (a buy beyond cash is skipped) and never a negative balance.
  */
-import type {PlainMicros} from '../../core/money.js';
+import {addMicros, type Micros, mulQty, subMicros, ZERO_MICROS} from '../../core/money.js';
 import {applyFill, type Holding} from '../../core/position.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, Position} from '../../core/types.js';
 import {isOpenStatus} from '../../core/types.js';
@@ -22,7 +22,7 @@ export interface SimDailyVenueOptions {
 	readonly data: DailyDataSet;
 	/** The trading day the account trades on (must be a date of the data). */
 	readonly date: string;
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	readonly positions?: readonly Position[];
 	/** Market time; default 09:31 New York on `date`. */
 	readonly now?: () => number;
@@ -31,7 +31,7 @@ export interface SimDailyVenueOptions {
 }
 
 interface Account {
-	cash: PlainMicros;
+	cash: Micros;
 	readonly positions: Map<string, Holding>;
 }
 
@@ -54,7 +54,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 	const listeners = new Set<OrderEventListener>();
 	let seq = 0;
 
-	const emit = (kind: OrderEventKind, order: Order, fillQty = 0, fillPrice: PlainMicros = 0, atSubmission = false, message?: string) => {
+	const emit = (kind: OrderEventKind, order: Order, fillQty = 0, fillPrice: Micros = ZERO_MICROS, atSubmission = false, message?: string) => {
 		const event: OrderEvent = {
 			event: kind,
 			order,
@@ -68,7 +68,7 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 		};
 		for (const l of [...listeners]) l(event);
 	};
-	const openPrice = (symbol: string): PlainMicros | null => {
+	const openPrice = (symbol: string): Micros | null => {
 		const s = data.series.get(symbol);
 		if (!s) return null;
 		const i = barIndexOnDay(s, dayIndex);
@@ -86,21 +86,21 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 		const price = openPrice(order.symbol);
 		if (price === null) return; // no bar today: stays open until close() expires it
 		const qty = order.qty;
-		const notional = qty * price;
+		const notional = mulQty(price, qty);
 		if (order.side === 'buy' && notional > account.cash) {
 			// Open buys reserve nothing, so cash is checked again when a buy fills (as the backtest
 			// does): the account never goes below zero.
 			const rejected: Order = {...order, status: 'rejected'};
 			orders.set(clientOrderId, rejected);
-			emit('rejected', rejected, 0, 0, false, 'insufficient cash at fill');
+			emit('rejected', rejected, 0, ZERO_MICROS, false, 'insufficient cash at fill');
 			return;
 		}
 		let pos = account.positions.get(order.symbol);
 		if (!pos) {
-			pos = {qty: 0, costBasis: 0};
+			pos = {qty: 0, costBasis: ZERO_MICROS};
 			account.positions.set(order.symbol, pos);
 		}
-		account.cash += order.side === 'buy' ? -notional : notional;
+		account.cash = order.side === 'buy' ? subMicros(account.cash, notional) : addMicros(account.cash, notional);
 		applyFill(pos, order.side, qty, price);
 		if (pos.qty === 0) account.positions.delete(order.symbol);
 		const filled: Order = {...order, status: 'filled', filledQty: qty, filledNotional: notional};
@@ -115,19 +115,19 @@ export function createSimDailyVenue(options: SimDailyVenueOptions): SimDailyVenu
 				id: `sim-${++seq}`,
 				status: 'new',
 				filledQty: 0,
-				filledNotional: 0,
+				filledNotional: ZERO_MICROS,
 				submittedMs: now(),
 				submittedNs: 0,
 			};
 			const reject = (message: string) => {
 				const rejected: Order = {...base, status: 'rejected'};
 				orders.set(request.clientOrderId, rejected);
-				emit('rejected', rejected, 0, 0, true, message);
+				emit('rejected', rejected, 0, ZERO_MICROS, true, message);
 			};
 			if (orders.has(request.clientOrderId)) {
 				// A broker refuses a reused client order id; the original order is left alone.
 				const dup: Order = {...base, id: '', status: 'rejected'};
-				emit('rejected', dup, 0, 0, true, 'client order id already used');
+				emit('rejected', dup, 0, ZERO_MICROS, true, 'client order id already used');
 				return;
 			}
 			if (!(request.qty > 0) || !Number.isInteger(request.qty)) return reject('qty must be a positive whole number');

@@ -3,8 +3,7 @@
  * scores, ranking, candidates and orders. The backtest runs the same steps with incremental
  * EMAs instead (backtest/rebalance/runner.ts).
  */
-import type {PlainMicros} from '../../core/money.js';
-import {MICROS} from '../../core/money.js';
+import {MICROS, type Micros, NO_PRICE} from '../../core/money.js';
 import type {DailyBar} from '../../core/daily-bars.js';
 import {AdjustedEma, EMA_SPAN} from './ema.js';
 import {planOrders} from './plan.js';
@@ -23,9 +22,9 @@ export interface DecideInput {
 	readonly universe: readonly string[] | null;
 	/** Benchmark symbol, never ranked. */
 	readonly bench: string | null;
-	readonly cash: PlainMicros;
+	readonly cash: Micros;
 	readonly holdings: readonly Holding[];
-	readonly positionSize: PlainMicros;
+	readonly positionSize: Micros;
 	readonly maxPositions: number;
 	readonly span?: number;
 }
@@ -43,11 +42,11 @@ export interface RebalanceDecision {
 	readonly selection: CandidateSelection;
 	readonly plan: RebalancePlan;
 	/** Exact last close of every ranked symbol. */
-	readonly lastMicros: ReadonlyMap<string, PlainMicros>;
+	readonly lastMicros: ReadonlyMap<string, Micros>;
 }
 
 /** Floats of micro-dollars: micros / 1e6 is the double nearest the decimal as written. */
-export function microsToFloat(micros: PlainMicros): number {
+export function microsToFloat(micros: Micros): number {
 	return micros / MICROS;
 }
 
@@ -68,7 +67,7 @@ export function decideRebalance(input: DecideInput): RebalanceDecision {
 		if (allowed && !allowed.has(symbol)) continue;
 		usable.set(symbol, kept);
 	}
-	const lastMicros = new Map<string, PlainMicros>();
+	const lastMicros = new Map<string, Micros>();
 	const scored: Scored[] = [];
 	let universeSize = 0;
 	for (const [symbol, bars] of usable) {
@@ -83,7 +82,7 @@ export function decideRebalance(input: DecideInput): RebalanceDecision {
 		lastMicros.set(symbol, lastBar.close);
 	}
 	const ranked = rankScores(scored);
-	const priceOf = (symbol: string): PlainMicros => lastMicros.get(symbol) ?? Number.POSITIVE_INFINITY;
+	const priceOf = (symbol: string): Micros => lastMicros.get(symbol) ?? NO_PRICE;
 	const selection = selectCandidates(ranked, priceOf, input.cash);
 	const plan = planOrders({
 		date: input.date,

@@ -8,7 +8,7 @@
  *   (exact), skipping a candidate whose quantity is 0 without counting it.
  */
 import {floorDiv} from '../../core/money.js';
-import type {PlainMicros} from '../../core/money.js';
+import type {Micros} from '../../core/money.js';
 import type {Side} from '../../core/types.js';
 
 export interface Holding {
@@ -22,7 +22,7 @@ export interface PlannedOrder {
 	readonly side: Side;
 	readonly qty: number;
 	/** The last close the plan used (exact), for display and the buy quantity. */
-	readonly last: PlainMicros | null;
+	readonly last: Micros | null;
 	readonly clientOrderId: string;
 }
 
@@ -34,8 +34,8 @@ export interface PlanInput {
 	/** Current long positions, in the order the account lists them. */
 	readonly holdings: readonly Holding[];
 	/** Exact last close of a candidate. */
-	readonly lastMicros: (symbol: string) => PlainMicros;
-	readonly positionSize: PlainMicros;
+	readonly lastMicros: (symbol: string) => Micros;
+	readonly positionSize: Micros;
 	readonly maxPositions: number;
 }
 
@@ -56,7 +56,7 @@ export function rebalanceOrderId(date: string, symbol: string, side: Side): stri
 }
 
 /** floor(positionSize / last) shares, exactly; 0 when the price is not positive. */
-export function sharesFor(positionSize: PlainMicros, last: PlainMicros): number {
+export function sharesFor(positionSize: Micros, last: Micros): number {
 	if (!(last > 0) || !(positionSize > 0)) return 0;
 	return floorDiv(positionSize, last);
 }

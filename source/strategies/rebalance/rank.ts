@@ -7,7 +7,7 @@
  * - Of those, the candidates are the ones whose last close is not above the account's cash,
  *   compared exactly in micro-dollars. No refill from further down the ranking.
  */
-import type {PlainMicros} from '../../core/money.js';
+import type {Micros} from '../../core/money.js';
 import type {Scored} from './score.js';
 
 /** Fraction of the ranking considered: the top 1/20th. */
@@ -46,8 +46,8 @@ export interface CandidateSelection {
  */
 export function selectCandidates(
 	ranked: readonly Scored[],
-	lastMicros: (symbol: string) => PlainMicros,
-	cash: PlainMicros,
+	lastMicros: (symbol: string) => Micros,
+	cash: Micros,
 	/** How many to look at; pass floor(n / 20) of the full ranking when `ranked` is only its head. */
 	count: number = topCount(ranked.length),
 ): CandidateSelection {
