@@ -4,12 +4,21 @@ import {test} from 'node:test';
 import {readBarFile} from '../../source/adapters/cache/arrow-file.js';
 import {barsToColumns, encodeColumns} from '../../source/adapters/cache/columns.js';
 import type {Bar} from '../../source/core/types.js';
+import {micros} from '../../source/core/money.js';
 
 const arrow = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as typeof import('apache-arrow');
 
 const bars: Bar[] = [
-	{symbol: 'X', start: 60_000 * 28_000_000, open: 5_000_000_000, high: 5_100_000_000, low: 4_900_000_000, close: 5_000_010_000, volume: 0.5},
-	{symbol: 'X', start: 60_000 * 28_000_001, open: 1_000_000, high: 2_000_000, low: 1_000_000, close: 1_500_000, volume: 12},
+	{
+		symbol: 'X',
+		start: 60_000 * 28_000_000,
+		open: micros(5_000_000_000),
+		high: micros(5_100_000_000),
+		low: micros(4_900_000_000),
+		close: micros(5_000_010_000),
+		volume: 0.5,
+	},
+	{symbol: 'X', start: 60_000 * 28_000_001, open: micros(1_000_000), high: micros(2_000_000), low: micros(1_000_000), close: micros(1_500_000), volume: 12},
 ];
 
 test('the direct reader returns what the library decodes, narrow and wide columns, as views of the bytes', () => {

@@ -9,6 +9,7 @@
  * offset against the file's size. Anything else (another writer's layout, several batches)
  * answers null, and the caller decodes with the library as before.
  */
+import {microsColumn} from '../../core/money.js';
 import type {BarColumns, IntColumn} from './columns.js';
 
 const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
@@ -197,10 +198,10 @@ function decode(bytes: Uint8Array): BarColumns | null {
 	return {
 		length: rows,
 		t: out.t as Int32Array,
-		o: out.o as IntColumn,
-		h: out.h as IntColumn,
-		l: out.l as IntColumn,
-		c: out.c as IntColumn,
+		o: microsColumn(out.o as IntColumn),
+		h: microsColumn(out.h as IntColumn),
+		l: microsColumn(out.l as IntColumn),
+		c: microsColumn(out.c as IntColumn),
 		v: out.v as IntColumn,
 	};
 }
