@@ -8,11 +8,18 @@
  * of ONE buffer (optionally a SharedArrayBuffer), so sessions can be posted to worker threads
  * and read there without a copy (structured clone keeps SharedArrayBuffer views shared).
  *
- * Prices are exact integer micro-dollars and volumes whole shares, held in Float64 (integers
- * are exact to 2^53: a price above $4,294.97 does not fit a Uint32).
+ * Prices are exact integer micro-dollars and volumes whole shares. From the cache they are
+ * Uint32 when every value of the load fits (prices below $4,294.97): fewer bytes to touch,
+ * which is most of a load's cost (fresh pages). Otherwise, and for Bar sessions, Float64
+ * (integers are exact to 2^53).
  */
 import {type MicrosColumn, microsColumn} from './money.js';
 import type {Bar} from './types.js';
+
+/** A price or volume column: Uint32 when every value fits, else Float64. */
+export type ValueColumn = Float64Array | Uint32Array;
+/** A price column: integer micro-dollars. */
+export type PriceColumn = MicrosColumn<Float64Array> | MicrosColumn<Uint32Array>;
 
 /** One session's bars as columns (see the module comment). Shape kept stable: workers use it. */
 export interface ColumnarSession {
@@ -26,43 +33,65 @@ export interface ColumnarSession {
 	readonly symbol: Uint32Array;
 	/** Bar start, epoch ms (whole minutes from the cache; CSV rows may carry seconds). */
 	readonly start: Float64Array;
-	readonly open: MicrosColumn;
-	readonly high: MicrosColumn;
-	readonly low: MicrosColumn;
-	readonly close: MicrosColumn;
-	readonly volume: Float64Array;
+	readonly open: PriceColumn;
+	readonly high: PriceColumn;
+	readonly low: PriceColumn;
+	readonly close: PriceColumn;
+	readonly volume: ValueColumn;
 }
 
-/** Bytes a row takes in the buffer: six Float64 columns and the Uint32 symbol index. */
+/** Bytes a row takes in the buffer with every column wide: six Float64 and the Uint32 symbol index. */
 export const ROW_BYTES = 6 * 8 + 4;
+
+/** Which value columns are narrow (Uint32). */
+export interface ColumnWidths {
+	readonly narrowPrices: boolean;
+	readonly narrowVolume: boolean;
+}
+
+const WIDE: ColumnWidths = {narrowPrices: false, narrowVolume: false};
 
 /**
  * Empty sessions with `counts[i]` rows each, every column a view of one buffer (shared when
  * asked: for worker threads). The caller fills the rows.
  */
-export function allocateSessions(dates: readonly string[], counts: readonly number[], symbols: readonly string[], shared = false): ColumnarSession[] {
+export function allocateSessions(
+	dates: readonly string[],
+	counts: readonly number[],
+	symbols: readonly string[],
+	shared = false,
+	widths: ColumnWidths = WIDE,
+): ColumnarSession[] {
 	let rows = 0;
 	for (const n of counts) rows += n;
-	const bytes = Math.max(1, rows) * ROW_BYTES;
+	// Float64 columns first (8-byte aligned), then the Uint32 ones.
+	const wideNames: string[] = ['start'];
+	const narrowNames: string[] = ['symbol'];
+	for (const name of ['open', 'high', 'low', 'close']) (widths.narrowPrices ? narrowNames : wideNames).push(name);
+	(widths.narrowVolume ? narrowNames : wideNames).push('volume');
+	const bytes = Math.max(1, rows * (8 * wideNames.length + 4 * narrowNames.length));
 	const buffer: ArrayBufferLike = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-	// Float64 columns first (8-byte aligned), then the symbol index.
-	const f64 = new Float64Array(buffer, 0, rows * 6);
-	const u32Offset = rows * 6 * 8;
+	const whole = new Map<string, Float64Array | Uint32Array>();
+	for (const [i, name] of wideNames.entries()) whole.set(name, new Float64Array(buffer, i * rows * 8, rows));
+	const narrowStart = wideNames.length * rows * 8;
+	for (const [i, name] of narrowNames.entries()) whole.set(name, new Uint32Array(buffer, narrowStart + i * rows * 4, rows));
+	const column = (name: string) => whole.get(name)!;
 	const out: ColumnarSession[] = [];
 	let at = 0;
 	for (let s = 0; s < dates.length; s++) {
 		const n = counts[s]!;
+		const part = <T extends Float64Array | Uint32Array>(c: T): T => c.subarray(at, at + n) as T;
 		out.push({
 			date: dates[s]!,
 			symbols,
 			length: n,
-			open: microsColumn(f64.subarray(at, at + n)),
-			high: microsColumn(f64.subarray(rows + at, rows + at + n)),
-			low: microsColumn(f64.subarray(2 * rows + at, 2 * rows + at + n)),
-			close: microsColumn(f64.subarray(3 * rows + at, 3 * rows + at + n)),
-			volume: f64.subarray(4 * rows + at, 4 * rows + at + n),
-			start: f64.subarray(5 * rows + at, 5 * rows + at + n),
-			symbol: new Uint32Array(buffer, u32Offset + at * 4, n),
+			symbol: part(column('symbol') as Uint32Array),
+			start: part(column('start') as Float64Array),
+			open: microsColumn(part(column('open'))),
+			high: microsColumn(part(column('high'))),
+			low: microsColumn(part(column('low'))),
+			close: microsColumn(part(column('close'))),
+			volume: part(column('volume')),
 		});
 		at += n;
 	}

@@ -50,3 +50,18 @@ test('sessions can be backed by a SharedArrayBuffer, and rows of one session nev
 	assert.equal(out[1]!.length, 0);
 	assert.deepEqual([...out[2]!.high], [0, 0, 0]);
 });
+
+test('narrow sessions hold prices and volumes as Uint32 in the same one buffer (32 bytes a row)', () => {
+	const out = allocateSessions(['a', 'b'], [2, 3], ['X'], false, {narrowPrices: true, narrowVolume: true});
+	for (const s of out) {
+		for (const c of [s.open, s.high, s.low, s.close, s.volume, s.symbol]) assert.ok(c instanceof Uint32Array);
+		assert.ok(s.start instanceof Float64Array);
+	}
+	assert.equal(out[0]!.open.buffer.byteLength, 5 * 32);
+	out[1]!.close.set([4_294_967_295, 1, 2]);
+	out[0]!.close.set([7, 8]);
+	assert.deepEqual([...out[1]!.close], [4_294_967_295, 1, 2]);
+	assert.deepEqual([...out[0]!.volume], [0, 0]);
+	const mixed = allocateSessions(['a'], [2], ['X'], false, {narrowPrices: false, narrowVolume: true});
+	assert.ok(mixed[0]!.open instanceof Float64Array && mixed[0]!.volume instanceof Uint32Array);
+});

@@ -120,6 +120,8 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const pieces: Piece[][] = Array.from({length: nDays}, () => []);
 	const slots = Array.from({length: nDays}, () => new Int32Array(SLOTS));
 	const perSymbolDay = new Int32Array(nDays);
+	let narrowPrices = true;
+	let narrowVolume = true;
 	let total = 0;
 	const periodsOf = manifests.map(({manifest}) =>
 		Object.keys(manifest!.files)
@@ -136,6 +138,10 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		for (const period of periodsOf[symbolIndex]!) {
 			const entry = manifest!.files[period]!;
 			const cols: BarColumns = readPeriod(cacheDir, key, entry, buffers.next(entry.bytes));
+			// Session columns stay Uint32 while every file's do (see core/session-columns.ts).
+			if (!(cols.o instanceof Uint32Array && cols.h instanceof Uint32Array && cols.l instanceof Uint32Array && cols.c instanceof Uint32Array))
+				narrowPrices = false;
+			if (!(cols.v instanceof Uint32Array)) narrowVolume = false;
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
 			if (hi <= lo) continue;
@@ -185,6 +191,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		dayRows,
 		symbols,
 		request.shared ?? false,
+		{narrowPrices, narrowVolume},
 	);
 	for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
 	const summary: DataSummary = {
