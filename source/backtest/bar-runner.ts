@@ -9,7 +9,7 @@
  * The same stepper drives the console's SIM mode (paced by a clock) and the backtest (as fast
  * as it goes).
  */
-import type {PlainMicros} from '../core/money.js';
+import {type PlainMicros, ZERO_MICROS} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {barAt, columnsFromBars, isColumnar, sessionBars, type ColumnarSession} from '../core/session-columns.js';
 import type {Engine} from '../engine/engine.js';
@@ -33,6 +33,14 @@ interface SymbolSlot {
 	readonly stats: SymbolStats | null;
 	readonly book: PositionBook | null;
 	readonly onlyScalper: ScalpStrategy | null;
+	/**
+	 * The one Bar the symbol's rows are written into when only the built-in scalper takes
+	 * them: it reads a bar and keeps none of it (a custom signal gets copies), so a row costs
+	 * no object. Bars were most of a backtest's garbage (each field a boxed double).
+	 */
+	readonly bar: {-readonly [K in keyof Bar]: Bar[K]};
+	/** The step that last wrote `bar` (a symbol twice in one step gets a fresh Bar). */
+	barStep: number;
 }
 
 /** Quotes and trades between bar arrivals (the tick-taker in SIM), per session. */
@@ -82,6 +90,7 @@ export class BarReplay {
 	/** Bars processed so far. */
 	barsProcessed = 0;
 	sessionsProcessed = 0;
+	private stepCount = 0;
 
 	constructor(
 		sessions: Iterable<ReplaySession>,
@@ -108,6 +117,8 @@ export class BarReplay {
 				book: scalper ? this.engine.portfolio.book('scalp', symbol) : null,
 				// Symbols with other strategies (or none) go through the engine's fan-out.
 				onlyScalper: this.engine.strategiesFor(symbol).length === 1 ? scalper : null,
+				bar: {symbol, start: 0, open: ZERO_MICROS, high: ZERO_MICROS, low: ZERO_MICROS, close: ZERO_MICROS, volume: 0},
+				barStep: -1,
 			};
 			this.slots.set(symbol, slot);
 		}
@@ -191,14 +202,15 @@ export class BarReplay {
 		const table = this.slotTable;
 		const own = this.currentBars;
 		const n = end - begin;
+		const step = ++this.stepCount;
 		slots.length = n;
 		bars.length = n;
 		for (let k = 0; k < n; k++) {
 			const i = begin + k;
-			// A new Bar per row: strategies and custom signals may keep what they are given.
-			const bar = own ? own[i]! : barAt(s, i);
 			const index = s.symbol[i]!;
 			const slot = table[index] ?? (table[index] = this.slot(s.symbols[index]!));
+			// A new Bar per row for any other strategy: it may keep what it is given.
+			const bar = own ? own[i]! : slot.onlyScalper && slot.barStep !== step ? rowInto(slot, s, i, step) : barAt(s, i);
 			slots[k] = slot;
 			bars[k] = bar;
 			slot.exchangePrice.price = bar.close;
@@ -286,4 +298,17 @@ export class BarReplay {
 			// each step does the work
 		}
 	}
+}
+
+/** Row `i` written into the slot's own Bar (see SymbolSlot.bar). */
+function rowInto(slot: SymbolSlot, s: ColumnarSession, i: number, step: number): Bar {
+	const bar = slot.bar;
+	bar.start = s.start[i]!;
+	bar.open = s.open[i]!;
+	bar.high = s.high[i]!;
+	bar.low = s.low[i]!;
+	bar.close = s.close[i]!;
+	bar.volume = s.volume[i]!;
+	slot.barStep = step;
+	return bar;
 }
