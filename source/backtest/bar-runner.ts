@@ -81,6 +81,8 @@ export class BarReplay {
 	private slotTable: (SymbolSlot | undefined)[] = [];
 	private slotTableFor: readonly string[] | null = null;
 	private readonly books: PositionBook[];
+	/** `books[i]`'s symbol's price slot (engine.lastPrice without a map lookup per book). */
+	private readonly bookPrices: {readonly last: PlainMicros}[];
 	private readonly stepSlots: SymbolSlot[] = [];
 	private readonly stepBars: Bar[] = [];
 	private ticks: readonly TickEvent[] = [];
@@ -103,6 +105,7 @@ export class BarReplay {
 		this.scalpers = engine.strategies.filter((s): s is ScalpStrategy => s.kind === 'scalp');
 		for (const s of this.scalpers) this.stats.set(s.symbol, new SymbolStats(s.symbol));
 		this.books = this.scalpers.map(s => engine.portfolio.book('scalp', s.symbol));
+		this.bookPrices = this.scalpers.map(s => engine.priceSlot(s.symbol));
 	}
 
 	private slot(symbol: string): SymbolSlot {
@@ -243,9 +246,10 @@ export class BarReplay {
 		}
 		let equity: PlainMicros = this.engine.portfolio.cash;
 		const books = this.books;
+		const prices = this.bookPrices;
 		for (let i = 0; i < books.length; i++) {
 			const book = books[i]!;
-			if (book.qty !== 0) equity += book.qty * this.engine.lastPrice(book.symbol);
+			if (book.qty !== 0) equity += book.qty * prices[i]!.last;
 		}
 		this.equity.add(arrival, equity);
 	}

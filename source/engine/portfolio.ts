@@ -32,6 +32,8 @@ export class Portfolio {
 	cash: Micros = ZERO_MICROS;
 	private readonly books = new Map<string, PositionBook>();
 	private readonly byStrategy = new Map<StrategyName, Map<string, PositionBook>>();
+	/** Each symbol's books (over strategies): a symbol's total without a scan of every book. */
+	private readonly bySymbol = new Map<string, PositionBook[]>();
 
 	book(strategy: StrategyName, symbol: string): PositionBook {
 		let books = this.byStrategy.get(strategy);
@@ -44,6 +46,9 @@ export class Portfolio {
 			book = new PositionBook(strategy, symbol);
 			books.set(symbol, book);
 			this.books.set(`${strategy}\u0000${symbol}`, book);
+			const ofSymbol = this.bySymbol.get(symbol);
+			if (ofSymbol) ofSymbol.push(book);
+			else this.bySymbol.set(symbol, [book]);
 		}
 		return book;
 	}
@@ -54,8 +59,10 @@ export class Portfolio {
 
 	/** Total shares held on a symbol over every strategy. */
 	symbolQty(symbol: string): number {
+		const books = this.bySymbol.get(symbol);
+		if (!books) return 0;
 		let total = 0;
-		for (const book of this.books.values()) if (book.symbol === symbol) total += book.qty;
+		for (let i = 0; i < books.length; i++) total += books[i]!.qty;
 		return total;
 	}
 
@@ -76,8 +83,8 @@ export class Portfolio {
 			const primary = this.book(primaryOf(symbol), symbol);
 			let otherQty = 0;
 			let otherCost = ZERO_MICROS;
-			for (const book of this.books.values()) {
-				if (book.symbol !== symbol || book === primary) continue;
+			for (const book of this.bySymbol.get(symbol)!) {
+				if (book === primary) continue;
 				if (brokerQty === 0) {
 					book.qty = 0;
 					book.costBasis = ZERO_MICROS;
