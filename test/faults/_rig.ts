@@ -100,8 +100,6 @@ export interface RigOptions {
 	readonly adapter?: Partial<CreateAlpacaOptions>;
 	readonly journalPath?: string;
 	readonly runTag?: string;
-	/** How long the session must stay quiet after a step (default 50 ms). */
-	readonly quietMs?: number;
 	/** LiveSession's quit deadline (default its own, 5 s). */
 	readonly shutdownDeadlineMs?: number;
 }
@@ -123,10 +121,14 @@ export interface Rig {
 	/** HTTP requests sent by the adapter so far. */
 	readonly requests: Array<{method: string; path: string}>;
 	scalper(symbol: string): ScalpStrategy;
-	/** Market steps, each followed by a wait until the session went quiet (`quietMs` long). */
-	step(count?: number, quietMs?: number): Promise<void>;
-	/** Wait until nothing happened for a while (no request in flight, no engine change). */
-	settle(quietMs?: number): Promise<void>;
+	/** Market steps, each followed by `settle`. */
+	step(count?: number): Promise<void>;
+	/**
+	 * Wait until the session is quiet: the emulator idle (every frame sent handled by the
+	 * client, nothing in flight or held back by a fault), no request of the adapter in flight,
+	 * every order sent answered, and nothing happened in the client meanwhile.
+	 */
+	settle(): Promise<void>;
 	/** Wait until the engine has every symbol's latest published bar (live or filled from REST). */
 	caughtUp(timeoutMs?: number): Promise<void>;
 	until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs?: number): Promise<T>;
@@ -151,9 +153,10 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 	const logs: string[] = [];
 	const requests: Array<{method: string; path: string}> = [];
 	let inFlight = 0;
-	let lastActivity = Date.now();
+	/** Counts everything the client does (logs, requests, engine changes, bars). */
+	let activity = 0;
 	const touch = (): void => {
-		lastActivity = Date.now();
+		activity += 1;
 	};
 	const config = resolveAlpacaConfig({
 		env: {APCA_API_KEY_ID: KEYS.keyId, APCA_API_SECRET_KEY: KEYS.secret, APCA_API_BASE_URL: emulator.baseUrl, APCA_API_DATA_URL: emulator.dataUrl},
@@ -254,13 +257,23 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 			await sleep(5);
 		}
 	};
-	// Quiet: no request in flight, every order the engine sent answered, nothing for a while.
+	// Quiet: the emulator idle, no request in flight, every order the engine sent answered, and
+	// no client activity across that wait (a frame handled may start more work: look again).
 	const unanswered = (): boolean => theEngine.openOrderCount() > theEngine.openOrders().length;
-	const settle = async (quietMs = options.quietMs ?? 50): Promise<void> => {
+	const marks = (): number => {
+		const sent = emulator.delivered();
+		return activity + sent.frames + sent.requests;
+	};
+	const settle = async (): Promise<void> => {
 		const deadline = Date.now() + 20_000;
 		while (Date.now() < deadline) {
-			await sleep(10);
-			if (inFlight === 0 && !unanswered() && Date.now() - lastActivity >= quietMs) return;
+			const before = marks();
+			await emulator.whenIdle(Math.max(deadline - Date.now(), 1));
+			// Continuations of what the client just handled (timers of 0, I/O callbacks) run first.
+			await new Promise(resolve => setImmediate(resolve));
+			if (inFlight === 0 && !unanswered() && marks() === before) return;
+			// Waiting on the client's own timers (a lookup, a retry): do not spin.
+			if (marks() === before) await sleep(2);
 		}
 		assert.fail(`the session never went quiet (${inFlight} requests in flight)\n${logs.slice(-25).join('\n')}`);
 	};
@@ -292,7 +305,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 		logs,
 		requests,
 		scalper: symbol => theEngine.strategiesFor(symbol).find(s => s.kind === 'scalp') as ScalpStrategy,
-		step: async (count = 1, quietMs?: number) => {
+		step: async (count = 1) => {
 			for (let i = 0; i < count; i++) {
 				const before = barsSeen.length;
 				touch();
@@ -304,7 +317,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
 					const deadline = Date.now() + 5000;
 					while (barsSeen.length < before + expected && Date.now() < deadline) await sleep(2);
 				}
-				await settle(quietMs);
+				await settle();
 			}
 		},
 		settle,

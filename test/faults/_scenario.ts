@@ -51,15 +51,6 @@ export const fillsOf = (rig: Rig, symbol: string, intent: 'buy' | 'tp' | 'exit')
 export const exchangeOrders = (rig: Rig, symbol: string, side: 'buy' | 'sell') =>
 	rig.emulator.exchange.allOrders().filter(o => o.symbol === symbol && o.side === side && o.clientOrderId.startsWith('rig-'));
 
-/** Whole cycles; the trading steps (signal, buy fill, take-profit fill) wait `quietMs` for late updates. */
-export async function stepCycles(rig: Rig, cycles: number, quietMs: number): Promise<void> {
-	for (let c = 0; c < cycles; c++) {
-		await rig.step(SIGNAL - 1);
-		await rig.step(TP_FILL - SIGNAL + 1, quietMs);
-		await rig.step(CYCLE - TP_FILL);
-	}
-}
-
 export function assertRoundTrips(rig: Rig, expected: Record<string, number>): void {
 	for (const [symbol, count] of Object.entries(expected)) {
 		assert.equal(rig.scalper(symbol).roundTrips, count, `${symbol} round trips`);

@@ -56,7 +56,7 @@ test('slow replies past the client timeout: the orders are placed, their replies
 		assert.equal(exchangeOrders(rig, A, 'buy').length, 1);
 		assert.equal(exchangeOrders(rig, M, 'buy').length, 1);
 		rig.emulator.faults.delayTradeUpdates(0);
-		await new Promise(resolve => setTimeout(resolve, 1300)); // the late updates arrive: nothing new
+		await rig.settle(); // the late updates arrive (the emulator held them): nothing new
 		// Both take-profits: replies lost, the stream on time.
 		rig.emulator.faults.slowResponses(2, 1500);
 		await rig.step(1);

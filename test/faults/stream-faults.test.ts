@@ -6,7 +6,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {CYCLE, journalOf, lotShares} from './_rig.js';
-import {A, assertRoundTrips, BUY_FILL, exchangeOrders, M, SIGNAL, stepCycles, TIMEOUT, withRig} from './_scenario.js';
+import {A, assertRoundTrips, BUY_FILL, exchangeOrders, M, SIGNAL, TIMEOUT, withRig} from './_scenario.js';
 
 test('baseline: no fault, two round trips per symbol', TIMEOUT, async () => {
 	await withRig({}, async rig => {
@@ -100,7 +100,7 @@ test('market-data stream silent: the watchdog replaces the socket and the missed
 test('trade updates delayed: every fill arrives late but once; the round trips complete', TIMEOUT, async () => {
 	await withRig({}, async rig => {
 		rig.emulator.faults.delayTradeUpdates(250);
-		await stepCycles(rig, 2, 400);
+		await rig.step(2 * CYCLE); // each step waits until its late updates were delivered and handled
 		assertRoundTrips(rig, {[A]: 2, [M]: 2});
 	});
 });
@@ -118,7 +118,7 @@ test('trade updates duplicated: every execution is booked once', TIMEOUT, async 
 test('trade updates reordered (pairs swapped): fills before their new, still booked once', TIMEOUT, async () => {
 	await withRig({}, async rig => {
 		rig.emulator.faults.reorderTradeUpdates(true);
-		await stepCycles(rig, 2, 700);
+		await rig.step(2 * CYCLE); // each step waits until the held updates were delivered and handled
 		assertRoundTrips(rig, {[A]: 2, [M]: 2});
 		assert.equal(journalOf(rig, 'order_update').filter(r => r.event === 'fill').length, 8);
 	});
@@ -171,7 +171,7 @@ test('malformed stream messages: garbage on both sockets is logged and dropped, 
 			[{T: 'zz', S: A}],
 		];
 		for (const frame of dataFrames) assert.equal(faults.injectDataFrame(frame), 1);
-		await rig.settle(200);
+		await rig.settle();
 		assert.equal(rig.scalper(A).state, 'TO_BUY');
 		assert.equal(rig.engine.portfolio.symbolQty(A), 0, 'no garbage fill was booked');
 		assert.equal(rig.engine.openOrderCount(), 0, 'no ghost order is followed');
