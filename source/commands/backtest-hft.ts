@@ -6,11 +6,11 @@
  * from their trades.
  */
 import type {CliFlags} from '../cli/flags.js';
-import {durationFlag, existingPaths, parseSymbols, positiveDollars, UsageError, wholeNumber} from '../config.js';
-import {loadTicks} from '../adapters/replay/ticks.js';
+import {durationFlag, parseSymbols, positiveDollars, wholeNumber} from '../config.js';
+import {loadHftData} from './hft-inputs.js';
 import {runHftBacktest} from '../backtest/hft-backtest.js';
 import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
-import {bundledTickData, packageVersion} from '../paths.js';
+import {packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
 import {nullJournal, type Journal} from '../journal/records.js';
@@ -30,14 +30,10 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	const scalpParams = scalpParamsFromFlags(flags);
 	const hftParams = hftParamsFromFlags(flags);
 	checkHftQty(hftQty, hftParams);
-	const dataPaths = flags.data ? existingPaths(flags.data) : [bundledTickData()];
 	const signal = flags.signal ? await loadSignal(flags.signal) : null;
 	const hftPick = flags.hft ? parseSymbols([flags.hft]) : [];
 	const wanted = [...new Set([...symbols, ...hftPick])];
-	const data = loadTicks(dataPaths, wanted.length > 0 ? wanted : undefined);
-	if (data.symbols.length === 0) throw new UsageError(`no tick data (LOBSTER or Lean pairs) in ${dataPaths.join(', ')}`);
-	const missing = wanted.filter(s => !data.symbols.includes(s));
-	if (missing.length > 0) throw new UsageError(`no tick data for ${missing.join(', ')} in ${dataPaths.join(', ')}`);
+	const {paths: dataPaths, data} = loadHftData(flags.data, wanted);
 	const hftSymbols = hftPick.length > 0 ? hftPick : wanted.length > 0 ? wanted : [...data.symbols];
 	const scalpSymbols = hftPick.length > 0 ? wanted.filter(s => !hftPick.includes(s)) : [];
 

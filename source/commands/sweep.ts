@@ -1,69 +1,107 @@
 /**
  * `scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02 [--walk-forward 10:5]`:
  * the scalping backtest over a grid of parameters on worker threads, ranked; or walk-forward
- * (choose on in-sample days, report out-of-sample only). Everything is validated before a
- * worker starts: bad grids and ranges are one line, exit 2.
+ * (choose on in-sample days, report out-of-sample only). `--strategy hft` sweeps the
+ * tick-taker's --hft-ratio and --hft-size over tick data the same way. Everything is validated
+ * before a worker starts: bad grids and ranges are one line, exit 2.
  */
 import type {CliFlags} from '../cli/flags.js';
 import {UsageError, wholeNumber} from '../config.js';
 import {isColumnar} from '../core/session-columns.js';
-import {scalpParamsFromFlags} from '../strategy-flags.js';
-import {describeScalpParams, type ScalpParams} from '../strategies/params.js';
-import {describePoint, parseGrid, type ParamKey} from '../research/grid.js';
-import {defaultThreads, runJobs} from '../research/pool.js';
+import {describePoint, parseGrid, type GridAxis, type ParamKey} from '../research/grid.js';
+import {defaultThreads, runJobs, type PoolData} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
-import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
+import {plannedJobs, runSweep, type SweepBase, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
 import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
-import type {Io} from './shared.js';
+import {rejectFlags, SCALP_FLAGS, type Io} from './shared.js';
+import {prepareHftSweep} from './sweep-hft.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
+import {scalpParamsFromFlags} from '../strategy-flags.js';
+import {describeScalpParams} from '../strategies/params.js';
+
+/** What a strategy's sweep prepares before anything runs: the jobs' settings, data and texts. */
+export interface PreparedSweep {
+	readonly config: SweepConfig<SweepBase>;
+	/** Data loaded here, handed to every worker thread (shared memory). */
+	readonly poolData: PoolData;
+	/** Fields of the JSON report before the grid and the results. */
+	readonly meta: Record<string, unknown>;
+	/** The text report's header lines (title, data, money). */
+	readonly header: readonly string[];
+	/** "sma 20 · take-profit 0.01 · ...": every parameter at its value when not swept. */
+	readonly defaults: string;
+}
 
 /** The parameters the grid does not vary, as the reports name them. */
-function fixedParams(axes: readonly {flag: {flag: string}}[], params: ScalpParams): string {
+function fixedParams(axes: readonly GridAxis[], defaults: string): string {
 	const swept = new Set(axes.map(a => a.flag.flag));
 	return (
-		describeScalpParams(params, dollarsToMicros(DEFAULTS.lotUsd))
+		defaults
 			.split(' · ')
 			.filter(part => !swept.has(part.slice(0, part.lastIndexOf(' '))))
 			.join(' · ') || '(none)'
 	);
 }
 
-export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
-	const gridTexts: Partial<Record<ParamKey, string>> = {};
-	for (const key of ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'] as const) if (flags[key] !== undefined) gridTexts[key] = String(flags[key]);
-	const axes = parseGrid(gridTexts);
-	if (axes.length === 0) throw new UsageError('sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02');
+function gridFrom(flags: CliFlags, keys: readonly ParamKey[], example: string): GridAxis[] {
+	const texts: Partial<Record<ParamKey, string>> = {};
+	for (const key of keys) if (flags[key] !== undefined) texts[key] = String(flags[key]);
+	const axes = parseGrid(texts);
+	if (axes.length === 0) throw new UsageError(`sweep needs at least one parameter to vary, e.g. ${example}`);
+	return axes;
+}
+
+function prepareScalpSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward']): PreparedSweep {
+	rejectFlags(flags, ['hftRatio', 'hftSize', 'hftQty'], 'sweep --strategy scalp');
+	const axes = gridFrom(flags, ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'], '--sma 10..40:5 --take-profit 0.01,0.02');
 	// Values not swept keep the defaults; the swept ones are overridden per point.
 	const baseParams = scalpParamsFromFlags({});
-	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
-	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
-	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
-
 	// Loaded once here, through the same path as backtest, into shared columns: bad data is one
 	// line before any worker starts, the trading days are known, and the threads replay these bytes.
 	const inputs = resolveScalpInputs(args, flags, 'sweep', {csvDays: true, shared: true});
-	const {cash, exitAfterMs} = inputs;
 	const runSymbols = [...inputs.symbols];
 	const days = inputs.source.replay.filter(s => (isColumnar(s) ? s.length : s.bars.length) > 0).map(s => s.date);
 	if (days.length === 0) throw new UsageError(`no trading days in ${inputs.source.summary.location}`);
+	const lot = dollarsToMicros(DEFAULTS.lotUsd);
+	const defaults = describeScalpParams(baseParams, lot);
 	const config: SweepConfig = {
 		axes,
-		base: {
-			data: inputs.ref,
-			symbols: runSymbols,
-			cash,
-			lot: dollarsToMicros(DEFAULTS.lotUsd),
-			exitAfterMs,
-			params: baseParams,
-		},
+		base: {data: inputs.ref, symbols: runSymbols, cash: inputs.cash, lot, exitAfterMs: inputs.exitAfterMs, params: baseParams},
 		days,
 		// Jobs name their days unless the data holds exactly these (a CSV day range).
 		allDays: inputs.source.range !== null || !(flags.from || flags.to || flags.date),
 		walkForward,
 	};
-	if (walkForward) makeWindows(days, walkForward); // too few days: one line now
+	return {
+		config,
+		poolData: {ref: inputs.ref, sessions: inputs.source.replay, symbols: inputs.symbols},
+		meta: {
+			strategy: 'scalp',
+			...inputJson(inputs),
+			symbols: runSymbols,
+			days: {from: days[0], to: days[days.length - 1], count: days.length},
+			defaults,
+		},
+		header: [
+			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
+			...inputLines(inputs),
+		],
+		defaults,
+	};
+}
+
+export async function runSweepCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
+	const strategy = (flags.strategy ?? 'scalp').toLowerCase();
+	if (strategy !== 'scalp' && strategy !== 'hft') throw new UsageError(`--strategy must be scalp or hft for sweep, got "${flags.strategy}"`);
+	if (strategy === 'hft') rejectFlags(flags, [...SCALP_FLAGS, 'from', 'to', 'date', 'feed', 'adjustment', 'cacheDir'], 'sweep --strategy hft');
+	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
+	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
+	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
+	const prepared = strategy === 'hft' ? prepareHftSweep(args, flags, walkForward) : prepareScalpSweep(args, flags, walkForward);
+	const {config} = prepared;
+	if (walkForward) makeWindows(config.days, walkForward); // too few days: one line now
 	const total = plannedJobs(config);
 
 	const tty = Boolean(io.stderr.isTTY);
@@ -73,9 +111,8 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	let bestPnl = Number.NEGATIVE_INFINITY;
 	const outcome = await runSweep(
 		config,
-		// The threads get the bars loaded above as shared columns: no copy, no parse of their own.
-		(jobs, onResult) =>
-			runJobs(jobs, {threads, data: {ref: inputs.ref, sessions: inputs.source.replay, symbols: inputs.symbols}, onResult: result => onResult(result)}),
+		// The threads get the data loaded above in shared memory: no copy, no parse of their own.
+		(jobs, onResult) => runJobs(jobs, {threads, data: prepared.poolData, onResult: result => onResult(result)}),
 		result => {
 			done += 1;
 			if (!tty) return;
@@ -88,21 +125,14 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	);
 	if (tty) io.stderr.write('\r\x1b[K');
 	const elapsed = (Date.now() - started) / 1000;
-	const meta = {
-		strategy: 'scalp',
-		...inputJson(inputs),
-		symbols: runSymbols,
-		days: {from: days[0], to: days[days.length - 1], count: days.length},
-		defaults: describeScalpParams(baseParams, dollarsToMicros(DEFAULTS.lotUsd)),
-	};
+	const axes = config.axes;
 	if (flags.json) {
-		io.stdout.write(sweepJson(outcome, meta));
+		io.stdout.write(sweepJson(outcome, prepared.meta));
 	} else {
 		const lines = [
-			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
-			...inputLines(inputs),
+			...prepared.header,
 			`grid ${axes.map(a => `${a.flag.flag} ${a.values.map(v => a.flag.format(v)).join(',')}`).join(' × ')} = ${outcome.points.length} points`,
-			`fixed ${fixedParams(axes, baseParams)}`,
+			`fixed ${fixedParams(axes, prepared.defaults)}`,
 			'',
 		];
 		if (outcome.walkForward) lines.push(formatWalkForward(outcome));

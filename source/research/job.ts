@@ -1,12 +1,13 @@
 /**
- * The unit of work of a sweep: one backtest of one parameter set over a set of trading days.
+ * The unit of work of a sweep: one backtest of one parameter set over a set of trading days:
+ * the scalper on minute bars, or the tick-taker on tick data (`strategy: 'hft'`).
  * A job is a plain JSON-serialisable object naming its data by reference (CSV paths or a bar
  * cache request), never holding bars, so the same object goes to a local worker thread, onto a
  * job queue (BullMQ) or to a remote task (Ray) unchanged, and its result comes back as plain
  * JSON too (README "Beyond one machine").
  */
 import type {Micros} from '../core/money.js';
-import type {ScalpParams} from '../strategies/params.js';
+import type {HftParams, ScalpParams} from '../strategies/params.js';
 
 export const JOB_FORMAT = 1;
 
@@ -24,8 +25,17 @@ export type DataRef =
 			readonly adjustment?: 'raw' | 'split' | 'all';
 	  };
 
-export interface SweepJob {
+/** Tick data (LOBSTER or Lean pairs) for the tick-taker: files/folders and the symbols read. */
+export interface TickDataRef {
+	readonly kind: 'ticks';
+	readonly paths: readonly string[];
+	readonly symbols: readonly string[];
+}
+
+/** A scalping job (jobs written before the tick-taker could be swept have no `strategy`). */
+export interface ScalpJob {
 	readonly format: typeof JOB_FORMAT;
+	readonly strategy?: 'scalp';
 	/** Stable within a sweep: `p<point>` or `w<window>-<is|oos>-p<point>`. */
 	readonly id: string;
 	/** Index of the grid point (the final ranking tie-break). */
@@ -39,6 +49,25 @@ export interface SweepJob {
 	readonly exitAfterMs: number | null;
 	readonly params: ScalpParams;
 }
+
+/** A tick-taker job: the tick backtest of `symbols` with these --hft-ratio/--hft-size. */
+export interface HftJob {
+	readonly format: typeof JOB_FORMAT;
+	readonly strategy: 'hft';
+	readonly id: string;
+	readonly point: number;
+	readonly data: TickDataRef;
+	/** New York dates to replay (ascending); null = every session of the data. */
+	readonly days: readonly string[] | null;
+	/** The symbols the tick-taker trades. */
+	readonly symbols: readonly string[];
+	readonly cash: Micros;
+	/** --hft-qty: most shares held per symbol. */
+	readonly hftQty: number;
+	readonly params: HftParams;
+}
+
+export type SweepJob = ScalpJob | HftJob;
 
 /** What a job returns: the figures the ranking and the reports need, dollars as numbers. */
 export interface JobMetrics {

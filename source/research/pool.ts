@@ -7,8 +7,9 @@
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Tinypool} from 'tinypool';
-import type {DataRef, JobResult, SweepJob} from './job.js';
+import type {DataRef, JobResult, SweepJob, TickDataRef} from './job.js';
 import type {ReplaySession} from '../backtest/bar-runner.js';
+import type {TickTape} from '../adapters/replay/tick-tape.js';
 
 export interface PoolOptions {
 	/** Worker threads (default: one per core). */
@@ -26,11 +27,10 @@ export interface PoolOptions {
  * SharedArrayBuffer cross to the threads without a copy (structured clone shares the memory),
  * so N threads read one copy of the bars instead of each parsing and holding its own.
  */
-export interface PoolData {
-	readonly ref: DataRef;
-	readonly sessions: readonly ReplaySession[];
-	readonly symbols: readonly string[];
-}
+export type PoolData =
+	| {readonly ref: DataRef; readonly sessions: readonly ReplaySession[]; readonly symbols: readonly string[]}
+	/** Tick data for tick-taker jobs: the tape in one SharedArrayBuffer (research/tick-days.ts shareTape). */
+	| {readonly ref: TickDataRef; readonly tape: TickTape};
 
 /**
  * The worker module for tinypool. Built (dist): `worker.js` beside this file. From source

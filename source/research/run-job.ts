@@ -1,16 +1,21 @@
 /**
- * Runs one sweep job: the plain scalping backtest (the very function `scalp-tui backtest`
- * calls) on the job's days with the job's parameters, journal off. Loaded data is kept per
- * data reference, so a worker reads its data once and then only replays.
+ * Runs one sweep job: the plain backtest (the very function `scalp-tui backtest` calls: the
+ * scalping one on bars, or the tick one for an hft job) on the job's days with the job's
+ * parameters, journal off. Loaded data is kept per data reference, so a worker reads its data
+ * once and then only replays.
  */
 import {performance} from 'node:perf_hooks';
+import type {TickTape} from '../adapters/replay/tick-tape.js';
+import {runHftBacktest, type HftBacktestConfig} from '../backtest/hft-backtest.js';
 import {runScalpBacktest, type ScalpBacktestResult} from '../backtest/scalp-backtest.js';
 import {nullJournal} from '../journal/records.js';
-import {dataKey, loadSessions, sessionsOn, type LoadedSessions} from './data-source.js';
-import {JOB_FORMAT, type DataRef, type JobMetrics, type JobResult, type SweepJob} from './job.js';
+import {dataKey, loadSessions, loadTape, sessionsOn, type LoadedSessions} from './data-source.js';
+import {JOB_FORMAT, type DataRef, type HftJob, type JobMetrics, type JobResult, type ScalpJob, type SweepJob, type TickDataRef} from './job.js';
+import {tapeOnDays} from './tick-days.js';
 import {dollarsToMicros, microsToNumber} from '../core/money.js';
 
 const loaded = new Map<string, Promise<LoadedSessions>>();
+const tapes = new Map<string, TickTape>();
 
 /**
  * Data already in memory for a reference (the local pool hands its threads the sessions the
@@ -18,6 +23,11 @@ const loaded = new Map<string, Promise<LoadedSessions>>();
  */
 export function preloadData(ref: DataRef, data: LoadedSessions): void {
 	loaded.set(dataKey(ref), Promise.resolve(data));
+}
+
+/** The same for tick data: the tape the command loaded (shared columns). */
+export function preloadTape(ref: TickDataRef, tape: TickTape): void {
+	tapes.set(dataKey(ref), tape);
 }
 
 export function metricsOf(result: ScalpBacktestResult): JobMetrics {
@@ -38,6 +48,10 @@ export function metricsOf(result: ScalpBacktestResult): JobMetrics {
 
 export async function runJob(job: SweepJob): Promise<JobResult> {
 	if (job.format !== JOB_FORMAT) throw new Error(`job ${job.id}: unknown job format ${String(job.format)}`);
+	return job.strategy === 'hft' ? runHftJob(job) : runScalpJob(job);
+}
+
+async function runScalpJob(job: ScalpJob): Promise<JobResult> {
 	const loadStart = performance.now();
 	const key = dataKey(job.data);
 	let data = loaded.get(key);
@@ -59,5 +73,26 @@ export async function runJob(job: SweepJob): Promise<JobResult> {
 		params: job.params,
 		journal: nullJournal,
 	});
+	return {format: JOB_FORMAT, id: job.id, point: job.point, metrics: metricsOf(result), runMs: performance.now() - start, loadMs};
+}
+
+/** The tick backtest an hft job runs, on its tape already cut to its days (journal apart). */
+export function hftJobConfig(job: HftJob, tape: TickTape): Omit<HftBacktestConfig, 'journal'> {
+	return {tape, hftSymbols: job.symbols, scalpSymbols: [], hftQty: job.hftQty, cash: job.cash, hftParams: job.params};
+}
+
+function runHftJob(job: HftJob): JobResult {
+	const loadStart = performance.now();
+	const key = dataKey(job.data);
+	let tape = tapes.get(key);
+	const cached = tape !== undefined;
+	if (!tape) {
+		tape = loadTape(job.data);
+		tapes.set(key, tape);
+	}
+	const days = tapeOnDays(tape, job.days);
+	const loadMs = cached ? 0 : performance.now() - loadStart;
+	const start = performance.now();
+	const result = runHftBacktest({...hftJobConfig(job, days), journal: nullJournal});
 	return {format: JOB_FORMAT, id: job.id, point: job.point, metrics: metricsOf(result), runMs: performance.now() - start, loadMs};
 }

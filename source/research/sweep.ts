@@ -4,14 +4,16 @@
  * worker pool in the CLI, anything that maps jobs to results elsewhere (a queue, a test).
  */
 import {type Micros, micros} from '../core/money.js';
-import type {ScalpParams} from '../strategies/params.js';
+import type {HftParams, ScalpParams} from '../strategies/params.js';
 import type {GridAxis, GridPoint} from './grid.js';
 import {gridPoints} from './grid.js';
-import {JOB_FORMAT, type DataRef, type JobMetrics, type JobResult, type SweepJob} from './job.js';
+import {JOB_FORMAT, type DataRef, type JobMetrics, type HftJob, type JobResult, type ScalpJob, type SweepJob, type TickDataRef} from './job.js';
 import {rank} from './rank.js';
 import {chooseOnInSample, combineOutOfSample, makeWindows, stability, type Stability, type WalkForwardSpec, type WindowOutcome} from './walk-forward.js';
 
-export interface SweepBase {
+/** The settings a scalping sweep does not vary (no `strategy`: the scalper). */
+export interface ScalpSweepBase {
+	readonly strategy?: 'scalp';
 	readonly data: DataRef;
 	readonly symbols: readonly string[];
 	readonly cash: Micros;
@@ -20,9 +22,21 @@ export interface SweepBase {
 	readonly params: ScalpParams;
 }
 
-export interface SweepConfig {
+/** The same for the tick-taker: its tick data, the symbols it trades, --cash, --hft-qty. */
+export interface HftSweepBase {
+	readonly strategy: 'hft';
+	readonly data: TickDataRef;
+	readonly symbols: readonly string[];
+	readonly cash: Micros;
+	readonly hftQty: number;
+	readonly params: HftParams;
+}
+
+export type SweepBase = ScalpSweepBase | HftSweepBase;
+
+export interface SweepConfig<Base extends SweepBase = ScalpSweepBase> {
 	readonly axes: readonly GridAxis[];
-	readonly base: SweepBase;
+	readonly base: Base;
 	/** The trading days of the data to use, ascending. */
 	readonly days: readonly string[];
 	/** True when `days` is every session of the data (jobs then say days: null). */
@@ -55,7 +69,7 @@ export interface SweepOutcome {
 }
 
 /** A point's values applied over the base settings. */
-export function jobSettings(base: SweepBase, point: GridPoint): {lot: Micros; params: ScalpParams} {
+export function jobSettings(base: ScalpSweepBase, point: GridPoint): {lot: Micros; params: ScalpParams} {
 	// Grid values are plain integers in each flag's unit; the money ones become Micros here.
 	return {
 		lot: point.lot === undefined ? base.lot : micros(point.lot),
@@ -68,20 +82,43 @@ export function jobSettings(base: SweepBase, point: GridPoint): {lot: Micros; pa
 	};
 }
 
+/** The tick-taker's parameters at a point (--hft-ratio is swept in thousandths). */
+export function hftJobParams(base: HftSweepBase, point: GridPoint): HftParams {
+	return {ratio: point.hftRatio === undefined ? base.params.ratio : point.hftRatio / 1000, size: point.hftSize ?? base.params.size};
+}
+
+export function makeJob(base: HftSweepBase, id: string, pointIndex: number, point: GridPoint, days: readonly string[] | null): HftJob;
+export function makeJob(base: ScalpSweepBase, id: string, pointIndex: number, point: GridPoint, days: readonly string[] | null): ScalpJob;
+export function makeJob(base: SweepBase, id: string, pointIndex: number, point: GridPoint, days: readonly string[] | null): SweepJob;
 export function makeJob(base: SweepBase, id: string, pointIndex: number, point: GridPoint, days: readonly string[] | null): SweepJob {
+	if (base.strategy === 'hft') {
+		const params = hftJobParams(base, point);
+		return {
+			format: JOB_FORMAT,
+			strategy: 'hft',
+			id,
+			point: pointIndex,
+			data: base.data,
+			days,
+			symbols: base.symbols,
+			cash: base.cash,
+			hftQty: base.hftQty,
+			params,
+		};
+	}
 	const {lot, params} = jobSettings(base, point);
 	return {format: JOB_FORMAT, id, point: pointIndex, data: base.data, days, symbols: base.symbols, cash: base.cash, lot, exitAfterMs: base.exitAfterMs, params};
 }
 
 /** How many jobs the sweep will run (for the progress bar before phase 2 exists). */
-export function plannedJobs(config: SweepConfig): number {
+export function plannedJobs(config: SweepConfig<SweepBase>): number {
 	const points = config.axes.reduce((n, a) => n * a.values.length, 1);
 	if (!config.walkForward) return points;
 	const windows = makeWindows(config.days, config.walkForward).length;
 	return windows * points + windows;
 }
 
-export async function runSweep(config: SweepConfig, runner: JobRunner, onResult: (result: JobResult) => void = () => {}): Promise<SweepOutcome> {
+export async function runSweep(config: SweepConfig<SweepBase>, runner: JobRunner, onResult: (result: JobResult) => void = () => {}): Promise<SweepOutcome> {
 	const points = gridPoints(config.axes);
 	if (!config.walkForward) {
 		const days = config.allDays ? null : config.days;

@@ -65,7 +65,7 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 		[['--sma', '20', '--from', '2019-02-14', '--to', '2019-02-12'], '--from 2019-02-14 is after --to 2019-02-12'],
 		[['--sma', '20', '--workers', '0'], '--workers must be a whole number >= 1, got 0'],
 		[[], 'sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02'],
-		[['--sma', '20', '--hft-ratio', '2'], '--hft-ratio does not apply to sweep'],
+		[['--sma', '20', '--hft-ratio', '2'], '--hft-ratio does not apply to sweep --strategy scalp'],
 	];
 	for (const [args, message] of cases) {
 		const r = runCli(['sweep', ...args]);
