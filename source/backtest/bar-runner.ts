@@ -9,7 +9,7 @@
  * The same stepper drives the console's SIM mode (paced by a clock) and the backtest (as fast
  * as it goes).
  */
-import {type PlainMicros, ZERO_MICROS} from '../core/money.js';
+import {addMicros, type Micros, mulQty, ZERO_MICROS} from '../core/money.js';
 import type {Bar} from '../core/types.js';
 import {barAt, columnsFromBars, isColumnar, sessionBars, type ColumnarSession} from '../core/session-columns.js';
 import type {Engine} from '../engine/engine.js';
@@ -26,8 +26,8 @@ export const BAR_MS = 60_000;
 export type ReplaySession = BarSession | ColumnarSession;
 
 interface SymbolSlot {
-	readonly enginePrice: {last: PlainMicros; first: PlainMicros};
-	readonly exchangePrice: {price: PlainMicros};
+	readonly enginePrice: {last: Micros; first: Micros};
+	readonly exchangePrice: {price: Micros};
 	/** The exchange's open orders of the symbol (live). */
 	readonly open: readonly unknown[];
 	readonly stats: SymbolStats | null;
@@ -82,7 +82,7 @@ export class BarReplay {
 	private slotTableFor: readonly string[] | null = null;
 	private readonly books: PositionBook[];
 	/** `books[i]`'s symbol's price slot (engine.lastPrice without a map lookup per book). */
-	private readonly bookPrices: {readonly last: PlainMicros}[];
+	private readonly bookPrices: {readonly last: Micros}[];
 	private readonly stepSlots: SymbolSlot[] = [];
 	private readonly stepBars: Bar[] = [];
 	private ticks: readonly TickEvent[] = [];
@@ -242,14 +242,14 @@ export class BarReplay {
 			const slot = slots[k]!;
 			const book = slot.book;
 			if (!book || !slot.stats) continue;
-			slot.stats.observe(book.qty === 0 ? book.realized : book.realized + book.unrealized(bars[k]!.close), book.qty > 0);
+			slot.stats.observe(book.qty === 0 ? book.realized : addMicros(book.realized, book.unrealized(bars[k]!.close)), book.qty > 0);
 		}
-		let equity: PlainMicros = this.engine.portfolio.cash;
+		let equity: Micros = this.engine.portfolio.cash;
 		const books = this.books;
 		const prices = this.bookPrices;
 		for (let i = 0; i < books.length; i++) {
 			const book = books[i]!;
-			if (book.qty !== 0) equity += book.qty * prices[i]!.last;
+			if (book.qty !== 0) equity = addMicros(equity, mulQty(prices[i]!.last, book.qty));
 		}
 		this.equity.add(arrival, equity);
 	}

@@ -2,7 +2,7 @@
  * Backtest statistics, updated in O(1) per bar: per-symbol P&L curves and drawdowns, time in
  * market, and a total equity curve kept bounded by halving its resolution when it fills.
  */
-import type {PlainMicros} from '../core/money.js';
+import {type Micros, roundMicros} from '../core/money.js';
 import {Drawdown} from './drawdown.js';
 
 export class SymbolStats {
@@ -14,15 +14,15 @@ export class SymbolStats {
 	constructor(readonly symbol: string) {}
 
 	/** Record the symbol's P&L (realized + unrealized) at one of its bars. */
-	observe(pnl: PlainMicros, holding: boolean): void {
+	observe(pnl: Micros, holding: boolean): void {
 		this.bars += 1;
 		if (holding) this.barsHeld += 1;
 		this.drawdown.observe(pnl);
 	}
 
-	/** Largest fall of the P&L from its running peak (which starts at 0). */
-	get maxDrawdown(): PlainMicros {
-		return this.drawdown.max;
+	/** Largest fall of the P&L from its running peak (which starts at 0); a difference of whole micros. */
+	get maxDrawdown(): Micros {
+		return roundMicros(this.drawdown.max);
 	}
 }
 
@@ -36,7 +36,7 @@ export class EquityCurve {
 
 	constructor(private readonly capacity = 2048) {}
 
-	add(ms: number, equity: PlainMicros): void {
+	add(ms: number, equity: Micros): void {
 		this.drawdown.observe(equity);
 		this.skipped += 1;
 		if (this.skipped < this.stride) return;
@@ -55,8 +55,8 @@ export class EquityCurve {
 		}
 	}
 
-	get maxDrawdown(): PlainMicros {
-		return this.drawdown.max;
+	get maxDrawdown(): Micros {
+		return roundMicros(this.drawdown.max);
 	}
 
 	get maxDrawdownPct(): number {

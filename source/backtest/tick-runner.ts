@@ -326,7 +326,7 @@ export class TickReplay {
 		for (const s of engine.strategies) {
 			const book = portfolio.book(s.kind, s.symbol);
 			const last = engine.lastPrice(s.symbol);
-			this.stats.get(statsKey(s.kind, s.symbol))?.observe(book.realized + book.unrealized(last), book.qty > 0);
+			this.stats.get(statsKey(s.kind, s.symbol))?.observe(addMicros(book.realized, book.unrealized(last)), book.qty > 0);
 			if (book.qty !== 0) equity = addMicros(equity, mulQty(last, book.qty));
 		}
 		this.equity.add(at, equity);

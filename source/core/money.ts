@@ -7,16 +7,11 @@
  * `Micros` is branded so the compiler tells money from share counts, dollars and ratios. The
  * brand is type-only (no wrapper at run time). Only this module makes a Micros out of a plain
  * number (`as Micros`); everything else goes through the constructors and helpers below.
+ * Reading money out (microsToNumber, formatMicros, formatUsd) takes any micro figure, branded
+ * or derived: an average price or a sum for display need not be whole micros.
  */
 declare const microsBrand: unique symbol;
 export type Micros = number & {readonly [microsBrand]: true};
-
-/**
- * Migration only: money fields of layers not yet typed with the brand. It goes once every
- * layer uses Micros.
- * @deprecated use Micros
- */
-export type PlainMicros = number;
 
 /** Micro-dollars per dollar (a scale factor, not an amount). */
 export const MICROS = 1_000_000;
@@ -45,22 +40,22 @@ export function microsColumn<T extends Float64Array | Uint32Array>(column: T): M
 }
 
 /** a + b. (Plain `+` on two Micros gives a number; this keeps the brand.) */
-export function addMicros(a: PlainMicros, b: PlainMicros): Micros {
+export function addMicros(a: Micros, b: Micros): Micros {
 	return (a + b) as Micros;
 }
 
 /** a - b. */
-export function subMicros(a: PlainMicros, b: PlainMicros): Micros {
+export function subMicros(a: Micros, b: Micros): Micros {
 	return (a - b) as Micros;
 }
 
 /** -a. */
-export function negMicros(a: PlainMicros): Micros {
+export function negMicros(a: Micros): Micros {
 	return -a as Micros;
 }
 
 /** Price x whole share count: the notional of a fill or a position (exact for integer qty). */
-export function mulQty(price: PlainMicros, qty: number): Micros {
+export function mulQty(price: Micros, qty: number): Micros {
 	return (price * qty) as Micros;
 }
 
@@ -73,21 +68,21 @@ export function roundMicros(value: number): Micros {
 }
 
 /** |a|. */
-export function absMicros(a: PlainMicros): Micros {
+export function absMicros(a: Micros): Micros {
 	return Math.abs(a) as Micros;
 }
 
 /** Smaller / larger of two amounts, brand kept. */
-export function minMicros(a: PlainMicros, b: PlainMicros): Micros {
+export function minMicros(a: Micros, b: Micros): Micros {
 	return Math.min(a, b) as Micros;
 }
 
-export function maxMicros(a: PlainMicros, b: PlainMicros): Micros {
+export function maxMicros(a: Micros, b: Micros): Micros {
 	return Math.max(a, b) as Micros;
 }
 
 /** Sum of amounts (0 for none). */
-export function sumMicros(values: Iterable<PlainMicros>): Micros {
+export function sumMicros(values: Iterable<Micros>): Micros {
 	let total = 0;
 	for (const value of values) total += value;
 	return total as Micros;
@@ -157,12 +152,12 @@ export function dollarsToMicros(dollars: number): Micros {
 }
 
 /** Dollars as a JS number, for JSON output (exact decimals print as written). */
-export function microsToNumber(micros: PlainMicros): number {
+export function microsToNumber(micros: number): number {
 	return micros / MICROS;
 }
 
 /** Decimal string with at least `minDecimals` and no trailing zeros beyond them. */
-export function formatMicros(micros: PlainMicros, minDecimals = 2): string {
+export function formatMicros(micros: number, minDecimals = 2): string {
 	const negative = micros < 0;
 	const abs = Math.abs(Math.round(micros));
 	const whole = Math.floor(abs / MICROS);
@@ -173,13 +168,13 @@ export function formatMicros(micros: PlainMicros, minDecimals = 2): string {
 }
 
 /** "-$547.63" / "$12.00": the sign before the dollar sign, cents rounded half up. */
-export function formatUsd(micros: PlainMicros): string {
-	const text = formatMicros(Math.abs(roundCentHalfUp(micros)) as Micros, 2);
+export function formatUsd(micros: number): string {
+	const text = formatMicros(Math.abs(roundCentHalfUp(micros as Micros)), 2);
 	return micros < 0 && text !== '0.00' ? `-$${text}` : `$${text}`;
 }
 
 /** Nearest cent, ties away from zero for positives ("half up", the take-profit rounding). */
-export function roundCentHalfUp(micros: PlainMicros): Micros {
+export function roundCentHalfUp(micros: Micros): Micros {
 	return (Math.floor((micros + CENT / 2) / CENT) * CENT) as Micros;
 }
 
@@ -187,19 +182,19 @@ export function roundCentHalfUp(micros: PlainMicros): Micros {
  * Cent-rounded (half up) value of `numerator / denominator + addMicros`, exactly, for an
  * average price that is a ratio (cost basis over quantity) and need not be whole micros.
  */
-export function roundRatioCentHalfUp(numerator: number, denominator: number, add: PlainMicros = ZERO_MICROS): Micros {
+export function roundRatioCentHalfUp(numerator: number, denominator: number, add: Micros = ZERO_MICROS): Micros {
 	// floor((n/d + add + CENT/2) / CENT) * CENT == floor((n + (add + CENT/2) * d) / (CENT * d)) * CENT
 	const scaled = numerator + (add + CENT / 2) * denominator;
 	return (floorDiv(scaled, CENT * denominator) * CENT) as Micros;
 }
 
 /** Nearest multiple of `step` (a price increment), ties up. */
-export function roundHalfUpTo(micros: PlainMicros, step: PlainMicros): Micros {
+export function roundHalfUpTo(micros: Micros, step: Micros): Micros {
 	return (Math.floor((micros + step / 2) / step) * step) as Micros;
 }
 
 /** True when the price has no sub-cent part (Alpaca's increment rule for prices >= $1). */
-export function isWholeCents(micros: PlainMicros): boolean {
+export function isWholeCents(micros: Micros): boolean {
 	return micros % CENT === 0;
 }
 

@@ -3,7 +3,7 @@
  * price increments and the risk guards), the broker's events back to the strategy that owns
  * the order, fills into the position books and cash, and every step into the journal.
  */
-import {addMicros, formatMicros, microsToNumber, mulQty} from '../core/money.js';
+import {addMicros, formatMicros, microsToNumber, mulQty, ZERO_MICROS} from '../core/money.js';
 import type {CancelReason, Order, OrderEvent, OrderReason, StrategyName} from '../core/types.js';
 import {orderSubmittedRecord, orderUpdateRecord, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
@@ -77,7 +77,7 @@ export class OrderRouter {
 		const submitted: JournalRecord | null = core.journaling ? orderSubmittedRecord(core.nowMs, spec, kind, clientOrderId, reason) : null;
 		if (veto !== null) {
 			if (submitted) core.journal.write(submitted);
-			const refused = {symbol: spec.symbol, clientOrderId, id: '', filledQty: 0, filledNotional: 0};
+			const refused = {symbol: spec.symbol, clientOrderId, id: '', filledQty: 0, filledNotional: ZERO_MICROS};
 			core.journal.write(orderUpdateRecord(core.nowMs, refused, 'rejected', this.portfolio.symbolQty(spec.symbol), veto));
 			this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, core.nowMs, veto);
 			core.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);

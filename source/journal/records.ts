@@ -2,7 +2,7 @@
  * Journal records (one JSON object per line, appended as events happen). Every record carries `ts` (market time, epoch ms) and `type`;
  * the writer turns `ts` into ISO-8601 UTC with milliseconds. Prices are dollars as numbers.
  */
-import {type PlainMicros, microsToNumber} from '../core/money.js';
+import {type Micros, microsToNumber} from '../core/money.js';
 import type {CancelReason, OrderEventKind, OrderReason, OrderType, Side, StrategyName, TimeInForce} from '../core/types.js';
 
 export type CommandName = 'pause' | 'resume' | 'force_sell' | 'cancel' | 'liquidate_all' | 'quit' | 'kill_switch';
@@ -79,7 +79,7 @@ export interface SubmittedOrder {
 	readonly side: Side;
 	readonly type: OrderType;
 	readonly qty: number;
-	readonly limitPrice: PlainMicros | null;
+	readonly limitPrice: Micros | null;
 	readonly timeInForce: TimeInForce;
 }
 
@@ -105,7 +105,7 @@ export interface UpdatedOrder {
 	readonly clientOrderId: string;
 	readonly id: string;
 	readonly filledQty: number;
-	readonly filledNotional: PlainMicros;
+	readonly filledNotional: Micros;
 }
 
 /** `order_update`; the average fill price is rounded to the micro, null before any fill. */

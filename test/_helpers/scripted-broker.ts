@@ -1,5 +1,5 @@
 /** A broker whose outcomes the test decides: it records submissions and emits what it is told. */
-import {addMicros, type PlainMicros, micros, mulQty} from '../../source/core/money.js';
+import {addMicros, type Micros, micros, mulQty, ZERO_MICROS} from '../../source/core/money.js';
 import type {BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest} from '../../source/core/types.js';
 import type {Broker, OrderEventListener} from '../../source/ports/broker.js';
 
@@ -27,7 +27,7 @@ export class ScriptedBroker implements Broker {
 		if (this.refuseNext) {
 			const message = this.refuseNext;
 			this.refuseNext = null;
-			this.emit('rejected', {...order, id: '', status: 'rejected'}, 0, 0, true, message);
+			this.emit('rejected', {...order, id: '', status: 'rejected'}, 0, ZERO_MICROS, true, message);
 			return;
 		}
 		this.orders.set(request.clientOrderId, order);
@@ -51,13 +51,13 @@ export class ScriptedBroker implements Broker {
 	}
 
 	/** Emit an execution of `qty` at `price` for an order. */
-	fill(clientOrderId: string, qty: number, price: PlainMicros): void {
+	fill(clientOrderId: string, qty: number, price: Micros): void {
 		const order = this.orders.get(clientOrderId)!;
 		const filledQty = order.filledQty + qty;
 		const next: Order = {
 			...order,
 			filledQty,
-			filledNotional: addMicros(order.filledNotional, mulQty(micros(price), qty)),
+			filledNotional: addMicros(order.filledNotional, mulQty(price, qty)),
 			status: filledQty >= order.qty ? 'filled' : 'partially_filled',
 		};
 		this.orders.set(clientOrderId, next);
@@ -69,17 +69,17 @@ export class ScriptedBroker implements Broker {
 	/** Emit a terminal event (canceled / rejected / expired) for an order. */
 	finish(clientOrderId: string, kind: Extract<OrderEventKind, 'canceled' | 'rejected' | 'expired'>, atSubmission = false, message?: string): void {
 		const order = this.orders.get(clientOrderId)!;
-		this.emit(kind, {...order, status: kind}, 0, 0, atSubmission, message);
+		this.emit(kind, {...order, status: kind}, 0, ZERO_MICROS, atSubmission, message);
 	}
 
-	private emit(kind: OrderEventKind, order: Order, fillQty: number, fillPrice: PlainMicros, atSubmission: boolean, message?: string): void {
+	private emit(kind: OrderEventKind, order: Order, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
 		const event: OrderEvent = {
 			event: kind,
 			order,
 			ms: this.now,
 			ns: 0,
 			fillQty,
-			fillPrice: micros(fillPrice),
+			fillPrice,
 			positionQty: this.positions.get(order.symbol) ?? 0,
 			atSubmission,
 			...(message ? {message} : {}),

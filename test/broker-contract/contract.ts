@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {dollarsToMicros, type PlainMicros} from '../../source/core/money.js';
+import {dollarsToMicros, type Micros} from '../../source/core/money.js';
 import {MINUTE_MS} from '../../source/core/time.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest} from '../../source/core/types.js';
 import type {SimExchange} from '../../source/adapters/sim/exchange.js';
@@ -20,7 +20,7 @@ export interface BrokerDriver {
 	/** Two symbols the broker can trade (their last price starts at $100.00). */
 	readonly symbols: readonly [string, string];
 	/** Starting cash of the account. */
-	readonly startingCash: PlainMicros;
+	readonly startingCash: Micros;
 	/**
 	 * The next minute bar of `symbol` arrives: its close becomes the last price, and resting
 	 * orders submitted before it are matched against it. Time moves one minute.
@@ -401,7 +401,7 @@ export function testBroker(name: string, make: () => Promise<BrokerUnderTest>): 
  * emulator behind HTTP): bars and quotes go straight into the exchange, whose events the
  * emulator turns into trade updates. Time starts at the exchange's current time.
  */
-export function simExchangeDriver(exchange: SimExchange, symbols: readonly [string, string], startingCash: PlainMicros, network?: NetworkDriver): BrokerDriver {
+export function simExchangeDriver(exchange: SimExchange, symbols: readonly [string, string], startingCash: Micros, network?: NetworkDriver): BrokerDriver {
 	for (const symbol of symbols) exchange.setLastPrice(symbol, $(100));
 	return {
 		symbols,

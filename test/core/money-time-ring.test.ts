@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {floorDiv, formatMicros, parseMicros, roundCentHalfUp, roundRatioCentHalfUp} from '../../source/core/money.js';
+import {CENT, floorDiv, formatMicros, parseMicros, roundCentHalfUp, roundRatioCentHalfUp} from '../../source/core/money.js';
 import {RollingSum} from '../../source/core/ring.js';
 import {isRegularSessionStart, nyDate, nyTime, nyTimeOfDayMs, parseDuration, sessionTimes} from '../../source/core/time.js';
 import {seededRandom} from '../../source/adapters/sim/synthetic.js';
@@ -22,9 +22,9 @@ test('cent rounding is half up, including ratios (avg + 0.01)', () => {
 	assert.equal(roundCentHalfUp(parseMicros('170.5849')), parseMicros('170.58'));
 	assert.equal(roundCentHalfUp(parseMicros('170.58')), parseMicros('170.58'));
 	// avg of 2 shares costing 341.15 = 170.575; + 0.01 = 170.585 -> 170.59
-	assert.equal(roundRatioCentHalfUp(parseMicros('341.15'), 2, 10_000), parseMicros('170.59'));
+	assert.equal(roundRatioCentHalfUp(parseMicros('341.15'), 2, CENT), parseMicros('170.59'));
 	// 3 shares costing 300.01: 100.00333.. + 0.01 -> 100.01
-	assert.equal(roundRatioCentHalfUp(parseMicros('300.01'), 3, 10_000), parseMicros('100.01'));
+	assert.equal(roundRatioCentHalfUp(parseMicros('300.01'), 3, CENT), parseMicros('100.01'));
 	assert.equal(formatMicros(parseMicros('316.4750')), '316.475');
 	assert.equal(formatMicros(parseMicros('3')), '3.00');
 	assert.equal(floorDiv(2000_000_000, 316_475_000), 6);
