@@ -72,10 +72,18 @@ function validManifest(value: unknown, key: SeriesKey): value is Manifest {
 /** The series' manifest, or null when nothing is cached for it. */
 export function readManifest(cacheDir: string, key: SeriesKey): Manifest | null {
 	const path = join(seriesDir(cacheDir, key), MANIFEST);
-	if (!existsSync(path)) return null;
+	// Read without an existsSync first: a load opens 1,000 manifests, and a missing one is rare.
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+		throw corrupt(path, 'not valid JSON');
+	}
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(readFileSync(path, 'utf8'));
+		parsed = JSON.parse(text);
 	} catch {
 		throw corrupt(path, 'not valid JSON');
 	}
