@@ -6,7 +6,7 @@
  * intact).
  */
 import assert from 'node:assert/strict';
-import {assertInvariants, CYCLE, cycleBars, journalOf, startRig, type InvariantOptions, type Rig, type RigOptions} from './_rig.js';
+import {assertInvariants, cycleBars, journalOf, startRig, type InvariantOptions, type Rig, type RigOptions} from './_rig.js';
 
 export const A = 'AAPL';
 export const M = 'MSFT';
