@@ -13,7 +13,7 @@ import {join} from 'node:path';
 import {startEmulator, type EmulatorHandle} from '../../source/emulate/server.js';
 import {readJournal} from '../../source/journal/reader.js';
 import {validateRecord} from '../../source/journal/schema.js';
-import {journal, kill9, lastState, launch, sleep, until, type Running} from './_process.js';
+import {journal, kill9, lastState, launch, until, type Running} from './_process.js';
 import {cycleBars, KEYS, lotShares} from './_rig.js';
 
 const SYMBOL = 'AAPL';
@@ -62,7 +62,8 @@ const stateMoves = (c: Crash): string[] =>
 		.map(r => `${r.from}>${r.to}`);
 
 /**
- * Step the market; flat minutes get a moment, the trading minutes wait for what must follow.
+ * Step the market; flat minutes wait until the process has handled their frames (the
+ * emulator idle), the trading minutes wait for what must follow.
  * After the buy's fill the next bar is the take-profit's only chance, so the wait is for the
  * order at the exchange (a TO_SELL journal line comes before it: waiting on that raced the
  * next bar under load), or, when the test made the exchange refuse it, for the refusal.
@@ -76,7 +77,7 @@ async function step(c: Crash, count: number, options: {takeProfitRefused?: boole
 		else if (inCycle === BUY_FILL && options.takeProfitRefused)
 			await until(() => stateMoves(c).at(-1) === 'SELL_SUBMITTED>TO_SELL', 'the refused take-profit (back to TO_SELL)', 20_000, context(c));
 		else if (inCycle === BUY_FILL) await until(() => openAt(c, 'sell').length === 1, 'the take-profit at the exchange', 20_000, context(c));
-		else await sleep(60);
+		else await c.emulator.whenIdle();
 	}
 }
 

@@ -14,7 +14,7 @@ import {startEmulator} from '../../source/emulate/server.js';
 import {readJournal} from '../../source/journal/reader.js';
 import {validateRecord} from '../../source/journal/schema.js';
 import {operatorStatePath, readOperatorState} from '../../source/session/operator-state.js';
-import {cliCommand, journal, launch, paperEnv, sleep, until} from './_process.js';
+import {cliCommand, journal, launch, paperEnv, until} from './_process.js';
 import {cycleBars, KEYS} from './_rig.js';
 import {ROOT} from '../_helpers/cli.js';
 
@@ -59,7 +59,7 @@ test('a pause set in the console survives kill -9: the restarted process does no
 		await until(() => /AAPL/.test(screen()) && /MSFT/.test(screen()), 'both panels', 20_000, screen);
 		for (let i = 0; i < 5; i++) {
 			emulator.step();
-			await sleep(60);
+			await emulator.whenIdle(); // the console has handled this minute's frames
 		}
 		execFileSync('tmux', ['send-keys', '-t', session, 'p']);
 		await until(() => /PAUSED/.test(screen()), 'the PAUSED mark', 10_000, screen);
@@ -75,7 +75,9 @@ test('a pause set in the console survives kill -9: the restarted process does no
 		assert.match(restarted.stdout(), /paused \(a pause set before the restart/);
 		for (let i = 5; i < 24; i++) {
 			emulator.step();
-			await sleep(i === 21 ? 300 : 60);
+			// The signal minute: its buy must be at the exchange before the minute it fills in.
+			if (i === 21) await until(() => emulator.exchange.allOrders().some(o => o.symbol === 'MSFT' && o.side === 'buy'), 'the MSFT buy', 20_000);
+			else await emulator.whenIdle();
 		}
 		await until(() => emulator.exchange.allOrders().some(o => o.symbol === 'MSFT' && o.side === 'sell'), 'MSFT to trade its signal');
 		assert.deepEqual(
