@@ -6,7 +6,7 @@
  * flag in kebab case.
  */
 import {UsageError} from './core/errors.js';
-import {parseMicros, type Micros} from './core/money.js';
+import {parseMicros, type Micros, microsToNumber} from './core/money.js';
 import {HOUR_MS, MINUTE_MS, parseDuration} from './core/time.js';
 import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, ratioMilli, type HftParams, type ScalpParams} from './strategies/params.js';
 
@@ -90,10 +90,10 @@ const sizeParse = wholeIn('hft-size', 1, 1_000_000);
 
 export const PARAM_FLAGS: readonly ParamFlag[] = [
 	{flag: 'sma', key: 'sma', parse: smaParse, format: String, parseStep: wholeIn('sma', 1, 390)},
-	{flag: 'take-profit', key: 'takeProfit', parse: tpParse, format: v => String(v / 1e6), parseStep: dollarsIn('take-profit', 1, 1000e6, '0.000001')},
+	{flag: 'take-profit', key: 'takeProfit', parse: tpParse, format: v => String(microsToNumber(v)), parseStep: dollarsIn('take-profit', 1, 1000e6, '0.000001')},
 	{flag: 'stale-buy', key: 'staleBuy', parse: staleParse, format: formatMs, parseStep: durationIn('stale-buy')},
 	{flag: 'eod', key: 'eod', parse: parseClock, format: formatClock, parseStep: durationIn('eod')},
-	{flag: 'lot', key: 'lot', parse: lotParse, format: v => String(v / 1e6), parseStep: lotParse},
+	{flag: 'lot', key: 'lot', parse: lotParse, format: v => String(microsToNumber(v)), parseStep: lotParse},
 	{
 		flag: 'hft-ratio',
 		key: 'hftRatio',

@@ -102,6 +102,54 @@ export function parseMicros(text: string): Micros {
 }
 
 /**
+ * Exact decimal at [start, end) in micro-units, or NaN: optional '-', digits, optional '.' and
+ * digits; digits past the sixth decimal must be zeros (parseMicros's rule), without slicing the
+ * text: the daily CSV scanner's per-field parser.
+ */
+export function parseDecimalMicros(text: string, start: number, end: number): Micros {
+	let i = start;
+	let negative = false;
+	if (i < end && text.charCodeAt(i) === 45) {
+		negative = true;
+		i++;
+	}
+	let whole = 0;
+	let digits = 0;
+	while (i < end) {
+		const c = text.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) break;
+		whole = whole * 10 + c;
+		digits++;
+		i++;
+	}
+	let frac = 0;
+	let fracDigits = 0;
+	if (i < end && text.charCodeAt(i) === 46) {
+		i++;
+		while (i < end) {
+			const c = text.charCodeAt(i) - 48;
+			if (c < 0 || c > 9) return INVALID_MICROS;
+			if (fracDigits < 6) {
+				frac = frac * 10 + c;
+				fracDigits++;
+			} else if (c !== 0) {
+				return INVALID_MICROS;
+			}
+			digits++;
+			i++;
+		}
+	}
+	if (i !== end || digits === 0) return INVALID_MICROS;
+	while (fracDigits < 6) {
+		frac *= 10;
+		fracDigits++;
+	}
+	const value = whole * 1_000_000 + frac;
+	if (!Number.isSafeInteger(value)) return INVALID_MICROS;
+	return (negative ? -value : value) as Micros;
+}
+
+/**
  * Decimal string -> micros. Exact up to 6 decimals; longer fractions (a broker's average fill
  * prices, cost bases) are rounded half away from zero at the micro. NaN for anything else.
  */

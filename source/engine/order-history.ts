@@ -90,7 +90,7 @@ export class OrderHistory {
 			reason: previous?.reason ?? null,
 			status: STATUS_OF_EVENT[event.event],
 			filledQty: order.filledQty,
-			avgFillPrice: order.filledQty > 0 ? order.filledNotional / order.filledQty / 1e6 : null,
+			avgFillPrice: order.filledQty > 0 ? microsToNumber(order.filledNotional / order.filledQty) : null,
 			submittedMs: previous?.submittedMs ?? (order.submittedMs > 0 ? order.submittedMs : ms),
 			updatedMs: ms,
 			message: event.message ?? previous?.message ?? null,

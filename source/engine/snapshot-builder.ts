@@ -74,7 +74,7 @@ export function buildSnapshot(engine: Engine, extras: SnapshotExtras): EngineSna
 						ageMs: Math.max(0, engine.now - order.submittedMs),
 					}
 				: null,
-			position: book.qty !== 0 ? {qty: book.qty, avgPrice: book.costBasis / book.qty / 1e6, unrealizedPnl: microsToNumber(u)} : null,
+			position: book.qty !== 0 ? {qty: book.qty, avgPrice: microsToNumber(book.costBasis / book.qty), unrealizedPnl: microsToNumber(u)} : null,
 			realizedPnl: microsToNumber(book.realized),
 			trades: view.roundTrips,
 			hft: view.hft ?? null,

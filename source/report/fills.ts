@@ -6,6 +6,7 @@
  * summary as well as for a report over whole journals.
  */
 import {nyDate} from '../core/time.js';
+import {dollarsToMicros} from '../core/money.js';
 
 export interface Execution {
 	readonly ts: number;
@@ -38,8 +39,9 @@ function fromClientId(id: string): {strategy: string; side: 'buy' | 'sell' | nul
 	return {strategy, side};
 }
 
-function dollarsToMicros(v: unknown): number {
-	return typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1e6) : 0;
+/** A journaled dollar figure as micros; 0 when it is missing or not a finite number. */
+function journaledMicros(v: unknown): number {
+	return typeof v === 'number' && Number.isFinite(v) ? dollarsToMicros(v) : 0;
 }
 
 export class ExecutionReader {
@@ -72,11 +74,11 @@ export class ExecutionReader {
 				this.orders.set(id, info);
 			}
 			const qty = Number(record.filled_qty);
-			const avg = dollarsToMicros(record.filled_avg_price);
+			const avg = journaledMicros(record.filled_avg_price);
 			const cumulative = qty * avg;
 			const delta = qty - info.filledQty;
 			if (delta > 0) {
-				const fee = dollarsToMicros(record.fee ?? record.commission ?? 0);
+				const fee = journaledMicros(record.fee ?? record.commission ?? 0);
 				execution = {ts, symbol: String(record.symbol), strategy: info.strategy, side: info.side, qty: delta, notional: cumulative - info.filledNotional, fee};
 				info.filledQty = qty;
 				info.filledNotional = cumulative;

@@ -113,7 +113,7 @@ export class ScalpStrategy implements SymbolStrategy {
 		if (this.options.signal) this.sessionBars.push(microsToSignalBar(bar.start, bar.open, bar.high, bar.low, bar.close, bar.volume));
 		if (this.chartCloses && this.chartSma) {
 			this.chartCloses.push(microsToNumber(bar.close));
-			this.chartSma.push(this.closes.length >= this.smaWindow ? this.closes.sum / this.smaWindow / 1e6 : Number.NaN);
+			this.chartSma.push(this.closes.length >= this.smaWindow ? microsToNumber(this.closes.sum / this.smaWindow) : Number.NaN);
 		}
 		return true;
 	}
@@ -146,9 +146,9 @@ export class ScalpStrategy implements SymbolStrategy {
 		this.ctx.signal(this.symbol, {
 			signal: `sma${this.smaWindow}_cross`,
 			close: microsToNumber(this.closes.back(0)),
-			sma: this.closes.sum / this.smaWindow / 1e6,
+			sma: microsToNumber(this.closes.sum / this.smaWindow),
 			prev_close: microsToNumber(this.closes.back(1)),
-			prev_sma: this.closes.previousSum / this.smaWindow / 1e6,
+			prev_sma: microsToNumber(this.closes.previousSum / this.smaWindow),
 		});
 		return true;
 	}

@@ -12,7 +12,10 @@
 import {DataError} from '../../core/errors.js';
 import {expandDataPaths, readDataFile, symbolFromFileName} from './files.js';
 import type {DailyDataSet, DailySeries} from '../../core/daily-bars.js';
-import {microsColumn} from '../../core/money.js';
+import {type Micros, microsColumn, parseDecimalMicros} from '../../core/money.js';
+
+// The CSV scanner's decimal parser lives with the other money conversions; re-exported for its tests.
+export {parseDecimalMicros};
 
 const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -252,7 +255,7 @@ function parseInto(text: string, file: string, out: DailyDataBuilder): void {
 	}
 }
 
-function priceField(text: string, start: number, end: number, file: string, line: number, name: string): number {
+function priceField(text: string, start: number, end: number, file: string, line: number, name: string): Micros {
 	const v = parseDecimalMicros(text, start, end);
 	if (Number.isNaN(v)) fail(file, line, `malformed ${name} ${shown(text.slice(start, end))}`);
 	if (v <= 0) fail(file, line, `${name} must be positive, got ${shown(text.slice(start, end))}`);
@@ -287,51 +290,4 @@ const IMPOSSIBLE_DATE = -2;
 function daysInMonth(year: number, month: number): number {
 	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/**
- * Exact decimal at [start, end) in micro-units, or NaN: optional '-', digits, optional '.' and
- * digits; digits past the sixth decimal must be zeros (the same rule as core/money parseMicros).
- */
-export function parseDecimalMicros(text: string, start: number, end: number): number {
-	let i = start;
-	let negative = false;
-	if (i < end && text.charCodeAt(i) === 45) {
-		negative = true;
-		i++;
-	}
-	let whole = 0;
-	let digits = 0;
-	while (i < end) {
-		const c = text.charCodeAt(i) - 48;
-		if (c < 0 || c > 9) break;
-		whole = whole * 10 + c;
-		digits++;
-		i++;
-	}
-	let frac = 0;
-	let fracDigits = 0;
-	if (i < end && text.charCodeAt(i) === 46) {
-		i++;
-		while (i < end) {
-			const c = text.charCodeAt(i) - 48;
-			if (c < 0 || c > 9) return Number.NaN;
-			if (fracDigits < 6) {
-				frac = frac * 10 + c;
-				fracDigits++;
-			} else if (c !== 0) {
-				return Number.NaN;
-			}
-			digits++;
-			i++;
-		}
-	}
-	if (i !== end || digits === 0) return Number.NaN;
-	while (fracDigits < 6) {
-		frac *= 10;
-		fracDigits++;
-	}
-	const value = whole * 1_000_000 + frac;
-	if (!Number.isSafeInteger(value)) return Number.NaN;
-	return negative ? -value : value;
 }

@@ -3,7 +3,7 @@
  * scores, ranking, candidates and orders. The backtest runs the same steps with incremental
  * EMAs instead (backtest/rebalance/runner.ts).
  */
-import {MICROS, type Micros, NO_PRICE} from '../../core/money.js';
+import {type Micros, microsToNumber, NO_PRICE} from '../../core/money.js';
 import type {DailyBar} from '../../core/daily-bars.js';
 import {AdjustedEma, EMA_SPAN} from './ema.js';
 import {planOrders} from './plan.js';
@@ -47,7 +47,7 @@ export interface RebalanceDecision {
 
 /** Floats of micro-dollars: micros / 1e6 is the double nearest the decimal as written. */
 export function microsToFloat(micros: Micros): number {
-	return micros / MICROS;
+	return microsToNumber(micros);
 }
 
 export function decideRebalance(input: DecideInput): RebalanceDecision {
