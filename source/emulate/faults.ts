@@ -6,8 +6,8 @@
  *   closing (no messages, no pongs; what would have been sent is lost, as on a dead link);
  * - HTTP: bursts of 500/503/429 replies, and replies held back past the client's timeout
  *   while the request itself is carried out (an order placed but its reply lost);
- * - trade updates: delayed, duplicated, reordered (pairs swapped), fills split into a
- *   partial_fill + fill, orders rejected (synchronously over HTTP, or accepted and then
+ * - trade updates: held back until released, delayed, duplicated, reordered (pairs swapped),
+ *   fills split into a partial_fill + fill, orders rejected (synchronously over HTTP, or accepted and then
  *   rejected by a trade update).
  */
 
@@ -54,6 +54,13 @@ export interface FaultControls {
 	 * reply is held back `delayMs` of wall time, past the client's timeout.
 	 */
 	slowResponses(count: number, delayMs: number, match?: RequestMatch): void;
+	/**
+	 * While on, trade updates queue (not counted by whenIdle: the caller holds them on purpose);
+	 * turning it off sends them in order. A test steps with updates held, waits until the
+	 * clients have handled the minute's market data, then releases: a client always sees the
+	 * trade before the fill it caused (on two sockets the order is otherwise up to the network).
+	 */
+	holdTradeUpdates(on?: boolean): void;
 	/** Deliver each trade update `ms` of wall time late (0 = off). */
 	delayTradeUpdates(ms: number): void;
 	/** Deliver every trade update twice. */
@@ -130,6 +137,7 @@ export class Faults implements FaultControls {
 	delayMs = 0;
 	duplicate = false;
 	reorder = false;
+	hold = false;
 
 	attach(hooks: StreamHooks): void {
 		this.hooks = hooks;
@@ -163,6 +171,11 @@ export class Faults implements FaultControls {
 		checkCount(count);
 		if (!(Number.isFinite(delayMs) && delayMs >= 0)) throw new RangeError(`delayMs must be >= 0, got ${delayMs}`);
 		if (count > 0) this.slow.push({remaining: count, delayMs, match});
+	}
+
+	holdTradeUpdates(on = true): void {
+		this.hold = on;
+		this.hooks?.deliveryChanged();
 	}
 
 	delayTradeUpdates(ms: number): void {
@@ -218,6 +231,7 @@ export class Faults implements FaultControls {
 		this.delayMs = 0;
 		this.duplicate = false;
 		this.reorder = false;
+		this.hold = false;
 		this.hooks?.setTradeSilent(false);
 		this.hooks?.setDataSilent(false);
 		this.hooks?.deliveryChanged();
@@ -251,10 +265,12 @@ export class Faults implements FaultControls {
 export const REORDER_HOLD_MS = 500;
 
 /**
- * The trade-update delivery line: reorder (swap pairs) -> duplicate -> delay -> deliver.
+ * The trade-update delivery line: hold -> reorder (swap pairs) -> duplicate -> delay -> deliver.
  * Deterministic except for the wall-clock delay and the release of a lone held update.
  */
 export class TradeUpdateShaper<T> {
+	/** Queued while the hold switch is on. */
+	private readonly onHold: T[] = [];
 	private held: T | null = null;
 	private holdTimer: NodeJS.Timeout | undefined;
 	private readonly timers = new Set<NodeJS.Timeout>();
@@ -265,6 +281,10 @@ export class TradeUpdateShaper<T> {
 	) {}
 
 	push(item: T): void {
+		if (this.faults.hold) {
+			this.onHold.push(item);
+			return;
+		}
 		if (!this.faults.reorder) {
 			this.releaseHeld();
 			this.forward(item);
@@ -288,6 +308,7 @@ export class TradeUpdateShaper<T> {
 
 	/** Settings changed: a held update is released when reordering was turned off. */
 	settingsChanged(): void {
+		if (!this.faults.hold) for (const item of this.onHold.splice(0)) this.push(item);
 		if (!this.faults.reorder) this.releaseHeld();
 	}
 
@@ -321,6 +342,7 @@ export class TradeUpdateShaper<T> {
 	}
 
 	close(): void {
+		this.onHold.length = 0;
 		this.clearHold();
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();

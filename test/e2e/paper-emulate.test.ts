@@ -20,6 +20,8 @@ import {micros} from '../../source/core/money.js';
 
 const SECRET = 'paper-secret-do-not-print-9f3k';
 const STEPS = 75; // 09:30 .. 10:45 of 2019-02-11
+/** Past the console's bar window (LiveSession barSettleMs, 25 ms), with a margin for a loaded machine. */
+const BAR_WINDOW_WAIT_MS = 120;
 
 test('paper mode against emulate trades like SIM (a full scalp round trip, driven from the CLI)', {timeout: 120_000}, async () => {
 	const data = loadMinuteData([bundledMinuteData()], ['AAPL', 'TSLA']);
@@ -47,24 +49,7 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 	child.stdout.on('data', chunk => (stdout += chunk));
 	child.stderr.on('data', chunk => (stderr += chunk));
 	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-	try {
-		const deadline = Date.now() + 30_000;
-		while (!/PAPER: market/.test(stdout) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
-		assert.match(stdout, /PAPER: market/, `console did not start: ${stderr}`);
-		await new Promise(r => setTimeout(r, 500)); // streams subscribed
-		for (let i = 0; i < STEPS + 1; i++) {
-			emulator.step();
-			// Let the console react to this minute before the next one (SIM reacts at once).
-			await new Promise(r => setTimeout(r, 120));
-		}
-		child.kill('SIGTERM');
-		assert.equal(await exited, 143);
-	} finally {
-		child.kill('SIGKILL');
-		await emulator.close();
-	}
-
-	// The same bars through the SIM backtest.
+	// The same bars through the SIM backtest (first: its orders pace the stepping).
 	const reference = new MemoryJournal();
 	runScalpBacktest({
 		sessions: [{date: firstDay.date, bars: firstDay.bars.filter(b => b.start < cutoff)}],
@@ -75,6 +60,44 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 		signal: null,
 		journal: reference,
 	});
+	// Orders SIM submits by each arrival: the console must have sent as many before the next minute.
+	const simSubmitted = reference.ofType('order_submitted').map(o => new Date(o.ts).getTime());
+	const waitFor = async (done: () => boolean, timeoutMs: number): Promise<boolean> => {
+		const deadline = Date.now() + timeoutMs;
+		while (!done()) {
+			if (Date.now() > deadline) return false;
+			await new Promise(r => setTimeout(r, 5));
+		}
+		return true;
+	};
+	try {
+		await waitFor(() => /PAPER: market/.test(stdout), 30_000);
+		assert.match(stdout, /PAPER: market/, `console did not start: ${stderr}`);
+		assert.ok(await waitFor(() => emulator.subscribers().tradeUpdates === 1 && emulator.subscribers().bars === 1, 10_000), 'streams subscribed');
+		for (let i = 0; i < STEPS + 1; i++) {
+			// The minute's trades reach the console before its fills (SIM prices a take-profit from
+			// this minute's last trade; on two sockets the arrival order would be up to the network).
+			emulator.faults.holdTradeUpdates(true);
+			emulator.step();
+			await emulator.whenIdle();
+			emulator.faults.holdTradeUpdates(false);
+			// The console reacts to this minute before the next one, as SIM does: its orders of this
+			// arrival are at the exchange (a missing one times out here and fails the comparison below).
+			const expected = simSubmitted.filter(ts => ts <= emulator.now).length;
+			await waitFor(() => emulator.exchange.allOrders().length >= expected, 10_000);
+			await emulator.whenIdle();
+			// The console holds a minute's bars back a moment (its bar window, 25 ms of wall time) so
+			// that the same minute's fills come first; nothing outside the process shows when a bar
+			// without an order was evaluated, so this one wait stays (a margin over that window).
+			await new Promise(r => setTimeout(r, BAR_WINDOW_WAIT_MS));
+		}
+		child.kill('SIGTERM');
+		assert.equal(await exited, 143);
+	} finally {
+		child.kill('SIGKILL');
+		await emulator.close();
+	}
+
 	// Alpaca takes whole cents: the adapter sends a sub-penny last price rounded half up.
 	const cents = (p: number | null) => (p === null ? 'mkt' : (Math.round(p * 100 + 1e-9) / 100).toFixed(2));
 	const key = (o: {ts: string | number; symbol: unknown; side: unknown; order_type: unknown; qty: unknown; limit_price: unknown}) =>

@@ -183,6 +183,27 @@ test('duplicate and reorder trade updates', async () => {
 	}
 });
 
+test('holdTradeUpdates: updates queue while held (the emulator still counts as idle), then go out in order', async () => {
+	const h = await startTestEmulator();
+	const p = await tradeProbe(h);
+	try {
+		h.faults.holdTradeUpdates(true);
+		await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 1, '150.00', 'held-1'));
+		await api(h, 'POST', '/v2/orders', limitBuy('AAPL', 1, '150.00', 'held-2'));
+		await h.whenIdle();
+		assert.equal(updatesOf(p).length, 0, 'held back');
+		h.faults.holdTradeUpdates(false);
+		await h.whenIdle();
+		assert.deepEqual(
+			updatesOf(p).map(u => u.order.client_order_id),
+			['held-1', 'held-2'],
+		);
+	} finally {
+		p.close();
+		await h.close();
+	}
+});
+
 test('delayTradeUpdates: updates come late (after the HTTP reply), none are lost', async () => {
 	const h = await startTestEmulator();
 	const p = await tradeProbe(h);
