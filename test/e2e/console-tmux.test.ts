@@ -25,7 +25,7 @@ async function waitFor(session: string, predicate: (screen: string) => boolean, 
 	while (Date.now() < deadline) {
 		screen = tmux('capture-pane', '-p', '-t', session);
 		if (predicate(screen)) return screen;
-		await new Promise(resolve => setTimeout(resolve, 150));
+		await new Promise(resolve => setTimeout(resolve, 50));
 	}
 	throw new Error(`timed out waiting for ${what}; screen was:\n${screen}`);
 }
@@ -56,7 +56,12 @@ test('console in tmux: panels, pause, force-sell with confirmation, quit with fl
 		if (!/nothing to sell/.test(asked)) {
 			forceSold = true;
 			tmux('send-keys', '-t', session, 'y');
-			await new Promise(resolve => setTimeout(resolve, 500));
+			// The confirmed force-sell is journaled before anything else is pressed.
+			const forceSell = (): boolean => readJournal(journal).records.some(r => r.type === 'command' && r.command === 'force_sell');
+			for (const deadline = Date.now() + 5_000; !forceSell(); ) {
+				assert.ok(Date.now() < deadline, 'the force-sell was never journaled');
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}
 		}
 
 		tmux('send-keys', '-t', session, 'q');

@@ -91,8 +91,6 @@ function stepTo(handle: EmulatorHandle, ms: number): void {
 	while (handle.now < ms) assert.ok(handle.step(), 'the replay ended early');
 }
 
-const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-
 function venueFor(
 	handle: EmulatorHandle,
 	extra: AlpacaRebalanceVenueOptions & {secret?: string; urls?: string[]; logs?: string[]} = {},
@@ -255,11 +253,12 @@ test('paper rebalance against the emulator: sells fill before any buy, then the 
 		events.length = 0;
 
 		// The exchange moves a minute whenever the command sleeps (a progress step), not while it works.
+		// Before and after the step, the client has handled everything sent so far (the emulator idle).
 		const sleep = async (_ms: number, signal?: AbortSignal) => {
-			await delay(25);
+			await handle.whenIdle();
 			if (signal?.aborted) return;
 			handle.step();
-			await delay(25);
+			await handle.whenIdle();
 		};
 		const run = async (journal: string) => {
 			const venue = await venueFor(handle);
