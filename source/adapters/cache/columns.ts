@@ -12,7 +12,6 @@ import type * as ArrowModule from 'apache-arrow';
 import {type MicrosColumn, microsColumn} from '../../core/money.js';
 import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import {readBarFile} from './arrow-file.js';
 
 type Arrow = typeof ArrowModule;
 let arrow: Arrow | null = null;
@@ -77,14 +76,10 @@ export function encodeColumns(c: BarColumns): Uint8Array {
 }
 
 /**
- * Arrow IPC file -> columns; throws (a plain Error with the reason) when the layout is not ours.
- * The cache's own layout is read directly (arrow-file.ts); anything else goes through the library.
+ * Arrow IPC file -> columns through the library; throws (a plain Error with the reason) when
+ * the layout is not ours. Reads try arrow-file.ts's direct reader first (store.ts).
  */
 export function decodeColumns(bytes: Uint8Array): BarColumns {
-	return readBarFile(bytes) ?? decodeWithLibrary(bytes);
-}
-
-function decodeWithLibrary(bytes: Uint8Array): BarColumns {
 	const table = lib().tableFromIPC(bytes);
 	const out: Record<string, unknown> = {};
 	for (const name of NAMES) {

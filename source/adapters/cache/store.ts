@@ -14,6 +14,7 @@ import {MINUTE_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
 import {DataError} from '../../core/errors.js';
 import {crc32} from './checksum.js';
+import {readBarFile} from './arrow-file.js';
 import {barsToColumns, decodeColumns, encodeColumns, type BarColumns} from './columns.js';
 import {ADJUSTMENTS, barsRoot, decodeSymbol, describeKey, FEEDS, periodBounds, seriesDir, TIMEFRAMES, type SeriesKey} from './key.js';
 import {normalize, union, type DateRange} from './ranges.js';
@@ -114,7 +115,8 @@ export function readPeriod(cacheDir: string, key: SeriesKey, entry: FileEntry, i
 	if (crc32(bytes) !== entry.crc32) throw corrupt(path, 'checksum mismatch');
 	let cols: BarColumns;
 	try {
-		cols = decodeColumns(bytes);
+		// The cache's own layout directly; anything else through the library.
+		cols = readBarFile(bytes) ?? decodeColumns(bytes);
 	} catch (error) {
 		throw corrupt(path, (error as Error).message);
 	}
