@@ -15,7 +15,7 @@ import {shareTape, tapeDays} from '../research/tick-days.js';
 import {checkHftQty, hftParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams} from '../strategies/params.js';
 import {loadHftData} from './hft-inputs.js';
-import type {PreparedSweep} from './sweep.js';
+import type {PreparedSweep} from './prepared-sweep.js';
 
 export function prepareHftSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward']): PreparedSweep {
 	const texts: Partial<Record<ParamKey, string>> = {};

@@ -9,30 +9,18 @@ import type {CliFlags} from '../cli/flags.js';
 import {UsageError, wholeNumber} from '../config.js';
 import {isColumnar} from '../core/session-columns.js';
 import {describePoint, parseGrid, type GridAxis, type ParamKey} from '../research/grid.js';
-import {defaultThreads, runJobs, type PoolData} from '../research/pool.js';
+import {defaultThreads, runJobs} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
-import {plannedJobs, runSweep, type SweepBase, type SweepConfig} from '../research/sweep.js';
+import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
 import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
 import {rejectFlags, SCALP_FLAGS, type Io} from './shared.js';
 import {prepareHftSweep} from './sweep-hft.js';
+import type {PreparedSweep} from './prepared-sweep.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeScalpParams} from '../strategies/params.js';
-
-/** What a strategy's sweep prepares before anything runs: the jobs' settings, data and texts. */
-export interface PreparedSweep {
-	readonly config: SweepConfig<SweepBase>;
-	/** Data loaded here, handed to every worker thread (shared memory). */
-	readonly poolData: PoolData;
-	/** Fields of the JSON report before the grid and the results. */
-	readonly meta: Record<string, unknown>;
-	/** The text report's header lines (title, data, money). */
-	readonly header: readonly string[];
-	/** "sma 20 · take-profit 0.01 · ...": every parameter at its value when not swept. */
-	readonly defaults: string;
-}
 
 /** The parameters the grid does not vary, as the reports name them. */
 function fixedParams(axes: readonly GridAxis[], defaults: string): string {

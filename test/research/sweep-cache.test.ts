@@ -8,7 +8,7 @@ import {rmSync} from 'node:fs';
 import {after, test} from 'node:test';
 import {loadMinuteData} from '../../source/adapters/replay/minute-csv.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCli} from '../_helpers/cli.js';
 import {fillCache, tempDir} from '../cache/archive-helpers.js';
 
 const dirs: string[] = [];
