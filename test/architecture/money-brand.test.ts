@@ -5,23 +5,14 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {ROOT} from '../_helpers/cli.js';
+import {typeScriptFiles as files} from './source-files.js';
 
 const MONEY = join('source', 'core', 'money.ts');
 const SELF = join('test', 'architecture', 'money-brand.test.ts');
 const CAST = /\bas\s+(?:readonly\s+)?(?:ArrayLike<\s*)?Micros\w*\b|<Micros\w*>\s*[\w(]/;
-
-function files(dir: string): string[] {
-	const out: string[] = [];
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) out.push(...files(path));
-		else if (/\.tsx?$/.test(name)) out.push(path);
-	}
-	return out;
-}
 
 function casts(roots: string[]): string[] {
 	const found: string[] = [];

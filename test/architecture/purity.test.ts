@@ -7,19 +7,10 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {ROOT} from '../_helpers/cli.js';
-
-function files(dir: string): string[] {
-	const out: string[] = [];
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) out.push(...files(path));
-		else if (/\.tsx?$/.test(name)) out.push(path);
-	}
-	return out;
-}
+import {typeScriptFiles as files} from './source-files.js';
 
 function imports(path: string): string[] {
 	const text = readFileSync(path, 'utf8');
