@@ -32,36 +32,33 @@ export interface TickDataRef {
 	readonly symbols: readonly string[];
 }
 
-/** A scalping job (jobs written before the tick-taker could be swept have no `strategy`). */
-export interface ScalpJob {
+/** What every job carries, whatever the strategy. */
+interface JobCommon {
 	readonly format: typeof JOB_FORMAT;
-	readonly strategy?: 'scalp';
 	/** Stable within a sweep: `p<point>` or `w<window>-<is|oos>-p<point>`. */
 	readonly id: string;
 	/** Index of the grid point (the final ranking tie-break). */
 	readonly point: number;
-	readonly data: DataRef;
 	/** New York dates to replay (ascending); null = every session of the data. */
 	readonly days: readonly string[] | null;
+	/** The symbols the strategy trades. */
 	readonly symbols: readonly string[];
 	readonly cash: Micros;
+}
+
+/** A scalping job (jobs written before the tick-taker could be swept have no `strategy`). */
+export interface ScalpJob extends JobCommon {
+	readonly strategy?: 'scalp';
+	readonly data: DataRef;
 	readonly lot: Micros;
 	readonly exitAfterMs: number | null;
 	readonly params: ScalpParams;
 }
 
 /** A tick-taker job: the tick backtest of `symbols` with these --hft-ratio/--hft-size. */
-export interface HftJob {
-	readonly format: typeof JOB_FORMAT;
+export interface HftJob extends JobCommon {
 	readonly strategy: 'hft';
-	readonly id: string;
-	readonly point: number;
 	readonly data: TickDataRef;
-	/** New York dates to replay (ascending); null = every session of the data. */
-	readonly days: readonly string[] | null;
-	/** The symbols the tick-taker trades. */
-	readonly symbols: readonly string[];
-	readonly cash: Micros;
 	/** --hft-qty: most shares held per symbol. */
 	readonly hftQty: number;
 	readonly params: HftParams;

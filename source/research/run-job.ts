@@ -51,15 +51,18 @@ export async function runJob(job: SweepJob): Promise<JobResult> {
 	return job.strategy === 'hft' ? runHftJob(job) : runScalpJob(job);
 }
 
+/** A worker loads each data set once and keeps it for the jobs that follow on the same data. */
+function loadOnce<T>(store: Map<string, T>, key: string, load: () => T): {value: T; cached: boolean} {
+	const kept = store.get(key);
+	if (kept !== undefined) return {value: kept, cached: true};
+	const value = load();
+	store.set(key, value);
+	return {value, cached: false};
+}
+
 async function runScalpJob(job: ScalpJob): Promise<JobResult> {
 	const loadStart = performance.now();
-	const key = dataKey(job.data);
-	let data = loaded.get(key);
-	const cached = data !== undefined;
-	if (!data) {
-		data = loadSessions(job.data);
-		loaded.set(key, data);
-	}
+	const {value: data, cached} = loadOnce(loaded, dataKey(job.data), () => loadSessions(job.data));
 	const sessions = sessionsOn((await data).sessions, job.days);
 	const loadMs = cached ? 0 : performance.now() - loadStart;
 	const start = performance.now();
@@ -83,13 +86,7 @@ export function hftJobConfig(job: HftJob, tape: TickTape): Omit<HftBacktestConfi
 
 function runHftJob(job: HftJob): JobResult {
 	const loadStart = performance.now();
-	const key = dataKey(job.data);
-	let tape = tapes.get(key);
-	const cached = tape !== undefined;
-	if (!tape) {
-		tape = loadTape(job.data);
-		tapes.set(key, tape);
-	}
+	const {value: tape, cached} = loadOnce(tapes, dataKey(job.data), () => loadTape(job.data));
 	const days = tapeOnDays(tape, job.days);
 	const loadMs = cached ? 0 : performance.now() - loadStart;
 	const start = performance.now();
