@@ -17,7 +17,7 @@ import {runDataCommand} from '../../source/commands/data.js';
 import {nyTime} from '../../source/core/time.js';
 import {startEmulator} from '../../source/emulate/server.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {cliCommand, runCli, scratchDir} from '../_helpers/cli.js';
+import {cliCommand, runCli, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {fillCache, minuteBars, tempDir} from './archive-helpers.js';
 import {micros} from '../../source/core/money.js';
 
@@ -80,26 +80,27 @@ test('backtest from the cache equals backtest from the same CSV, order for order
 	assert.match(text.stdout, new RegExp(`data cache ${cache}: 1Min iex raw, 2019-02-12, 390 bars in 1 session; holes: no missing minutes, no missing days`));
 });
 
-test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, () => {
+test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, async () => {
 	const cache = bundledCache();
 	const cwd = scratchDir();
+	// In this process (the CLI's own exit route): the real binary's exit status 2 is test/faults/bad-inputs'.
 	dirs.push(cwd);
-	expectOneLine(runCli(['backtest', '--from', '2024-03-08', '--to', '2024-03-04'], {cwd}), /--from 2024-03-08 is after --to 2024-03-04/);
+	expectOneLine(await runCliInProcess(['backtest', '--from', '2024-03-08', '--to', '2024-03-04'], {cwd}), /--from 2024-03-08 is after --to 2024-03-04/);
 	expectOneLine(
-		runCli(['data', 'fetch', 'AAPL', '--from', '2024-03-04', '--to', '2024-03-05', '--timeframe', '5Min'], {cwd}),
+		await runCliInProcess(['data', 'fetch', 'AAPL', '--from', '2024-03-04', '--to', '2024-03-05', '--timeframe', '5Min'], {cwd}),
 		/--timeframe must be 1Min or 1Day, got "5Min"/,
 	);
-	expectOneLine(runCli(['data', 'fetch', 'AAPL', '--from', '2024-02-30'], {cwd}), /--from must be a date like 2024-03-04, got "2024-02-30"/);
+	expectOneLine(await runCliInProcess(['data', 'fetch', 'AAPL', '--from', '2024-02-30'], {cwd}), /--from must be a date like 2024-03-04, got "2024-02-30"/);
 	expectOneLine(
-		runCli(['backtest', 'NVDA', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
+		await runCliInProcess(['backtest', 'NVDA', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
 		new RegExp(`no cached 1Min iex raw bars for NVDA on 2024-03-04: run \`scalp-tui data fetch NVDA --from 2024-03-04 --to 2024-03-04 --cache-dir ${cache}\``),
 	);
 	expectOneLine(
-		runCli(['backtest', '--date', '2024-03-04', '--data', bundledMinuteData()], {cwd}),
+		await runCliInProcess(['backtest', '--date', '2024-03-04', '--data', bundledMinuteData()], {cwd}),
 		/--data and --from\/--to\/--date are two sources of bars: pick one/,
 	);
 	expectOneLine(
-		runCli(['data', 'fetch', 'AAPL', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
+		await runCliInProcess(['data', 'fetch', 'AAPL', '--date', '2024-03-04', '--cache-dir', cache], {cwd}),
 		/^scalp-tui: Alpaca market data \(free paper-account keys will do\) needs API keys: set APCA_API_KEY_ID and APCA_API_SECRET_KEY/,
 	);
 	// A damaged file: one byte changed.
@@ -109,10 +110,10 @@ test('bad input: one line, exit status 2, nothing written', {timeout: 120_000}, 
 	bytes[Math.floor(bytes.length / 2)] = bytes[Math.floor(bytes.length / 2)]! ^ 0x40;
 	writeFileSync(file, bytes);
 	expectOneLine(
-		runCli(['backtest', 'TSLA', '--date', '2019-02-12', '--cache-dir', cache, '--journal', 'j.jsonl'], {cwd}),
+		await runCliInProcess(['backtest', 'TSLA', '--date', '2019-02-12', '--cache-dir', cache, '--journal', 'j.jsonl'], {cwd}),
 		/cache file .*TSLA.*\.arrow is damaged \(checksum mismatch\)/,
 	);
-	expectOneLine(runCli(['data', 'list', '--cache-dir', cache], {cwd}), /is damaged \(checksum mismatch\)/);
+	expectOneLine(await runCliInProcess(['data', 'list', '--cache-dir', cache], {cwd}), /is damaged \(checksum mismatch\)/);
 	assert.ok(!existsSync(join(cwd, 'j.jsonl')), 'no journal written');
 	assert.throws(() => loadBars({symbols: ['TSLA'], from: '2019-02-12', to: '2019-02-12', cacheDir: cache}), /checksum mismatch/);
 });

@@ -15,7 +15,7 @@ import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, describeScalpParams} from '../
 import {scalpParamsFromFlags} from '../../source/strategy-flags.js';
 import {$, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 import {after, at, rig} from '../hft/harness.js';
-import {runCli} from '../_helpers/cli.js';
+import {runCli, runCliInProcess} from '../_helpers/cli.js';
 import {micros} from '../../source/core/money.js';
 
 const fixtures = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../fixtures/scalp');
@@ -122,7 +122,7 @@ test('--hft-ratio 3 and --hft-size 200: the tick-taker follows 3x imbalances wit
 	assert.deepEqual(r.orders(), [{side: 'buy', qty: 200, limit: 223.83, tif: 'ioc', type: 'limit'}]);
 });
 
-test('bad parameter values: one line naming the flag as typed, exit 2', () => {
+test('bad parameter values: one line naming the flag as typed, exit 2', async () => {
 	const cases: [string[], RegExp][] = [
 		[['backtest', 'TSLA', '--sma', '0'], /^scalp-tui: --sma must be a whole number from 2 to 390, got "0"\n$/],
 		[['backtest', 'TSLA', '--take-profit', 'abc'], /^scalp-tui: --take-profit needs a dollar amount like 0\.01, got "abc"\n$/],
@@ -132,8 +132,9 @@ test('bad parameter values: one line naming the flag as typed, exit 2', () => {
 		[['backtest', '--strategy', 'hft', '--hft-size', '300'], /^scalp-tui: --hft-qty \(500\) must be at least --hft-size \(300\)|^$/],
 		[['backtest', 'TSLA', '--hft-ratio', '2'], /^scalp-tui: --hft-ratio does not apply to backtest --strategy scalp\n$/],
 	];
+	// In this process (the CLI's own exit route): the real binary's exit status 2 is test/faults/bad-inputs'.
 	for (const [args, expected] of cases) {
-		const r = runCli(args);
+		const r = await runCliInProcess(args);
 		if (args.includes('300')) {
 			// 300 <= 500: valid, runs the backtest.
 			assert.equal(r.status, 0, r.stderr);
@@ -143,7 +144,7 @@ test('bad parameter values: one line naming the flag as typed, exit 2', () => {
 		assert.match(r.stderr, expected);
 		assert.equal(r.stdout, '');
 	}
-	const tooBig = runCli(['backtest', '--strategy', 'hft', '--hft-size', '600']);
+	const tooBig = await runCliInProcess(['backtest', '--strategy', 'hft', '--hft-size', '600']);
 	assert.equal(tooBig.status, 2);
 	assert.equal(tooBig.stderr, 'scalp-tui: --hft-qty (500) must be at least --hft-size (600)\n');
 });

@@ -8,7 +8,7 @@ import {rmSync} from 'node:fs';
 import {after, test} from 'node:test';
 import {loadMinuteData} from '../../source/adapters/replay/minute-csv.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {runCli} from '../_helpers/cli.js';
+import {runCli, runCliInProcess} from '../_helpers/cli.js';
 import {fillCache, tempDir} from '../cache/archive-helpers.js';
 
 const dirs: string[] = [];
@@ -71,7 +71,7 @@ test('sweep from the cache: the same table as from the same CSV, and a point equ
 	assert.match(text.stdout, new RegExp(`data cache ${cache}: 1Min iex raw, 2019-02-13, 390 bars in 1 session`));
 });
 
-test('sweep from the cache: missing dates name the data fetch command; bad ranges are one line, exit 2', {timeout: 120_000}, () => {
+test('sweep from the cache: missing dates name the data fetch command; bad ranges are one line, exit 2', {timeout: 120_000}, async () => {
 	const cache = bundledCache();
 	const cases: [string[], RegExp][] = [
 		[
@@ -85,8 +85,9 @@ test('sweep from the cache: missing dates name the data fetch command; bad range
 		[['--date', '2019-02-12', '--data', bundledMinuteData(), '--from', '2019-02-11'], /^scalp-tui: --date is one day: use it without --from\/--to\n$/],
 		[['--feed', 'sip'], /^scalp-tui: --feed picks cached data: give --from\/--to or --date too\n$/],
 	];
+	// In this process (the CLI's own exit route): the real binary's exit status 2 is test/faults/bad-inputs'.
 	for (const [args, pattern] of cases) {
-		const r = runCli(['sweep', '--sma', '20,30', ...args]);
+		const r = await runCliInProcess(['sweep', '--sma', '20,30', ...args]);
 		assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
 		assert.match(r.stderr, pattern, args.join(' '));
 		assert.equal(r.stdout, '');

@@ -19,7 +19,7 @@ import {shareTape, tapeDays, tapeOnDays} from '../../source/research/tick-days.j
 import {DEFAULT_HFT_PARAMS} from '../../source/strategies/params.js';
 import {bundledTickData} from '../../source/paths.js';
 import {dollarsToMicros} from '../../source/core/money.js';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCli, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 
 const SAMPLE = 'AMZN_2012-06-21_34200000_37800000';
 
@@ -175,7 +175,7 @@ test('hft walk-forward: windows are trading days of the tape; out-of-sample is t
 	}
 });
 
-test('bad hft sweeps: one line naming the problem, exit 2, nothing on stdout', () => {
+test('bad hft sweeps: one line naming the problem, exit 2, nothing on stdout', async () => {
 	const cases: [string[], string][] = [
 		[['--strategy', 'hft'], 'sweep --strategy hft needs at least one parameter to vary, e.g. --hft-ratio 1.2..2.4:0.3 --hft-size 100,200'],
 		[['--strategy', 'hft', '--hft-ratio', '1.2..2.4'], '--hft-ratio range "1.2..2.4" needs a step: FROM..TO:STEP'],
@@ -192,8 +192,9 @@ test('bad hft sweeps: one line naming the problem, exit 2, nothing on stdout', (
 		[['--strategy', 'rebalance', '--hft-size', '100'], '--strategy must be scalp or hft for sweep, got "rebalance"'],
 		[['--sma', '20', '--hft-size', '100'], '--hft-size does not apply to sweep --strategy scalp'],
 	];
+	// In this process (the CLI's own exit route): the real binary's exit status 2 is test/faults/bad-inputs'.
 	for (const [args, message] of cases) {
-		const r = runCli(['sweep', ...args]);
+		const r = await runCliInProcess(['sweep', ...args]);
 		assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
 		assert.equal(r.stderr, `scalp-tui: ${message}\n`, args.join(' '));
 		assert.equal(r.stdout, '');

@@ -20,7 +20,7 @@ import {loadMinuteData, toSessions} from '../../source/adapters/replay/minute-cs
 import {makeWindows} from '../../source/research/walk-forward.js';
 import {DEFAULT_SCALP_PARAMS} from '../../source/strategies/params.js';
 import {bundledMinuteData} from '../../source/paths.js';
-import {ROOT, runCli, scratchDir} from '../_helpers/cli.js';
+import {ROOT, runCli, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {micros, ZERO_MICROS} from '../../source/core/money.js';
 
 test('grids: lists and FROM..TO:STEP ranges in exact integer units, sorted and distinct, in flag order', () => {
@@ -48,7 +48,7 @@ test('grids: lists and FROM..TO:STEP ranges in exact integer units, sorted and d
 	assert.equal(PARAM_FLAGS.length, 7);
 });
 
-test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout', () => {
+test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout', async () => {
 	const cases: [string[], string][] = [
 		[['--sma', '10..40'], '--sma range "10..40" needs a step: FROM..TO:STEP'],
 		[['--sma', '40..10:5'], '--sma range "40..10:5" runs backwards (40 > 10)'],
@@ -67,8 +67,9 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 		[[], 'sweep needs at least one parameter to vary, e.g. --sma 10..40:5 --take-profit 0.01,0.02'],
 		[['--sma', '20', '--hft-ratio', '2'], '--hft-ratio does not apply to sweep --strategy scalp'],
 	];
+	// In this process (the CLI's own exit route): the real binary's exit status 2 is test/faults/bad-inputs'.
 	for (const [args, message] of cases) {
-		const r = runCli(['sweep', ...args]);
+		const r = await runCliInProcess(['sweep', ...args]);
 		assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
 		assert.equal(r.stderr, `scalp-tui: ${message}\n`, args.join(' '));
 		assert.equal(r.stdout, '');
