@@ -44,6 +44,8 @@ export interface StrategyContext {
 	error(symbol: string | null, message: string): void;
 	/** False in backtests: skip building log text at all. */
 	readonly logging: boolean;
+	/** False when signal lines go nowhere (no journal, no log sink): skip building their fields. */
+	readonly recording: boolean;
 	log(symbol: string | null, level: LogLine['level'], text: string): void;
 }
 

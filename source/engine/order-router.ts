@@ -4,6 +4,7 @@
  * the order, fills into the position books and cash, and every step into the journal.
  */
 import {addMicros, formatMicros, microsToNumber, mulQty, ZERO_MICROS} from '../core/money.js';
+import {ChurnMap} from '../core/churn-map.js';
 import type {CancelReason, Order, OrderEvent, OrderReason, StrategyName} from '../core/types.js';
 import {orderSubmittedRecord, orderUpdateRecord, type JournalRecord} from '../journal/records.js';
 import type {Broker} from '../ports/broker.js';
@@ -33,7 +34,8 @@ interface Route {
 
 export class OrderRouter {
 	readonly ids: OrderIdFactory;
-	private readonly routes = new Map<string, Route>();
+	/** Routes of the orders in flight (one set and one delete per order: see ChurnMap). */
+	private readonly routes = new ChurnMap<string, Route>();
 	/** Orders handed to the broker so far (a broker snapshot read meanwhile may lack them). */
 	sentCount = 0;
 	/** Set at shutdown (and by the kill switch): strategies may no longer send orders. */

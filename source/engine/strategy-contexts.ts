@@ -4,7 +4,7 @@
  * and `state` / `signal` journal lines stamped with the kind. One context per kind, made once.
  */
 import type {StrategyName} from '../core/types.js';
-import type {PositionState, StrategyContext} from './context.js';
+import type {PositionState, StrategyContext, SymbolStrategy} from './context.js';
 import type {EngineCore} from './engine-core.js';
 import type {MarketFanout} from './market-fanout.js';
 import type {OrderRouter} from './order-router.js';
@@ -31,7 +31,7 @@ export class StrategyContexts {
 			session: () => core.session,
 			lastPrice: symbol => market.lastPrice(symbol),
 			position: (symbol): PositionState => portfolio.book(kind, symbol),
-			submit: (order, reason, intent) => router.submit(kind, order, reason, intent, market.strategiesFor(order.symbol).find(s => s.kind === kind) ?? null),
+			submit: (order, reason, intent) => router.submit(kind, order, reason, intent, ownStrategy(market.strategiesFor(order.symbol), kind)),
 			cancel: (id, symbol, reason) => router.cancel(id, symbol, reason),
 			transition: (symbol, from, to) => {
 				if (core.journaling) core.journal.write({ts: core.nowMs, type: 'state', symbol, strategy: kind, from, to});
@@ -43,9 +43,16 @@ export class StrategyContexts {
 			},
 			error: (symbol, message) => core.error(symbol, message),
 			logging: core.logging,
+			recording: core.journaling || core.logging,
 			log: (symbol, level, text) => core.log(symbol, level, text),
 		};
 		this.byKind.set(kind, ctx);
 		return ctx;
 	}
+}
+
+/** The symbol's strategy of this kind (a loop: no closure per order). */
+function ownStrategy(list: readonly SymbolStrategy[], kind: StrategyName): SymbolStrategy | null {
+	for (let i = 0; i < list.length; i++) if (list[i]!.kind === kind) return list[i]!;
+	return null;
 }

@@ -219,16 +219,17 @@ export class HftStrategy implements SymbolStrategy {
 
 	private take(side: Side, trade: Trade): void {
 		const price = side === 'buy' ? this.ask : this.bid;
-		this.ctx.signal(this.symbol, {
-			signal: 'imbalance',
-			side,
-			trade_price: microsToNumber(trade.price),
-			trade_size: trade.size,
-			bid: microsToNumber(this.bid),
-			ask: microsToNumber(this.ask),
-			bid_size: this.bidSize,
-			ask_size: this.askSize,
-		});
+		if (this.ctx.recording)
+			this.ctx.signal(this.symbol, {
+				signal: 'imbalance',
+				side,
+				trade_price: microsToNumber(trade.price),
+				trade_size: trade.size,
+				bid: microsToNumber(this.bid),
+				ask: microsToNumber(this.ask),
+				bid_size: this.bidSize,
+				ask_size: this.askSize,
+			});
 		if (this.actionsKept > 0) this.action(`${side} ${this.orderQty} @ ${fmt(price)} (bid ${this.bidSize} x ask ${this.askSize})`);
 		let result = this.send(side, 'limit', this.orderQty, price, 'imbalance');
 		if (!result.accepted && !this.dayAndCancel && refusesIoc(result.message)) {

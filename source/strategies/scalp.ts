@@ -139,10 +139,12 @@ export class ScalpStrategy implements SymbolStrategy {
 				this.ctx.error(this.symbol, `custom signal threw: ${(error as Error).message ?? String(error)}`);
 				return false;
 			}
-			if (fired) this.ctx.signal(this.symbol, {signal: 'custom', close: microsToNumber(this.closes.back(0))});
+			if (fired && this.ctx.recording) this.ctx.signal(this.symbol, {signal: 'custom', close: microsToNumber(this.closes.back(0))});
 			return fired;
 		}
 		if (!smaCrossUp(this.closes)) return false;
+		// The line's fields are built only when it goes somewhere (not in a sweep's backtests).
+		if (!this.ctx.recording) return true;
 		this.ctx.signal(this.symbol, {
 			signal: `sma${this.smaWindow}_cross`,
 			close: microsToNumber(this.closes.back(0)),

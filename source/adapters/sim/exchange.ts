@@ -7,6 +7,7 @@
  * micro-dollar arithmetic.
  */
 import {addMicros, maxMicros, type Micros, minMicros, mulQty, subMicros, ZERO_MICROS} from '../../core/money.js';
+import {ChurnMap} from '../../core/churn-map.js';
 import {applyFill} from '../../core/position.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position, Quote} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -52,10 +53,12 @@ export class SimRejection extends Error {}
 
 export class SimExchange {
 	cash: Micros;
+	/** Per symbol ever traded; qty 0 is flat (kept, not deleted: a round trip costs no map churn). */
 	private readonly positions = new Map<string, SimPosition>();
 	/** Open orders per symbol, in submission order. */
 	private readonly openBySymbol = new Map<string, SimOrder[]>();
-	private readonly byClientId = new Map<string, SimOrder>();
+	/** Open orders and the last `retainClosed` finished ones (keys churn: see ChurnMap). */
+	private readonly byClientId = new ChurnMap<string, SimOrder>();
 	/** Last trade price per symbol, in a mutable slot a replay can update without a lookup. */
 	private readonly lastPrices = new Map<string, {price: Micros}>();
 	private readonly quotes = new Map<string, Quote>();
@@ -219,7 +222,9 @@ export class SimExchange {
 		if (!list) return;
 		const i = list.indexOf(order);
 		if (i >= 0) {
-			list.splice(i, 1);
+			// Shifted down in place (splice would allocate the array of removed orders).
+			for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
+			list.pop();
 			this.openCount -= 1;
 			this.reserved = subMicros(this.reserved, mulQty(order.reservePrice, order.qty - order.filledQty));
 		}
@@ -321,7 +326,6 @@ export class SimExchange {
 		}
 		this.cash = order.side === 'buy' ? subMicros(this.cash, mulQty(price, qty)) : addMicros(this.cash, mulQty(price, qty));
 		applyFill(position, order.side, qty, price);
-		if (position.qty === 0) this.positions.delete(order.symbol);
 		this.emit(complete ? 'fill' : 'partial_fill', order, qty, price, false);
 	}
 
@@ -332,14 +336,14 @@ export class SimExchange {
 		for (const list of this.openBySymbol.values()) for (const o of list) openOrders.push(snapshotOrder(o));
 		openOrders.sort((a, b) => (a.id < b.id ? -1 : 1));
 		const positions: Position[] = [];
-		for (const [symbol, p] of this.positions) positions.push({symbol, qty: p.qty, costBasis: p.costBasis});
+		for (const [symbol, p] of this.positions) if (p.qty !== 0) positions.push({symbol, qty: p.qty, costBasis: p.costBasis});
 		positions.sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
 		return {cash: this.cash, openOrders, positions};
 	}
 
 	position(symbol: string): Position | null {
 		const p = this.positions.get(symbol);
-		return p ? {symbol, qty: p.qty, costBasis: p.costBasis} : null;
+		return p && p.qty !== 0 ? {symbol, qty: p.qty, costBasis: p.costBasis} : null;
 	}
 
 	order(clientOrderId: string): Order | null {
@@ -360,7 +364,7 @@ export class SimExchange {
 	/** Mark-to-market equity at the last prices. */
 	equity(): Micros {
 		let value = this.cash;
-		for (const [symbol, p] of this.positions) value = addMicros(value, mulQty(this.lastPrices.get(symbol)?.price ?? ZERO_MICROS, p.qty));
+		for (const [symbol, p] of this.positions) if (p.qty !== 0) value = addMicros(value, mulQty(this.lastPrices.get(symbol)?.price ?? ZERO_MICROS, p.qty));
 		return value;
 	}
 
