@@ -6,10 +6,16 @@
  * run alternately (A B A B) so a neighbour's load on this shared machine hits both alike; wall
  * time includes the load. Also the per-job overhead of a worker (dispatch, structured clone of
  * the job and result) measured on tiny jobs.
+ *
+ * The pool is the built one (dist/research/pool.js, whose threads start dist's worker.js), as
+ * `scalp-tui sweep` runs it; dist/ is built first when stale. From source, each thread would
+ * compile the TypeScript it imports through tsx (~0.3 s more per thread start).
  */
+import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {availableParallelism, loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {performance} from 'node:perf_hooks';
 import {loadBars} from '../source/adapters/cache/load.js';
 import {writePeriod} from '../source/adapters/cache/store.js';
@@ -19,7 +25,8 @@ import {micros} from '../source/core/money.js';
 import {bundledMinuteData} from '../source/paths.js';
 import {parseGrid} from '../source/research/grid.js';
 import type {DataRef} from '../source/research/job.js';
-import {runJobs, type PoolData} from '../source/research/pool.js';
+import type {PoolData} from '../source/research/pool.js';
+import {staleDistFile} from '../scripts/dist-current.mjs';
 import {makeJob, runSweep, type SweepConfig} from '../source/research/sweep.js';
 import {DEFAULT_SCALP_PARAMS} from '../source/strategies/params.js';
 
@@ -50,19 +57,33 @@ function writeCache(cacheDir: string): number {
 	return bars;
 }
 
+type RunJobs = typeof import('../source/research/pool.js').runJobs;
+
+/** The product's pool (see the module comment), dist/ built first when stale. */
+async function builtPool(): Promise<RunJobs> {
+	const root = join(import.meta.dirname, '..');
+	if (staleDistFile(root) !== null) {
+		const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {stdio: 'inherit'});
+		if (build.status !== 0) throw new Error('npm run build failed');
+	}
+	return ((await import(pathToFileURL(join(root, 'dist/research/pool.js')).href)) as {runJobs: RunJobs}).runJobs;
+}
+
 /** The cache read once in this thread, as the sweep command does, into shared columns. */
 function loadShared(ref: Extract<DataRef, {kind: 'cache'}>): PoolData {
 	const loaded = loadBars({symbols: ref.symbols, from: ref.from, to: ref.to, cacheDir: ref.cacheDir, shared: true});
 	return {ref, sessions: loaded.columns, symbols: [...loaded.symbols]};
 }
 
-async function timedSweep(config: SweepConfig, threads: number) {
+async function timedSweep(runJobs: RunJobs, config: SweepConfig, threads: number) {
+	const faults = process.resourceUsage().minorPageFault;
 	const started = performance.now();
 	// Process CPU time counts every thread: on a shared machine it tells contention (more CPU
 	// for the same work) from waiting for a core (same CPU, longer wall).
 	const cpu = process.cpuUsage();
 	const data = loadShared(config.base.data as Extract<DataRef, {kind: 'cache'}>);
 	const loadSeconds = (performance.now() - started) / 1000;
+	const jobFaults = process.resourceUsage().minorPageFault;
 	let runMs = 0;
 	let loadMs = 0;
 	const outcome = await runSweep(
@@ -75,6 +96,9 @@ async function timedSweep(config: SweepConfig, threads: number) {
 	);
 	const used = process.cpuUsage(cpu);
 	return {
+		// Page faults of the process (every thread): the cache load's, then the pool's (threads and jobs).
+		loadFaults: jobFaults - faults,
+		faults: process.resourceUsage().minorPageFault - jobFaults,
 		seconds: (performance.now() - started) / 1000,
 		cpuSeconds: (used.user + used.system) / 1e6,
 		loadSeconds,
@@ -93,6 +117,7 @@ export async function benchSweep(): Promise<string[]> {
 			.map(l => l.toFixed(1))
 			.join(' / ')} at start`,
 	);
+	const runJobs = await builtPool();
 	const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
 	try {
 		const cacheDir = join(dir, 'cache');
@@ -115,15 +140,15 @@ export async function benchSweep(): Promise<string[]> {
 		const ones: Awaited<ReturnType<typeof timedSweep>>[] = [];
 		const alls: Awaited<ReturnType<typeof timedSweep>>[] = [];
 		for (let r = 0; r < rounds; r++) {
-			ones.push(await timedSweep(config, 1));
-			alls.push(await timedSweep(config, cores));
+			ones.push(await timedSweep(runJobs, config, 1));
+			alls.push(await timedSweep(runJobs, config, cores));
 		}
 		const barRuns = bars * 36;
 		const fastest = (runs: typeof ones) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 		const one = fastest(ones);
 		const all = fastest(alls);
 		const line = (label: string, r: typeof one) =>
-			`  ${label}: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU all threads (cache load once in the main thread ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; load average ${r.load1.toFixed(1)} after)`;
+			`  ${label}: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU all threads (cache load once in the main thread ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; page faults: load ${r.loadFaults.toLocaleString('en-US')}, pool ${Math.round(r.faults / 36).toLocaleString('en-US')} per job; load average ${r.load1.toFixed(1)} after)`;
 		lines.push(
 			`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars from the bar cache (${(barRuns / 1e6).toFixed(1)} M bar-runs), ${rounds} alternating rounds, fastest of each:`,
 		);

@@ -6,7 +6,7 @@
  */
 import {dollarsToMicros, microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
-import {SimExchange} from '../adapters/sim/exchange.js';
+import {BACKTEST_RETAIN_CLOSED, SimExchange} from '../adapters/sim/exchange.js';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
 import {addHft, addScalper} from '../engine/add-strategies.js';
 import {Engine} from '../engine/engine.js';
@@ -69,7 +69,7 @@ export function runHftBacktest(config: HftBacktestConfig): HftBacktestResult {
 	for (const symbol of [...hftSymbols, ...scalpSymbols]) {
 		if (!tape.symbols.includes(symbol)) throw new RangeError(`no tick data for ${symbol}`);
 	}
-	const exchange = new SimExchange({cash});
+	const exchange = new SimExchange({cash, retainClosed: BACKTEST_RETAIN_CLOSED});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	for (const symbol of scalpSymbols) {
 		addScalper(engine, symbol, {

@@ -4,7 +4,7 @@
  */
 import {microsToNumber, type Micros} from '../core/money.js';
 import {SimBroker} from '../adapters/sim/broker.js';
-import {SimExchange} from '../adapters/sim/exchange.js';
+import {BACKTEST_RETAIN_CLOSED, SimExchange} from '../adapters/sim/exchange.js';
 import {addScalper} from '../engine/add-strategies.js';
 import {Engine} from '../engine/engine.js';
 import type {Journal} from '../journal/records.js';
@@ -31,7 +31,7 @@ export interface ScalpBacktestConfig {
 export type {ScalpBacktestResult, SymbolResult} from './totals.js';
 
 export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResult {
-	const exchange = new SimExchange({cash: config.cash});
+	const exchange = new SimExchange({cash: config.cash, retainClosed: BACKTEST_RETAIN_CLOSED});
 	const engine = new Engine({mode: 'sim', broker: new SimBroker(exchange), journal: config.journal, runTag: 'bt'});
 	const scalpers = config.symbols.map(symbol =>
 		addScalper(engine, symbol, {

@@ -16,20 +16,27 @@ import type {OrderHistory, OrderRecord} from './order-history.js';
 import type {Portfolio, PositionBook} from './portfolio.js';
 import type {RiskGuard} from './risk.js';
 
-/** Where one order's events go. */
+/**
+ * Where one order's events go. Every field is set when a route is made: one object shape, no
+ * property added (and no shape change) at an order's first fill.
+ */
 interface Route {
 	readonly strategy: StrategyName;
 	readonly symbol: string;
 	owner: SymbolStrategy | null;
 	order: Order | null;
 	/** An order this session neither placed nor found at the broker: no strategy hears of it. */
-	foreign?: boolean;
+	readonly foreign: boolean;
 	/** The position book fills go to, found on the first fill. */
-	book?: PositionBook;
+	book: PositionBook | undefined;
 	/** True while the broker's submitOrder call for it runs: a refusal now is the call's answer. */
-	placing?: boolean;
+	placing: boolean;
 	/** The broker refused it at once, with this message. */
-	refusal?: string;
+	refusal: string | undefined;
+}
+
+function newRoute(strategy: StrategyName, symbol: string, owner: SymbolStrategy | null, order: Order | null, placing: boolean, foreign = false): Route {
+	return {strategy, symbol, owner, order, foreign, book: undefined, placing, refusal: undefined};
 }
 
 export class OrderRouter {
@@ -85,7 +92,7 @@ export class OrderRouter {
 			core.log(spec.symbol, 'warn', `order refused by risk guard: ${veto}`);
 			return {accepted: false, clientOrderId, message: veto};
 		}
-		const route: Route = {strategy: kind, symbol: spec.symbol, owner, order: null, placing: true};
+		const route = newRoute(kind, spec.symbol, owner, null, true);
 		this.routes.set(clientOrderId, route);
 		this.sentCount += 1;
 		this.history?.sent(spec.symbol, {...spec, clientOrderId}, reason, core.nowMs);
@@ -183,7 +190,7 @@ export class OrderRouter {
 		const order = event.order;
 		const parsed = parseClientOrderId(order.clientOrderId);
 		if (this.core.session === null || parsed?.runTag === this.ids.runTag) return this.routeOf(order);
-		const route: Route = {strategy: 'manual', symbol: order.symbol, owner: null, order, foreign: true};
+		const route = newRoute('manual', order.symbol, null, order, false, true);
 		this.routes.set(order.clientOrderId, route);
 		this.core.error(
 			order.symbol === '' ? null : order.symbol,
@@ -229,7 +236,7 @@ export class OrderRouter {
 		const parsed = parseClientOrderId(order.clientOrderId);
 		const candidates = this.market.strategiesFor(order.symbol);
 		const owner = (parsed && candidates.find(s => s.kind === parsed.strategy)) ?? (parsed?.strategy === 'manual' ? null : candidates[0]) ?? null;
-		route = {strategy: owner?.kind ?? parsed?.strategy ?? 'manual', symbol: order.symbol, owner, order};
+		route = newRoute(owner?.kind ?? parsed?.strategy ?? 'manual', order.symbol, owner, order, false);
 		this.routes.set(order.clientOrderId, route);
 		return route;
 	}

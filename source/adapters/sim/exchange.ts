@@ -49,6 +49,13 @@ export interface SimExchangeOptions {
 	readonly reserveOpenBuys?: boolean;
 }
 
+/**
+ * Finished orders a backtest's exchange keeps: none is ever looked up (the engine's ids are
+ * unique, a cancel of a finished order fails whether it is kept or not), and keeping 1,000
+ * kept each order alive across young collections (promoted garbage, page faults).
+ */
+export const BACKTEST_RETAIN_CLOSED = 16;
+
 export class SimRejection extends Error {}
 
 export class SimExchange {
