@@ -3,6 +3,7 @@
  * across restarts (Alpaca refuses a reused id), the sequence within a run; a retry of the same
  * submission reuses its id, so a lost reply can never turn into a second order.
  */
+import {decimalText} from '../core/decimal-text.js';
 import type {StrategyName} from '../core/types.js';
 
 const STRATEGY_TAG: Record<StrategyName, string> = {scalp: 'sc', hft: 'hf', rebalance: 'rb', manual: 'mn'};
@@ -16,7 +17,7 @@ export class OrderIdFactory {
 
 	next(strategy: StrategyName, symbol: string, intent: string): string {
 		this.seq += 1;
-		return `${this.runTag}-${STRATEGY_TAG[strategy]}-${symbol}-${intent}-${this.seq}`;
+		return `${this.runTag}-${STRATEGY_TAG[strategy]}-${symbol}-${intent}-${decimalText(this.seq)}`;
 	}
 
 	/** Make sure the sequence continues after ids a previous run left (restart). */

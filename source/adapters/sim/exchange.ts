@@ -8,6 +8,7 @@
  */
 import {addMicros, maxMicros, type Micros, minMicros, mulQty, subMicros, ZERO_MICROS} from '../../core/money.js';
 import {ChurnMap} from '../../core/churn-map.js';
+import {decimalText} from '../../core/decimal-text.js';
 import {applyFill} from '../../core/position.js';
 import type {Bar, BrokerState, Order, OrderEvent, OrderEventKind, OrderRequest, OrderStatus, Position, Quote} from '../../core/types.js';
 import type {OrderEventListener} from '../../ports/broker.js';
@@ -377,7 +378,7 @@ export class SimExchange {
 
 	private nextId(): string {
 		this.seq += 1;
-		return `${this.idPrefix}-${String(this.seq).padStart(6, '0')}`;
+		return `${this.idPrefix}-${decimalText(this.seq).padStart(6, '0')}`;
 	}
 
 	private emit(kind: OrderEventKind, order: SimOrder, fillQty: number, fillPrice: Micros, atSubmission: boolean, message?: string): void {
