@@ -42,7 +42,10 @@ export type JournalRecord =
 	| {ts: number; type: 'risk'; guard: string; message: string; symbol: string | null; restored?: boolean}
 	// An addition to the fixed journal types (readers skip types they do not know): the session's
 	// figures, written just before its `session` end line.
-	| {ts: number; type: 'session_summary'; mode: string; trades: number; realized_pnl: number; [field: string]: unknown};
+	| {ts: number; type: 'session_summary'; mode: string; trades: number; realized_pnl: number; [field: string]: unknown}
+	// Also added (paper and live only): a minute's bars were evaluated by the strategies, `ts`
+	// being their arrival (the end of the minute), `symbols` those with a bar.
+	| {ts: number; type: 'bars_evaluated'; symbols: string[]};
 
 export type JournalType = JournalRecord['type'];
 

@@ -22,6 +22,8 @@ const SCHEMA: Record<string, Record<string, Check>> = {
 		win_rate: 'number|null',
 		profit_factor: 'number|null',
 	},
+	// Also added: a minute's bars evaluated in paper or live mode.
+	bars_evaluated: {symbols: 'array'},
 	order_submitted: {
 		symbol: 'string',
 		strategy: ['scalp', 'hft', 'rebalance', 'manual'],

@@ -276,8 +276,12 @@ export class LiveSession extends EngineCommands implements SessionControl {
 			if ((this.lastTradeMs.get(bar.symbol) ?? -Infinity) < arrival) this.engine.setLastPrice(bar.symbol, bar.close);
 			this.engine.onBar(bar, arrival);
 		}
+		if (bars.length === 0) return;
 		// One checkup once the minute's bars are in, as bar mode does.
-		if (bars.length > 0) this.engine.checkup(Math.max(arrival, this.engine.now));
+		this.engine.checkup(Math.max(arrival, this.engine.now));
+		// The only outside sign that a minute without an order was seen (a reader can tell a
+		// quiet minute from a missed one; the end-to-end tests step the emulator on it).
+		this.options.journal.write({ts: arrival, type: 'bars_evaluated', symbols: [...new Set(bars.map(bar => bar.symbol))]});
 	}
 
 	private scheduleCheckup(): void {

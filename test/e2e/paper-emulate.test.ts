@@ -20,8 +20,6 @@ import {micros} from '../../source/core/money.js';
 
 const SECRET = 'paper-secret-do-not-print-9f3k';
 const STEPS = 75; // 09:30 .. 10:45 of 2019-02-11
-/** Past the console's bar window (LiveSession barSettleMs, 25 ms), with a margin for a loaded machine. */
-const BAR_WINDOW_WAIT_MS = 120;
 
 test('paper mode against emulate trades like SIM (a full scalp round trip, driven from the CLI)', {timeout: 120_000}, async () => {
 	const data = loadMinuteData([bundledMinuteData()], ['AAPL', 'TSLA']);
@@ -62,6 +60,15 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 	});
 	// Orders SIM submits by each arrival: the console must have sent as many before the next minute.
 	const simSubmitted = reference.ofType('order_submitted').map(o => new Date(o.ts).getTime());
+	// Arrival times of the replayed minutes (the last step is the session's end: no bars).
+	const arrivals = new Set([...bars.values()].flatMap(list => list.map(b => b.start + 60_000)));
+	/** The console journaled that it evaluated the bars of the minute that arrived at `ms`. */
+	const evaluated = (ms: number): boolean => {
+		const prefix = `{"ts":"${new Date(ms).toISOString()}"`;
+		return readFileSync(journalPath, 'utf8')
+			.split('\n')
+			.some(line => line.startsWith(prefix) && line.includes('"type":"bars_evaluated"'));
+	};
 	const waitFor = async (done: () => boolean, timeoutMs: number): Promise<boolean> => {
 		const deadline = Date.now() + timeoutMs;
 		while (!done()) {
@@ -81,15 +88,15 @@ test('paper mode against emulate trades like SIM (a full scalp round trip, drive
 			emulator.step();
 			await emulator.whenIdle();
 			emulator.faults.holdTradeUpdates(false);
+			// The console holds a minute's bars back a moment (its bar window) so that the same
+			// minute's fills come first; its journal says when it has evaluated them, orders or not.
+			if (arrivals.has(emulator.now))
+				assert.ok(await waitFor(() => evaluated(emulator.now), 10_000), `bars of ${new Date(emulator.now).toISOString()} evaluated`);
 			// The console reacts to this minute before the next one, as SIM does: its orders of this
 			// arrival are at the exchange (a missing one times out here and fails the comparison below).
 			const expected = simSubmitted.filter(ts => ts <= emulator.now).length;
 			await waitFor(() => emulator.exchange.allOrders().length >= expected, 10_000);
 			await emulator.whenIdle();
-			// The console holds a minute's bars back a moment (its bar window, 25 ms of wall time) so
-			// that the same minute's fills come first; nothing outside the process shows when a bar
-			// without an order was evaluated, so this one wait stays (a margin over that window).
-			await new Promise(r => setTimeout(r, BAR_WINDOW_WAIT_MS));
 		}
 		child.kill('SIGTERM');
 		assert.equal(await exited, 143);
