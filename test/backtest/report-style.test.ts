@@ -2,7 +2,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCli, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {formatUsd} from '../../source/core/money.js';
 import {snakeKey} from '../../source/core/json-keys.js';
 
@@ -17,10 +17,10 @@ function keys(value: unknown, out = new Set<string>()): Set<string> {
 	return out;
 }
 
-test('backtest --strategy hft: the text report shows the executions its JSON lists', () => {
+test('backtest --strategy hft: the text report shows the executions its JSON lists', async () => {
 	const dir = scratchDir();
-	const text = runCli(['backtest', '--strategy', 'hft', '--journal', join(dir, 'a.jsonl')]);
-	const json = runCli(['backtest', '--strategy', 'hft', '--json', '--journal', join(dir, 'b.jsonl')]);
+	const text = await runCliInProcess(['backtest', '--strategy', 'hft', '--journal', join(dir, 'a.jsonl')]);
+	const json = await runCliInProcess(['backtest', '--strategy', 'hft', '--json', '--journal', join(dir, 'b.jsonl')]);
 	assert.equal(text.status, 0, text.stderr);
 	assert.equal(json.status, 0, json.stderr);
 	const symbol = JSON.parse(json.stdout).symbols[0];
@@ -33,7 +33,7 @@ test('backtest --strategy hft: the text report shows the executions its JSON lis
 	);
 });
 
-test('every JSON report uses snake_case keys (symbols as keys stay as they are)', () => {
+test('every JSON report uses snake_case keys (symbols as keys stay as they are)', async () => {
 	const dir = scratchDir();
 	const runs = [
 		['backtest', 'TSLA', '--json', '--journal', join(dir, 'a.jsonl')],
@@ -41,8 +41,9 @@ test('every JSON report uses snake_case keys (symbols as keys stay as they are)'
 		['backtest', '--strategy', 'rebalance', '--json', '--journal', join(dir, 'c.jsonl')],
 		['sweep', 'TSLA', '--sma', '15,30', '--json', '--workers', '1', '--walk-forward', '2:1'],
 	];
+	// The backtests in this process (the CLI's own route); the sweep with its worker as a real process.
 	for (const args of runs) {
-		const result = runCli(args);
+		const result = args[0] === 'sweep' ? runCli(args) : await runCliInProcess(args);
 		assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
 		const bad = [...keys(JSON.parse(result.stdout))].filter(k => !/^[a-z0-9_]+$/.test(k) && !/^[A-Z]/.test(k));
 		assert.deepEqual(bad, [], args.join(' '));

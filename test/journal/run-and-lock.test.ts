@@ -5,7 +5,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {openJournal} from '../../source/journal/open.js';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCli, runCliInProcess, scratchDir} from '../_helpers/cli.js';
 
 const lines = (path: string) =>
 	readFileSync(path, 'utf8')
@@ -74,14 +74,14 @@ test('a writer killed with -9 that is still a zombie (not yet reaped) holds no l
 	}
 });
 
-test("a backtest writes no journal unless --journal is given (never the console's)", () => {
+test("a backtest writes no journal unless --journal is given (never the console's)", async () => {
 	for (const args of [
 		['backtest', 'TSLA'],
 		['backtest', '--strategy', 'hft'],
 		['backtest', '--strategy', 'rebalance'],
 	]) {
 		const dir = scratchDir();
-		const result = runCli(args, {cwd: dir});
+		const result = await runCliInProcess(args, {cwd: dir});
 		assert.equal(result.status, 0, result.stderr);
 		assert.deepEqual(readdirSync(dir), [], args.join(' '));
 	}

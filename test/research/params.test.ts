@@ -15,7 +15,7 @@ import {DEFAULT_HFT_PARAMS, DEFAULT_SCALP_PARAMS, describeScalpParams} from '../
 import {scalpParamsFromFlags} from '../../source/strategy-flags.js';
 import {$, bar, closesToBars, crossoverCloses, harness, ordersOf} from '../_helpers/bars.js';
 import {after, at, rig} from '../hft/harness.js';
-import {runCli, runCliInProcess} from '../_helpers/cli.js';
+import {runCliInProcess} from '../_helpers/cli.js';
 import {micros} from '../../source/core/money.js';
 
 const fixtures = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../fixtures/scalp');
@@ -149,12 +149,12 @@ test('bad parameter values: one line naming the flag as typed, exit 2', async ()
 	assert.equal(tooBig.stderr, 'scalp-tui: --hft-qty (500) must be at least --hft-size (600)\n');
 });
 
-test('the backtest report names the parameters in force', () => {
-	const r = runCli(['backtest', 'TSLA', '--sma', '30', '--take-profit', '0.02', '--eod', '15:30', '--stale-buy', '90s']);
+test('the backtest report names the parameters in force', async () => {
+	const r = await runCliInProcess(['backtest', 'TSLA', '--sma', '30', '--take-profit', '0.02', '--eod', '15:30', '--stale-buy', '90s']);
 	assert.equal(r.status, 0, r.stderr);
 	assert.match(r.stdout, /SMA30 scalper/);
 	assert.match(r.stdout, /params sma 30 · take-profit 0\.02 · stale-buy 90s · eod 15:30 · lot 2000/);
-	const json = runCli(['backtest', 'TSLA', '--sma', '30', '--json']);
+	const json = await runCliInProcess(['backtest', 'TSLA', '--sma', '30', '--json']);
 	assert.equal(json.status, 0, json.stderr);
 	assert.deepEqual(JSON.parse(json.stdout).params, {sma: 30, take_profit: 0.01, stale_buy: '120s', eod: '15:55', lot: 2000});
 });

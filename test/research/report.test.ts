@@ -16,7 +16,7 @@ import {serializeRecord} from '../../source/journal/writer.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {buildReport} from '../../source/report/report.js';
 import {formatSummary, SessionTally} from '../../source/report/session-tally.js';
-import {runCli, scratchDir} from '../_helpers/cli.js';
+import {runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {micros} from '../../source/core/money.js';
 
 function writeJournal(path: string, records: readonly JournalRecord[]): void {
@@ -185,16 +185,17 @@ test('the session summary is journaled (schema-valid) just before the session en
 	for (const row of printed) assert.ok(row.length <= 80, `${row.length} columns: ${row}`);
 });
 
-test('report through the CLI: text by symbol, JSON, and bad input as one line with exit 2', () => {
+test('report through the CLI: text by symbol, JSON, and bad input as one line with exit 2', async () => {
 	const dir = scratchDir();
-	const bt = runCli(['backtest', 'TSLA', '--journal', join(dir, 'j.jsonl'), '--sma', '25']);
+	// In this process (the CLI's own exit route): spawning is not what is tested here.
+	const bt = await runCliInProcess(['backtest', 'TSLA', '--journal', join(dir, 'j.jsonl'), '--sma', '25']);
 	assert.equal(bt.status, 0, bt.stderr);
-	const text = runCli(['report', join(dir, 'j.jsonl'), '--by', 'symbol']);
+	const text = await runCliInProcess(['report', join(dir, 'j.jsonl'), '--by', 'symbol']);
 	assert.equal(text.status, 0, text.stderr);
 	assert.match(text.stdout, /BACKTEST \(1 run/);
 	assert.match(text.stdout, /params sma 25 · take-profit 0\.01 · stale-buy 120s · eod 15:55 · lot 2000/);
 	assert.match(text.stdout, /^TSLA +\d+/m);
-	const json = runCli(['report', '--journal', join(dir, 'j.jsonl'), '--json']);
+	const json = await runCliInProcess(['report', '--journal', join(dir, 'j.jsonl'), '--json']);
 	assert.equal(json.status, 0, json.stderr);
 	assert.equal(JSON.parse(json.stdout).modes[0].mode, 'backtest');
 	const cases: [string[], string][] = [
@@ -205,7 +206,7 @@ test('report through the CLI: text by symbol, JSON, and bad input as one line wi
 		[['report', join(dir, 'j.jsonl'), '--sma', '20'], '--sma does not apply to report'],
 	];
 	for (const [args, message] of cases) {
-		const r = runCli(args);
+		const r = await runCliInProcess(args);
 		assert.equal(r.status, 2, args.join(' '));
 		assert.equal(r.stderr, `scalp-tui: ${message}\n`);
 		assert.equal(r.stdout, '');
