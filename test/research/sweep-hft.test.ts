@@ -55,10 +55,11 @@ function hftBase(paths: readonly string[] = [bundledTickData()]): HftSweepBase {
 	};
 }
 
-test('an hft grid point is the plain tick backtest with the same flags, order for order', () => {
+test('an hft grid point is the plain tick backtest with the same flags, order for order', async () => {
 	const dir = scratchDir();
 	const plainJournal = join(dir, 'plain.jsonl');
-	const plain = runCli(['backtest', '--strategy', 'hft', '--hft-ratio', '1.5', '--hft-size', '200', '--json', '--journal', plainJournal]);
+	// The plain backtest in this process (the CLI's own route); the sweep below is a real process with its workers.
+	const plain = await runCliInProcess(['backtest', '--strategy', 'hft', '--hft-ratio', '1.5', '--hft-size', '200', '--json', '--journal', plainJournal]);
 	assert.equal(plain.status, 0, plain.stderr);
 	// The job the sweep makes for that point, run by the worker's own configuration.
 	const axes = parseGrid({hftRatio: '1.2..2.4:0.3', hftSize: '100,200'});
@@ -154,7 +155,7 @@ test('hft walk-forward: windows are trading days of the tape; out-of-sample is t
 	for (const w of wf.windows) {
 		const oosDay = w.out_of_sample[0]!;
 		const files = ['message', 'orderbook'].map(part => join(dir, `AMZN_${oosDay}_34200000_37800000_${part}_1.csv`));
-		const plain = runCli([
+		const plain = await runCliInProcess([
 			'backtest',
 			'--strategy',
 			'hft',

@@ -76,7 +76,7 @@ test('bad grids and ranges: one line naming the flag, exit 2, nothing on stdout'
 	}
 });
 
-test('a grid point equals the plain backtest with the same flags (through the CLI, workers included)', () => {
+test('a grid point equals the plain backtest with the same flags (through the CLI, workers included)', async () => {
 	const sweep = runCli(['sweep', 'TSLA', 'AAPL', '--sma', '15,30', '--take-profit', '0.01,0.03', '--stale-buy', '90s', '--json', '--workers', '2']);
 	assert.equal(sweep.status, 0, sweep.stderr);
 	const ranked = JSON.parse(sweep.stdout).ranked as {
@@ -89,7 +89,21 @@ test('a grid point equals the plain backtest with the same flags (through the CL
 	assert.equal(ranked.length, 4);
 	const point = ranked.find(r => r.params.sma === '30' && r.params.take_profit === '0.03')!;
 	const dir = scratchDir();
-	const plain = runCli(['backtest', 'TSLA', 'AAPL', '--sma', '30', '--take-profit', '0.03', '--stale-buy', '90s', '--json', '--journal', join(dir, 'j.jsonl')]);
+	// The plain backtest in this process (the CLI's own route); the sweep above is a real process with its workers.
+	const plain = await runCliInProcess([
+		'backtest',
+		'TSLA',
+		'AAPL',
+		'--sma',
+		'30',
+		'--take-profit',
+		'0.03',
+		'--stale-buy',
+		'90s',
+		'--json',
+		'--journal',
+		join(dir, 'j.jsonl'),
+	]);
 	assert.equal(plain.status, 0, plain.stderr);
 	const total = JSON.parse(plain.stdout).total;
 	assert.equal(point.realized_pnl, total.realized_pnl);
@@ -214,7 +228,8 @@ test('walk-forward with a planted look-ahead: a point that wins only on out-of-s
 
 test('walk-forward on real bars: out-of-sample figures are the chosen point re-run on the out-of-sample days', async () => {
 	const cfg = config({inSample: 2, outOfSample: 1});
-	const outcome = await runSweep(cfg, jobs => runJobs(jobs, {threads: 2}));
+	// Jobs run in this process: the pool gives the same results (the 1-or-2-threads test above).
+	const outcome = await runSweep(cfg, async jobs => Promise.all(jobs.map(job => runJob(job))));
 	const wf = outcome.walkForward!;
 	assert.equal(wf.windows.length, 3);
 	for (const o of wf.windows) {
