@@ -57,16 +57,16 @@ function writeCache(cacheDir: string): number {
 	return bars;
 }
 
-type RunJobs = typeof import('../source/research/pool.js').runJobs;
+type Pools = Pick<typeof import('../source/research/pool.js'), 'runJobs' | 'startPool'>;
 
 /** The product's pool (see the module comment), dist/ built first when stale. */
-async function builtPool(): Promise<RunJobs> {
+async function builtPool(): Promise<Pools> {
 	const root = join(import.meta.dirname, '..');
 	if (staleDistFile(root) !== null) {
 		const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {stdio: 'inherit'});
 		if (build.status !== 0) throw new Error('npm run build failed');
 	}
-	return ((await import(pathToFileURL(join(root, 'dist/research/pool.js')).href)) as {runJobs: RunJobs}).runJobs;
+	return (await import(pathToFileURL(join(root, 'dist/research/pool.js')).href)) as Pools;
 }
 
 /** The cache read once in this thread, as the sweep command does, into shared columns. */
@@ -75,12 +75,14 @@ function loadShared(ref: Extract<DataRef, {kind: 'cache'}>): PoolData {
 	return {ref, sessions: loaded.columns, symbols: [...loaded.symbols]};
 }
 
-async function timedSweep(runJobs: RunJobs, config: SweepConfig, threads: number) {
+/** As `scalp-tui sweep` does: the threads start, the cache loads meanwhile, the jobs run. */
+async function timedSweep(pools: Pools, config: SweepConfig, threads: number) {
 	const faults = process.resourceUsage().minorPageFault;
 	const started = performance.now();
 	// Process CPU time counts every thread: on a shared machine it tells contention (more CPU
 	// for the same work) from waiting for a core (same CPU, longer wall).
 	const cpu = process.cpuUsage();
+	const pool = pools.startPool({threads});
 	const data = loadShared(config.base.data as Extract<DataRef, {kind: 'cache'}>);
 	const loadSeconds = (performance.now() - started) / 1000;
 	const jobFaults = process.resourceUsage().minorPageFault;
@@ -88,12 +90,12 @@ async function timedSweep(runJobs: RunJobs, config: SweepConfig, threads: number
 	let loadMs = 0;
 	const outcome = await runSweep(
 		config,
-		(jobs, onResult) => runJobs(jobs, {threads, data, onResult: r => onResult(r)}),
+		(jobs, onResult) => pool.run(jobs, {data, onResult: r => onResult(r)}),
 		r => {
 			runMs += r.runMs;
 			loadMs += r.loadMs;
 		},
-	);
+	).finally(() => pool.destroy());
 	const used = process.cpuUsage(cpu);
 	return {
 		// Page faults of the process (every thread): the cache load's, then the pool's (threads and jobs).
@@ -117,7 +119,7 @@ export async function benchSweep(): Promise<string[]> {
 			.map(l => l.toFixed(1))
 			.join(' / ')} at start`,
 	);
-	const runJobs = await builtPool();
+	const pools = await builtPool();
 	const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
 	try {
 		const cacheDir = join(dir, 'cache');
@@ -140,15 +142,15 @@ export async function benchSweep(): Promise<string[]> {
 		const ones: Awaited<ReturnType<typeof timedSweep>>[] = [];
 		const alls: Awaited<ReturnType<typeof timedSweep>>[] = [];
 		for (let r = 0; r < rounds; r++) {
-			ones.push(await timedSweep(runJobs, config, 1));
-			alls.push(await timedSweep(runJobs, config, cores));
+			ones.push(await timedSweep(pools, config, 1));
+			alls.push(await timedSweep(pools, config, cores));
 		}
 		const barRuns = bars * 36;
 		const fastest = (runs: typeof ones) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 		const one = fastest(ones);
 		const all = fastest(alls);
 		const line = (label: string, r: typeof one) =>
-			`  ${label}: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU all threads (cache load once in the main thread ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; page faults: load ${r.loadFaults.toLocaleString('en-US')}, pool ${Math.round(r.faults / 36).toLocaleString('en-US')} per job; load average ${r.load1.toFixed(1)} after)`;
+			`  ${label}: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU all threads (threads started, then the cache loaded once in the main thread meanwhile ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; page faults: load ${r.loadFaults.toLocaleString('en-US')}, pool ${Math.round(r.faults / 36).toLocaleString('en-US')} per job; load average ${r.load1.toFixed(1)} after)`;
 		lines.push(
 			`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars from the bar cache (${(barRuns / 1e6).toFixed(1)} M bar-runs), ${rounds} alternating rounds, fastest of each:`,
 		);
@@ -168,7 +170,7 @@ export async function benchSweep(): Promise<string[]> {
 		const jobs = Array.from({length: 201}, (_, i) => makeJob(tiny, `t${i}`, i, {}, ['2019-02-11']));
 		const startedPool = performance.now();
 		let firstBack = 0;
-		const results = await runJobs(jobs, {
+		const results = await pools.runJobs(jobs, {
 			threads: 1,
 			onResult: (_r, done) => {
 				if (done === 1) firstBack = performance.now();

@@ -15,9 +15,9 @@ import {shareTape, tapeDays} from '../research/tick-days.js';
 import {checkHftQty, hftParamsFromFlags} from '../strategy-flags.js';
 import {describeHftParams} from '../strategies/params.js';
 import {loadHftData} from './hft-inputs.js';
-import type {PreparedSweep} from './prepared-sweep.js';
+import type {BeforeLoad, PreparedSweep} from './prepared-sweep.js';
 
-export function prepareHftSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward']): PreparedSweep {
+export function prepareHftSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward'], beforeLoad: BeforeLoad): PreparedSweep {
 	const texts: Partial<Record<ParamKey, string>> = {};
 	for (const key of ['hftRatio', 'hftSize'] as const) if (flags[key] !== undefined) texts[key] = String(flags[key]);
 	const axes = parseGrid(texts);
@@ -29,6 +29,7 @@ export function prepareHftSweep(args: readonly string[], flags: CliFlags, walkFo
 	checkHftQty(hftQty, {...baseParams, size: Math.max(...sizes)});
 	const cash = positiveDollars('cash', flags.cash ?? DEFAULTS.cashUsd);
 	const wanted = [...new Set(parseSymbols(args))];
+	beforeLoad(axes);
 	const {paths, data} = loadHftData(flags.data, wanted);
 	const symbols = wanted.length > 0 ? wanted : [...data.symbols];
 	const days = tapeDays(data.tape).map(d => d.date);

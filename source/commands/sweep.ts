@@ -2,21 +2,22 @@
  * `scalp-tui sweep [SYMBOL...] --sma 10..40:5 --take-profit 0.01,0.02 [--walk-forward 10:5]`:
  * the scalping backtest over a grid of parameters on worker threads, ranked; or walk-forward
  * (choose on in-sample days, report out-of-sample only). `--strategy hft` sweeps the
- * tick-taker's --hft-ratio and --hft-size over tick data the same way. Everything is validated
- * before a worker starts: bad grids and ranges are one line, exit 2.
+ * tick-taker's --hft-ratio and --hft-size over tick data the same way. Bad grids and ranges are
+ * one line, exit 2, before a worker starts; the worker threads then start while the data loads
+ * (research/pool.ts startPool), and bad data is one line too, before any job runs.
  */
 import type {CliFlags} from '../cli/flags.js';
 import {UsageError, wholeNumber} from '../config.js';
 import {isColumnar} from '../core/session-columns.js';
 import {describePoint, parseGrid, type GridAxis, type ParamKey} from '../research/grid.js';
-import {defaultThreads, runJobs} from '../research/pool.js';
+import {defaultThreads, startPool, type SweepPool} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
 import {makeWindows, parseWalkForward} from '../research/walk-forward.js';
 import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
 import {rejectFlags, SCALP_FLAGS, type Io} from './shared.js';
 import {prepareHftSweep} from './sweep-hft.js';
-import type {PreparedSweep} from './prepared-sweep.js';
+import type {BeforeLoad, PreparedSweep} from './prepared-sweep.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
@@ -41,9 +42,10 @@ function gridFrom(flags: CliFlags, keys: readonly ParamKey[], example: string): 
 	return axes;
 }
 
-function prepareScalpSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward']): PreparedSweep {
+function prepareScalpSweep(args: readonly string[], flags: CliFlags, walkForward: SweepConfig['walkForward'], beforeLoad: BeforeLoad): PreparedSweep {
 	rejectFlags(flags, ['hftRatio', 'hftSize', 'hftQty'], 'sweep --strategy scalp');
 	const axes = gridFrom(flags, ['sma', 'takeProfit', 'staleBuy', 'eod', 'lot'], '--sma 10..40:5 --take-profit 0.01,0.02');
+	beforeLoad(axes);
 	// Values not swept keep the defaults; the swept ones are overridden per point.
 	const baseParams = scalpParamsFromFlags({});
 	// Loaded once here, through the same path as backtest, into shared columns: bad data is one
@@ -87,8 +89,24 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	const walkForward = flags.walkForward === undefined ? null : parseWalkForward(String(flags.walkForward));
 	const threads = flags.workers === undefined ? defaultThreads() : wholeNumber('workers', flags.workers, 1);
 	const top = flags.top === undefined ? 20 : wholeNumber('top', flags.top, 1);
-	const prepared = strategy === 'hft' ? prepareHftSweep(args, flags, walkForward) : prepareScalpSweep(args, flags, walkForward);
+	// The threads start once the grid is valid, while the data loads (see research/pool.ts); a
+	// plain sweep needs no more than one per grid point.
+	const threadsOf: {pool: SweepPool | null} = {pool: null};
+	const beforeLoad: BeforeLoad = axes => {
+		const points = axes.reduce((n, a) => n * a.values.length, 1);
+		threadsOf.pool = startPool({threads: walkForward ? threads : Math.min(threads, points)});
+	};
+	try {
+		const prepared = strategy === 'hft' ? prepareHftSweep(args, flags, walkForward, beforeLoad) : prepareScalpSweep(args, flags, walkForward, beforeLoad);
+		return await runPrepared(prepared, threadsOf.pool!, flags, top, io);
+	} finally {
+		await threadsOf.pool?.destroy();
+	}
+}
+
+async function runPrepared(prepared: PreparedSweep, pool: SweepPool, flags: CliFlags, top: number, io: Io): Promise<number> {
 	const {config} = prepared;
+	const walkForward = config.walkForward;
 	if (walkForward) makeWindows(config.days, walkForward); // too few days: one line now
 	const total = plannedJobs(config);
 
@@ -100,7 +118,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	const outcome = await runSweep(
 		config,
 		// The threads get the data loaded above in shared memory: no copy, no parse of their own.
-		(jobs, onResult) => runJobs(jobs, {threads, data: prepared.poolData, onResult: result => onResult(result)}),
+		(jobs, onResult) => pool.run(jobs, {data: prepared.poolData, onResult: result => onResult(result)}),
 		result => {
 			done += 1;
 			if (!tty) return;
@@ -134,7 +152,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 		io.stdout.write(lines.join('\n') + '\n');
 	}
 	io.stderr.write(
-		`sweep: ${outcome.jobs} backtests on ${Math.min(threads, outcome.jobs)} worker thread${threads === 1 ? '' : 's'} in ${elapsed.toFixed(2)} s\n`,
+		`sweep: ${outcome.jobs} backtests on ${Math.min(pool.threads, outcome.jobs)} worker thread${pool.threads === 1 ? '' : 's'} in ${elapsed.toFixed(2)} s\n`,
 	);
 	return 0;
 }

@@ -20,14 +20,17 @@ const tapes = new Map<string, TickTape>();
 /**
  * Data already in memory for a reference (the local pool hands its threads the sessions the
  * command loaded, as shared columns): jobs naming that reference replay it instead of loading.
+ * The first data given for a reference is kept.
  */
 export function preloadData(ref: DataRef, data: LoadedSessions): void {
-	loaded.set(dataKey(ref), Promise.resolve(data));
+	const key = dataKey(ref);
+	if (!loaded.has(key)) loaded.set(key, Promise.resolve(data));
 }
 
 /** The same for tick data: the tape the command loaded (shared columns). */
 export function preloadTape(ref: TickDataRef, tape: TickTape): void {
-	tapes.set(dataKey(ref), tape);
+	const key = dataKey(ref);
+	if (!tapes.has(key)) tapes.set(key, tape);
 }
 
 export function metricsOf(result: ScalpBacktestResult): JobMetrics {
