@@ -36,6 +36,9 @@ const OWN_PROCESS = [
 	'test/e2e/paper-emulate.test.ts',
 	// A root-level before() hook (the emulator it shares): hooks of a shared process would run once for all.
 	'test/cache/fetch-emulate.test.ts',
+	// Tests Ink's first load in the process (it decides once whether it runs in CI: under CI=true
+	// any earlier Ink test in a shared process would have decided it already).
+	'test/ui/render.test.tsx',
 ];
 /** Processes that run shared files (one per core of the 2-core machine the suite is sized for). */
 const SHARED_PROCESSES = 2;
