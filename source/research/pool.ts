@@ -71,24 +71,6 @@ export function workerEntry(moduleUrl: string = import.meta.url): string {
 	return `data:text/javascript,${encodeURIComponent(code)}`;
 }
 
-/**
- * The node flags the threads start with: the process's, without module loaders (`--import tsx`
- * and the like). A thread loads its module itself (workerEntry), and a loader flag would be
- * resolved again in the thread from the working directory, where it may not be installed.
- */
-export function threadExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-	const out: string[] = [];
-	for (let i = 0; i < execArgv.length; i++) {
-		const arg = execArgv[i]!;
-		const flag = arg.split('=')[0]!;
-		if (!LOADER_FLAGS.has(flag)) out.push(arg);
-		else if (!arg.includes('=')) i += 1; // its value is the next argument
-	}
-	return out;
-}
-
-const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
-
 export function defaultThreads(): number {
 	return Math.max(1, availableParallelism());
 }
@@ -96,14 +78,18 @@ export function defaultThreads(): number {
 /** Start the threads now (minThreads: tinypool spawns them at once); run jobs on them later. */
 export function startPool(options: StartOptions = {}): SweepPool {
 	const threads = Math.max(1, options.threads ?? defaultThreads());
+	const entry = workerEntry();
 	const pool = new Tinypool({
-		filename: workerEntry(),
+		filename: entry,
 		minThreads: threads,
 		maxThreads: threads,
 		// Workers keep their loaded data between jobs: never recycled mid-sweep.
 		isolateWorkers: false,
 		idleTimeout: 1000,
-		execArgv: threadExecArgv(),
+		// From source a thread loads tsx itself (workerEntry); inheriting `--import tsx` would have
+		// it resolved again in the thread from the working directory, where it may not be installed.
+		// Built threads inherit the process's flags.
+		...(entry.startsWith('data:') ? {execArgv: []} : {}),
 		...(options.youngGenerationMb ? {resourceLimits: {maxYoungGenerationSizeMb: options.youngGenerationMb}} : {}),
 	});
 	return {

@@ -12,7 +12,7 @@ import {spawnSync} from 'node:child_process';
 import {PARAM_FLAGS} from '../../source/strategy-flags.js';
 import {gridPoints, parseGrid} from '../../source/research/grid.js';
 import type {JobResult, SweepJob} from '../../source/research/job.js';
-import {runJobs, threadExecArgv, workerEntry} from '../../source/research/pool.js';
+import {runJobs, workerEntry} from '../../source/research/pool.js';
 import {runJob} from '../../source/research/run-job.js';
 import {makeJob, runSweep, type SweepConfig} from '../../source/research/sweep.js';
 import {columnsFromBars} from '../../source/core/session-columns.js';
@@ -282,11 +282,4 @@ test('the pool hands its threads the loaded bars as shared columns: no thread re
 	assert.ok(direct.some(r => r.metrics.roundTrips > 0));
 	for (const r of shared) assert.equal(r.loadMs, 0);
 	await assert.rejects(runJobs(jobs.slice(0, 1), {threads: 1}), /never-read/);
-});
-
-test('worker threads start without the process module loaders (resolved again from the working directory otherwise)', () => {
-	assert.deepEqual(threadExecArgv(['--import', 'tsx', '--expose-gc', '--import=x', '-r', 'y', '--max-old-space-size=512', '--loader', 'z']), [
-		'--expose-gc',
-		'--max-old-space-size=512',
-	]);
 });
