@@ -40,7 +40,7 @@ export class ChurnMap<K, V extends {}> {
 		const current = this.entries.get(key);
 		if (current === undefined) {
 			this.live += 1;
-			if (this.tombstones >= MIN_TOMBSTONES && this.tombstones >= this.live) this.rebuild();
+			if (this.tombstones >= MIN_TOMBSTONES && this.tombstones >= 2 * this.live) this.rebuild();
 		} else if (current === TOMBSTONE) {
 			// A Map appends a key deleted and set again: delete the tombstone to keep that order.
 			this.entries.delete(key);

@@ -6,14 +6,19 @@
  * built here is garbage as soon as its id is.
  */
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** Character codes of the digits being written (reused: one string made per call). */
+const codes: number[] = [];
 
 /** Decimal digits of a whole number >= 0 (safe integers), as String(n) writes them. */
 export function decimalText(n: number): string {
-	let text = '';
-	do {
+	if (n < 10) return DIGITS[n]!;
+	let length = 0;
+	for (let rest = n; rest > 0; rest = (rest - (rest % 10)) / 10) length++;
+	codes.length = length;
+	for (let i = length - 1; i >= 0; i--) {
 		const digit = n % 10;
-		text = DIGITS[digit]! + text;
+		codes[i] = 48 + digit;
 		n = (n - digit) / 10;
-	} while (n > 0);
-	return text;
+	}
+	return String.fromCharCode.apply(null, codes);
 }
