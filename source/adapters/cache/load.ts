@@ -6,8 +6,6 @@
  *
  * Sessions are built without sorting and without an object per bar: symbols are walked in name
  * order and each day's rows are placed by a counting pass over their minute of the day, O(bars).
- * Each file is read twice into one reused buffer (count, then place) rather than kept: fresh
- * memory is what a load pays for most.
  */
 import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
 import {MINUTE_MS, nyDate, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
@@ -20,7 +18,7 @@ import {defaultCacheDir} from './cache-dir.js';
 import {columnsToBars, type BarColumns} from './columns.js';
 import {DEFAULT_KIND, periodBounds, type CacheAdjustment, type CacheFeed, type CacheTimeframe, type SeriesKey} from './key.js';
 import {covers, formatRanges, subtract} from './ranges.js';
-import {readManifest, readPeriod, type FileEntry} from './store.js';
+import {readManifest, readPeriod} from './store.js';
 
 export interface LoadBarsRequest {
 	readonly symbols: readonly string[];
@@ -117,9 +115,9 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const fromMinute = dayMinute[0]!;
 	const toMinute = dayMinute[nDays]!;
 
-	// Pass 1: read and verify every file; note which of its rows fall on which day, and count
-	// bars per day and minute of the day.
-	const files: FileRows[] = [];
+	// Pass 1: read and verify every file; cut each into per-day pieces (symbol order) and
+	// count bars per day and minute of the day.
+	const pieces: Piece[][] = Array.from({length: nDays}, () => []);
 	const slots = Array.from({length: nDays}, () => new Int32Array(SLOTS));
 	const perSymbolDay = new Int32Array(nDays);
 	let narrowPrices = true;
@@ -133,13 +131,13 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			})
 			.sort(),
 	);
-	const scratch = new Scratch(periodsOf.flatMap((periods, i) => periods.map(p => manifests[i]!.manifest!.files[p]!.bytes)));
+	const buffers = new ReadBuffers(periodsOf.flatMap((periods, i) => periods.map(p => manifests[i]!.manifest!.files[p]!.bytes)));
 	for (let symbolIndex = 0; symbolIndex < manifests.length; symbolIndex++) {
 		const {key, manifest} = manifests[symbolIndex]!;
 		perSymbolDay.fill(0);
 		for (const period of periodsOf[symbolIndex]!) {
 			const entry = manifest!.files[period]!;
-			const cols: BarColumns = readPeriod(cacheDir, key, entry, scratch.view(entry.bytes));
+			const cols: BarColumns = readPeriod(cacheDir, key, entry, buffers.next(entry.bytes));
 			// Session columns stay Uint32 while every file's do (see core/session-columns.ts).
 			if (!(cols.o instanceof Uint32Array && cols.h instanceof Uint32Array && cols.l instanceof Uint32Array && cols.c instanceof Uint32Array))
 				narrowPrices = false;
@@ -147,18 +145,16 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
 			if (hi <= lo) continue;
-			const file: FileRows = {symbolIndex, key, entry, days: []};
-			files.push(file);
 			const t = cols.t;
 			let d = -1;
-			let piece: DayRows | null = null;
+			let piece: Piece | null = null;
 			for (let i = lo; i < hi; i++) {
 				const minute = t[i]!;
 				if (d < 0 || minute >= dayMinute[d + 1]!) {
 					if (d < 0) d = 0;
 					while (minute >= dayMinute[d + 1]!) d++;
-					piece = {day: d, lo: i, hi: i};
-					file.days.push(piece);
+					piece = {symbolIndex, cols, next: i, hi: i};
+					pieces[d]!.push(piece);
 				}
 				piece!.hi = i + 1;
 				slots[d]![minute - dayMinute[d]!]! += 1;
@@ -179,16 +175,13 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		}
 	}
 
-	// Pass 2: read every file again (verified again: the same bytes or an error) and place each
-	// bar at its row: a counting sort by minute, see placeRows.
+	// Pass 2: place each day's bars at their rows (a counting sort by minute, see fillSession).
 	const kept: number[] = [];
 	const dayRows: number[] = [];
-	const sessionOf = new Int32Array(nDays).fill(-1);
 	for (let d = 0; d < nDays; d++) {
 		let rows = 0;
-		for (let k = 0; k < slots[d]!.length; k++) rows += slots[d]![k]!;
+		for (const piece of pieces[d]!) rows += piece.hi - piece.next;
 		if (rows > 0) {
-			sessionOf[d] = kept.length;
 			kept.push(d);
 			dayRows.push(rows);
 		}
@@ -200,14 +193,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		request.shared ?? false,
 		{narrowPrices, narrowVolume},
 	);
-	const nextRow = kept.map(d => firstRows(slots[d]!));
-	for (const file of files) {
-		const cols = readPeriod(cacheDir, file.key, file.entry, scratch.view(file.entry.bytes));
-		for (const piece of file.days) {
-			const s = sessionOf[piece.day]!;
-			placeRows(columns[s]!, nextRow[s]!, dayMinute[piece.day]!, file.symbolIndex, cols, piece.lo, piece.hi);
-		}
-	}
+	for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
 	const summary: DataSummary = {
 		source: 'cache',
 		location: cacheDir,
@@ -248,67 +234,70 @@ const SLOTS = 25 * 60;
 const slotBytes = (bytes: number): number => (bytes + 8) & ~7;
 
 /**
- * One buffer, reused for every file of a load. Why not keep each file's bytes: on this kind of
- * machine a fresh page costs far more than reading a file twice from the page cache, and the
- * session columns are the only memory a load needs to keep.
+ * Room to read a load's files into: a few large buffers carved in file order, where
+ * readFileSync would allocate one per file (1,000 allocations and their collection).
  */
-class Scratch {
-	private readonly buffer: Uint8Array;
+class ReadBuffers {
+	private buffer = new Uint8Array(0);
+	private at = 0;
+	private remaining: number;
 
 	constructor(sizes: readonly number[]) {
-		let largest = 0;
-		for (const n of sizes) largest = Math.max(largest, slotBytes(n));
-		this.buffer = new Uint8Array(largest);
+		this.remaining = 0;
+		for (const n of sizes) this.remaining += slotBytes(n);
 	}
 
-	view(bytes: number): Uint8Array {
-		return this.buffer.subarray(0, slotBytes(bytes));
+	next(bytes: number): Uint8Array {
+		const need = slotBytes(bytes);
+		if (this.at + need > this.buffer.length) {
+			// At most 64 MB at a time: a long range does not need one huge allocation.
+			this.buffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.max(need, Math.min(this.remaining, 64 << 20))).buffer);
+			this.at = 0;
+		}
+		const out = this.buffer.subarray(this.at, this.at + need);
+		this.at += need;
+		this.remaining -= need;
+		return out;
 	}
 }
 
-/** A file with rows in the range, and which of its rows fall on which day. */
-interface FileRows {
+/** One file's rows of one day: [next, hi) still to place. */
+interface Piece {
 	readonly symbolIndex: number;
-	readonly key: SeriesKey;
-	readonly entry: FileEntry;
-	readonly days: DayRows[];
-}
-
-/** Rows [lo, hi) of a file, all on day `day` of the range. */
-interface DayRows {
-	readonly day: number;
-	readonly lo: number;
+	readonly cols: BarColumns;
+	next: number;
 	hi: number;
 }
 
-/** Each minute's first row in a session, from the bars counted per minute of the day. */
-function firstRows(perMinute: Int32Array): Int32Array {
+/**
+ * Rows of one day in (minute, symbol) order; `perMinute[k]` bars start k minutes after
+ * midnight. A counting sort: each minute's first row is known from the counts, and pieces are
+ * walked in symbol order, each bar written at its minute's next row. Reads are sequential per
+ * piece; writes advance one row at a time in each minute's run of rows.
+ */
+function fillSession(out: ColumnarSession, pieces: Piece[], perMinute: Int32Array, dayStart: number): void {
 	const next = new Int32Array(perMinute.length);
 	let row = 0;
 	for (let k = 0; k < perMinute.length; k++) {
 		next[k] = row;
 		row += perMinute[k]!;
 	}
-	return next;
-}
-
-/**
- * Rows [lo, hi) of one symbol's file written at their session rows, in (minute, symbol) order:
- * files are placed in symbol order, each bar at its minute's next free row (`next`, advanced).
- */
-function placeRows(out: ColumnarSession, next: Int32Array, dayStart: number, index: number, cols: BarColumns, lo: number, hi: number): void {
 	const {symbol, start, open, high, low, close, volume} = out;
-	const {t, o, h, l, c, v} = cols;
-	for (let i = lo; i < hi; i++) {
-		const minute = t[i]!;
-		const r = next[minute - dayStart]!++;
-		symbol[r] = index;
-		start[r] = minute * MINUTE_MS;
-		open[r] = o[i]!;
-		high[r] = h[i]!;
-		low[r] = l[i]!;
-		close[r] = c[i]!;
-		volume[r] = v[i]!;
+	for (let p = 0; p < pieces.length; p++) {
+		const piece = pieces[p]!;
+		const {t, o, h, l, c, v} = piece.cols;
+		const index = piece.symbolIndex;
+		for (let i = piece.next; i < piece.hi; i++) {
+			const minute = t[i]!;
+			const r = next[minute - dayStart]!++;
+			symbol[r] = index;
+			start[r] = minute * MINUTE_MS;
+			open[r] = o[i]!;
+			high[r] = h[i]!;
+			low[r] = l[i]!;
+			close[r] = c[i]!;
+			volume[r] = v[i]!;
+		}
 	}
 }
 
