@@ -9,7 +9,7 @@
 import type {CliFlags} from '../cli/flags.js';
 import {UsageError, wholeNumber} from '../config.js';
 import {isColumnar} from '../core/session-columns.js';
-import {describePoint, parseGrid, type GridAxis, type ParamKey} from '../research/grid.js';
+import {describePoint, gridSize, parseGrid, type GridAxis, type ParamKey} from '../research/grid.js';
 import {defaultThreads, startPool, type SweepPool} from '../research/pool.js';
 import {formatHeatMap, formatRanked, formatWalkForward, progressLine, sweepJson} from '../research/render.js';
 import {plannedJobs, runSweep, type SweepConfig} from '../research/sweep.js';
@@ -93,8 +93,7 @@ export async function runSweepCommand(args: readonly string[], flags: CliFlags, 
 	// plain sweep needs no more than one per grid point.
 	const threadsOf: {pool: SweepPool | null} = {pool: null};
 	const beforeLoad: BeforeLoad = axes => {
-		const points = axes.reduce((n, a) => n * a.values.length, 1);
-		threadsOf.pool = startPool({threads: walkForward ? threads : Math.min(threads, points)});
+		threadsOf.pool = startPool({threads: walkForward ? threads : Math.min(threads, gridSize(axes))});
 	};
 	try {
 		const prepared = strategy === 'hft' ? prepareHftSweep(args, flags, walkForward, beforeLoad) : prepareScalpSweep(args, flags, walkForward, beforeLoad);

@@ -66,9 +66,14 @@ export function parseGrid(texts: Partial<Record<ParamKey, string | readonly stri
 		if (raw === undefined) continue;
 		axes.push(parseAxis(flag, typeof raw === 'string' ? [raw] : raw));
 	}
-	const size = axes.reduce((n, a) => n * a.values.length, 1);
+	const size = gridSize(axes);
 	if (size > MAX_GRID_POINTS) throw new UsageError(`the grid has ${size} points; at most ${MAX_GRID_POINTS}`);
 	return axes;
+}
+
+/** How many points the grid has (the product of its axes' lengths). */
+export function gridSize(axes: readonly GridAxis[]): number {
+	return axes.reduce((n, a) => n * a.values.length, 1);
 }
 
 /**

@@ -20,8 +20,6 @@ import type {TickTape} from '../adapters/replay/tick-tape.js';
 export interface StartOptions {
 	/** Worker threads (default: one per core). */
 	readonly threads?: number;
-	/** V8 young generation of each thread, MB (default: Node's). */
-	readonly youngGenerationMb?: number;
 }
 
 export interface RunOptions {
@@ -90,7 +88,6 @@ export function startPool(options: StartOptions = {}): SweepPool {
 		// it resolved again in the thread from the working directory, where it may not be installed.
 		// Built threads inherit the process's flags.
 		...(entry.startsWith('data:') ? {execArgv: []} : {}),
-		...(options.youngGenerationMb ? {resourceLimits: {maxYoungGenerationSizeMb: options.youngGenerationMb}} : {}),
 	});
 	return {
 		threads,
