@@ -69,6 +69,15 @@ export function workerEntry(moduleUrl: string = import.meta.url): string {
 	return `data:text/javascript,${encodeURIComponent(code)}`;
 }
 
+/**
+ * A thread's young generation (V8's default here: 48 MB, semi-spaces growing to 16 MB). A
+ * backtest's garbage dies young, so a smaller nursery collects about as cheaply, and it spares
+ * the fresh pages the growth touches: ~6,000 page faults per thread on the bench sweep (~15 us
+ * each on this VM, paid again by every thread), per job 116-153 instead of 272-299 on one
+ * thread and 189-214 instead of 496-539 with two.
+ */
+const THREAD_YOUNG_GENERATION_MB = 12;
+
 export function defaultThreads(): number {
 	return Math.max(1, availableParallelism());
 }
@@ -88,6 +97,7 @@ export function startPool(options: StartOptions = {}): SweepPool {
 		// it resolved again in the thread from the working directory, where it may not be installed.
 		// Built threads inherit the process's flags.
 		...(entry.startsWith('data:') ? {execArgv: []} : {}),
+		resourceLimits: {maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB},
 	});
 	return {
 		threads,
