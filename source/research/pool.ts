@@ -20,6 +20,11 @@ import type {TickTape} from '../adapters/replay/tick-tape.js';
 export interface StartOptions {
 	/** Worker threads (default: one per core). */
 	readonly threads?: number;
+	/**
+	 * Node flags for built threads (default: the process's, as Worker does). A bench running
+	 * under `--import tsx` passes [] to start its threads as `scalp-tui sweep` does.
+	 */
+	readonly nodeFlags?: readonly string[];
 }
 
 export interface RunOptions {
@@ -95,8 +100,8 @@ export function startPool(options: StartOptions = {}): SweepPool {
 		idleTimeout: 1000,
 		// From source a thread loads tsx itself (workerEntry); inheriting `--import tsx` would have
 		// it resolved again in the thread from the working directory, where it may not be installed.
-		// Built threads inherit the process's flags.
-		...(entry.startsWith('data:') ? {execArgv: []} : {}),
+		// Built threads inherit the process's flags unless told (StartOptions.nodeFlags).
+		...(entry.startsWith('data:') ? {execArgv: []} : options.nodeFlags ? {execArgv: [...options.nodeFlags]} : {}),
 		resourceLimits: {maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB},
 	});
 	return {
