@@ -47,7 +47,8 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	// A backtest journals only when asked: never into the console's journal by default.
 	const journalPath = flags.journal ?? null;
 	const journal: Journal = journalPath === null ? nullJournal : openJournal(journalPath, 'buffered');
-	const sessions = inputs.source.replay;
+	// One replay, sessions in order: each built as it is reached (one day of memory, not the range's).
+	const sessions = inputs.source.stream();
 	const totalBars = inputs.source.summary.bars;
 	const showProgress = Boolean(io.stderr.isTTY) && totalBars > 200_000;
 	const started = Date.now();

@@ -20,8 +20,13 @@ export interface MinuteSourceFlags extends DataFlags {
 }
 
 export interface MinuteSource {
-	/** What a replay takes: the cache's columns, or the CSV's sessions of Bar objects. */
+	/** What a replay takes: the cache's columns (built on first use), or the CSV's sessions of Bar objects. */
 	readonly replay: readonly ReplaySession[];
+	/**
+	 * The same sessions for one replay that takes them in order: from the cache each is built
+	 * when taken, in room the next one reuses (see LoadedBars.streamColumns).
+	 */
+	stream(): Iterable<ReplaySession>;
 	/** Symbols loaded, sorted. */
 	readonly symbols: readonly string[];
 	/** Sessions as Bar objects (built on first use from the cache). */
@@ -56,6 +61,9 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 		const sessions = toSessions(data.bars);
 		return {
 			replay: sessions,
+			stream() {
+				return this.replay;
+			},
 			symbols: [...data.bars.keys()].sort(),
 			sessions,
 			bars: data.bars,
@@ -86,7 +94,12 @@ export function loadMinuteSource(symbols: readonly string[], flags: MinuteSource
 			`the cache holds no bars for ${wanted.join(', ')} on ${range.from === range.to ? range.from : `${range.from}..${range.to}`} (no trading day?)`,
 		);
 	return {
-		replay: loaded.columns,
+		get replay() {
+			return loaded.columns;
+		},
+		stream() {
+			return loaded.streamColumns();
+		},
 		symbols: loaded.symbols,
 		get sessions() {
 			return loaded.sessions;

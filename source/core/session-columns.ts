@@ -51,6 +51,42 @@ export interface ColumnWidths {
 
 const WIDE: ColumnWidths = {narrowPrices: false, narrowVolume: false};
 
+/** Every column of `rows` rows laid out in one buffer: the Float64 ones first (8-byte aligned). */
+function layColumns(buffer: ArrayBufferLike, rows: number, widths: ColumnWidths): Map<string, Float64Array | Uint32Array> {
+	const wideNames: string[] = ['start'];
+	const narrowNames: string[] = ['symbol'];
+	for (const name of ['open', 'high', 'low', 'close']) (widths.narrowPrices ? narrowNames : wideNames).push(name);
+	(widths.narrowVolume ? narrowNames : wideNames).push('volume');
+	const whole = new Map<string, Float64Array | Uint32Array>();
+	for (const [i, name] of wideNames.entries()) whole.set(name, new Float64Array(buffer, i * rows * 8, rows));
+	const narrowStart = wideNames.length * rows * 8;
+	for (const [i, name] of narrowNames.entries()) whole.set(name, new Uint32Array(buffer, narrowStart + i * rows * 4, rows));
+	return whole;
+}
+
+/** Bytes of `rows` rows at these widths. */
+function bufferBytes(rows: number, widths: ColumnWidths): number {
+	const narrow = 1 + (widths.narrowPrices ? 4 : 0) + (widths.narrowVolume ? 1 : 0);
+	return Math.max(1, rows * (8 * (7 - narrow) + 4 * narrow));
+}
+
+/** Rows [at, at + n) of laid-out columns as one session. */
+function sessionOf(whole: Map<string, Float64Array | Uint32Array>, date: string, symbols: readonly string[], at: number, n: number): ColumnarSession {
+	const part = <T extends Float64Array | Uint32Array>(name: string): T => whole.get(name)!.subarray(at, at + n) as T;
+	return {
+		date,
+		symbols,
+		length: n,
+		symbol: part<Uint32Array>('symbol'),
+		start: part<Float64Array>('start'),
+		open: microsColumn(part('open')),
+		high: microsColumn(part('high')),
+		low: microsColumn(part('low')),
+		close: microsColumn(part('close')),
+		volume: part('volume'),
+	};
+}
+
 /**
  * Empty sessions with `counts[i]` rows each, every column a view of one buffer (shared when
  * asked: for worker threads). The caller fills the rows.
@@ -64,38 +100,39 @@ export function allocateSessions(
 ): ColumnarSession[] {
 	let rows = 0;
 	for (const n of counts) rows += n;
-	// Float64 columns first (8-byte aligned), then the Uint32 ones.
-	const wideNames: string[] = ['start'];
-	const narrowNames: string[] = ['symbol'];
-	for (const name of ['open', 'high', 'low', 'close']) (widths.narrowPrices ? narrowNames : wideNames).push(name);
-	(widths.narrowVolume ? narrowNames : wideNames).push('volume');
-	const bytes = Math.max(1, rows * (8 * wideNames.length + 4 * narrowNames.length));
-	const buffer: ArrayBufferLike = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-	const whole = new Map<string, Float64Array | Uint32Array>();
-	for (const [i, name] of wideNames.entries()) whole.set(name, new Float64Array(buffer, i * rows * 8, rows));
-	const narrowStart = wideNames.length * rows * 8;
-	for (const [i, name] of narrowNames.entries()) whole.set(name, new Uint32Array(buffer, narrowStart + i * rows * 4, rows));
-	const column = (name: string) => whole.get(name)!;
+	const bytes = bufferBytes(rows, widths);
+	const whole = layColumns(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), rows, widths);
 	const out: ColumnarSession[] = [];
 	let at = 0;
 	for (let s = 0; s < dates.length; s++) {
-		const n = counts[s]!;
-		const part = <T extends Float64Array | Uint32Array>(c: T): T => c.subarray(at, at + n) as T;
-		out.push({
-			date: dates[s]!,
-			symbols,
-			length: n,
-			symbol: part(column('symbol') as Uint32Array),
-			start: part(column('start') as Float64Array),
-			open: microsColumn(part(column('open'))),
-			high: microsColumn(part(column('high'))),
-			low: microsColumn(part(column('low'))),
-			close: microsColumn(part(column('close'))),
-			volume: part(column('volume')),
-		});
-		at += n;
+		out.push(sessionOf(whole, dates[s]!, symbols, at, counts[s]!));
+		at += counts[s]!;
 	}
 	return out;
+}
+
+/**
+ * Room for one session at a time, reused: `session()` hands out views of the same rows, so a
+ * session's columns hold until the next `session()` call. A replay that opens sessions one
+ * after another (a backtest) then touches one day's worth of fresh memory instead of the
+ * whole range's; fresh pages are most of a load's cost.
+ */
+export class SessionBuffer {
+	private readonly whole: Map<string, Float64Array | Uint32Array>;
+
+	constructor(
+		private readonly capacity: number,
+		private readonly symbols: readonly string[],
+		widths: ColumnWidths = WIDE,
+	) {
+		this.whole = layColumns(new ArrayBuffer(bufferBytes(capacity, widths)), capacity, widths);
+	}
+
+	/** An empty session of `rows` rows (at most the capacity) for the caller to fill. */
+	session(date: string, rows: number): ColumnarSession {
+		if (rows > this.capacity) throw new RangeError(`a session of ${rows} rows does not fit ${this.capacity}`);
+		return sessionOf(this.whole, date, this.symbols, 0, rows);
+	}
 }
 
 /** Row `i` as a Bar (a new object: a strategy or signal may keep it). */

@@ -11,6 +11,7 @@ import {nyDate} from '../../source/core/time.js';
 import type {Bar} from '../../source/core/types.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {micros} from '../../source/core/money.js';
+import {sessionBars} from '../../source/core/session-columns.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -128,8 +129,8 @@ test('missing dates name the exact data fetch command', () => {
 	);
 });
 
-test('columnar sessions equal the Bar sessions row for row: thin symbols, two months, a DST change, one buffer', () => {
-	// 2024-03-08 (EST) .. 2024-04-02 (EDT): three symbols, each missing different minutes.
+/** 2024-03-08 (EST) .. 2024-04-02 (EDT): three symbols, each missing different minutes, in a cache. */
+function thinDstCache(): {cache: string; symbols: string[]; all: Map<string, Bar[]>} {
 	const cache = tempCache();
 	const symbols = ['BBB', 'AAA', 'CCC'];
 	const all = new Map<string, Bar[]>();
@@ -168,6 +169,11 @@ test('columnar sessions equal the Bar sessions row for row: thin symbols, two mo
 			);
 		}
 	}
+	return {cache, symbols, all};
+}
+
+test('columnar sessions equal the Bar sessions row for row: thin symbols, two months, a DST change, one buffer', () => {
+	const {cache, symbols, all} = thinDstCache();
 	const loaded = loadBars({symbols, from: '2024-03-08', to: '2024-04-02', cacheDir: cache, shared: true});
 	const expected = toSessions(all);
 	assert.deepEqual(loaded.symbols, ['AAA', 'BBB', 'CCC']);
@@ -183,4 +189,27 @@ test('columnar sessions equal the Bar sessions row for row: thin symbols, two mo
 	const buffers = new Set(loaded.columns.flatMap(c => [c.symbol.buffer, c.start.buffer, c.close.buffer]));
 	assert.equal(buffers.size, 1);
 	assert.ok([...buffers][0] instanceof SharedArrayBuffer);
+});
+
+test('streamed sessions equal the built ones row for row, each in the same reused room', () => {
+	const {cache, symbols, all} = thinDstCache();
+	const expected = toSessions(all);
+	const loaded = loadBars({symbols, from: '2024-03-08', to: '2024-04-02', cacheDir: cache});
+	const seen: {date: string; bars: Bar[]; buffer: ArrayBufferLike}[] = [];
+	// Read each session before taking the next: that is all a stream promises.
+	for (const session of loaded.streamColumns()) seen.push({date: session.date, bars: sessionBars(session), buffer: session.close.buffer});
+	assert.deepEqual(
+		seen.map(s => s.date),
+		expected.map(s => s.date),
+	);
+	for (let i = 0; i < expected.length; i++) assert.deepEqual(seen[i]!.bars, expected[i]!.bars, seen[i]!.date);
+	assert.equal(new Set(seen.map(s => s.buffer)).size, 1);
+	// A second stream fills again from the files; after the columns are built it hands out those.
+	assert.deepEqual(
+		[...loaded.streamColumns()].map(s => s.date),
+		expected.map(s => s.date),
+	);
+	const built = loaded.columns;
+	assert.deepEqual([...loaded.streamColumns()], built);
+	for (let i = 0; i < expected.length; i++) assert.deepEqual(sessionBars(built[i]!), expected[i]!.bars);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {allocateSessions, barAt, columnsFromBars, isColumnar, ROW_BYTES, sessionBars} from '../../source/core/session-columns.js';
+import {allocateSessions, barAt, columnsFromBars, isColumnar, ROW_BYTES, SessionBuffer, sessionBars} from '../../source/core/session-columns.js';
 import type {Bar} from '../../source/core/types.js';
 import {micros} from '../../source/core/money.js';
 
@@ -64,4 +64,21 @@ test('narrow sessions hold prices and volumes as Uint32 in the same one buffer (
 	assert.deepEqual([...out[0]!.volume], [0, 0]);
 	const mixed = allocateSessions(['a'], [2], ['X'], false, {narrowPrices: false, narrowVolume: true});
 	assert.ok(mixed[0]!.open instanceof Float64Array && mixed[0]!.volume instanceof Uint32Array);
+});
+
+test('a session buffer hands out one session at a time in the same room, never more rows than it holds', () => {
+	const room = new SessionBuffer(3, ['X', 'Y'], {narrowPrices: true, narrowVolume: true});
+	const first = room.session('2024-03-04', 3);
+	first.close.fill(5);
+	first.symbol.set([0, 1, 1]);
+	assert.equal(first.length, 3);
+	const second = room.session('2024-03-05', 2);
+	assert.equal(second.length, 2);
+	assert.equal(second.date, '2024-03-05');
+	assert.deepEqual(second.symbols, ['X', 'Y']);
+	// The same rows: what the first session held is what the second starts with.
+	assert.equal(second.close.buffer, first.close.buffer);
+	assert.deepEqual([...second.close], [5, 5]);
+	assert.ok(second.open instanceof Uint32Array && second.start instanceof Float64Array);
+	assert.throws(() => room.session('2024-03-06', 4), RangeError);
 });

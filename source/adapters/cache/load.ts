@@ -10,7 +10,7 @@
 import {addDays, closeTimeOfDayMs, isTradingDay} from '../../core/trading-days.js';
 import {MINUTE_MS, nyDate, nyMidnight, REGULAR_OPEN_MS} from '../../core/time.js';
 import type {Bar} from '../../core/types.js';
-import {allocateSessions, sessionBars, type ColumnarSession} from '../../core/session-columns.js';
+import {allocateSessions, SessionBuffer, sessionBars, type ColumnarSession} from '../../core/session-columns.js';
 import type {DataSummary} from '../../core/data-summary.js';
 import type {BarSession} from '../replay/minute-csv.js';
 import {DataError} from '../../core/errors.js';
@@ -40,8 +40,14 @@ export interface LoadBarsRequest {
 export type CacheSelection = Omit<LoadBarsRequest, 'symbols'>;
 
 export interface LoadedBars {
-	/** Sessions in date order as columns, rows by (start, symbol): what the bar replay takes. */
+	/** Sessions in date order as columns, rows by (start, symbol): what the bar replay takes (built on first use). */
 	readonly columns: ColumnarSession[];
+	/**
+	 * The same sessions one at a time, each filled when taken into room reused for the next:
+	 * a session's columns hold until the next one is taken. For a replay that opens sessions
+	 * in order (a backtest): one day of fresh memory instead of the range's.
+	 */
+	streamColumns(): Iterable<ColumnarSession>;
 	/** The symbols asked for, sorted: `columns`' symbol table. */
 	readonly symbols: readonly string[];
 	/** The same sessions as Bar objects (built on first use). */
@@ -175,7 +181,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		}
 	}
 
-	// Pass 2: place each day's bars at their rows (a counting sort by minute, see fillSession).
+	// Pass 2 (on demand): place each day's bars at their rows (a counting sort by minute, see fillSession).
 	const kept: number[] = [];
 	const dayRows: number[] = [];
 	for (let d = 0; d < nDays; d++) {
@@ -186,14 +192,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			dayRows.push(rows);
 		}
 	}
-	const columns = allocateSessions(
-		kept.map(d => days[d]!),
-		dayRows,
-		symbols,
-		request.shared ?? false,
-		{narrowPrices, narrowVolume},
-	);
-	for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+	const widths = {narrowPrices, narrowVolume};
 	const summary: DataSummary = {
 		source: 'cache',
 		location: cacheDir,
@@ -203,18 +202,47 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		from,
 		to,
 		bars: total,
-		sessions: columns.length,
+		sessions: kept.length,
 		holes,
 	};
+	let columns: ColumnarSession[] | null = null;
 	let asBars: BarSession[] | null = null;
 	let bySymbol: Map<string, Bar[]> | null = null;
 	return {
-		columns,
+		get columns(): ColumnarSession[] {
+			if (!columns) {
+				columns = allocateSessions(
+					kept.map(d => days[d]!),
+					dayRows,
+					symbols,
+					request.shared ?? false,
+					widths,
+				);
+				for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+				// The files' bytes are no longer needed: every row is in the columns now.
+				pieces.length = 0;
+			}
+			return columns;
+		},
+		*streamColumns(): Iterable<ColumnarSession> {
+			if (columns) {
+				yield* columns;
+				return;
+			}
+			// Its own hold on the files: building `columns` meanwhile lets go of them.
+			const dayPieces = kept.map(d => pieces[d]!);
+			const room = new SessionBuffer(Math.max(0, ...dayRows), symbols, widths);
+			for (let k = 0; k < kept.length; k++) {
+				const session = room.session(days[kept[k]!]!, dayRows[k]!);
+				fillSession(session, dayPieces[k]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+				yield session;
+			}
+		},
 		symbols,
 		summary,
 		// Bar objects only when asked for (a backtest replays the columns).
 		get sessions(): BarSession[] {
-			asBars ??= columns.map(session => ({date: session.date, bars: sessionBars(session)}));
+			asBars ??= this.columns.map(session => ({date: session.date, bars: sessionBars(session)}));
 			return asBars;
 		},
 		get bars(): Map<string, Bar[]> {
