@@ -72,10 +72,8 @@ function definedKind(r: LoadBarsRequest): Partial<typeof DEFAULT_KIND> {
 	return {...(r.timeframe ? {timeframe: r.timeframe} : {}), ...(r.feed ? {feed: r.feed} : {}), ...(r.adjustment ? {adjustment: r.adjustment} : {})};
 }
 
-/** Binary search: first index with t >= minute. */
-function lowerBound(t: Int32Array, minute: number): number {
-	let lo = 0;
-	let hi = t.length;
+/** Binary search in [lo, hi): first index with t >= minute (hi when none). */
+function lowerBound(t: Int32Array, minute: number, lo = 0, hi = t.length): number {
 	while (lo < hi) {
 		const mid = (lo + hi) >>> 1;
 		if (t[mid]! < minute) lo = mid + 1;
@@ -151,20 +149,17 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			const lo = lowerBound(cols.t, fromMinute);
 			const hi = lowerBound(cols.t, toMinute);
 			if (hi <= lo) continue;
+			// Day by day: each day's rows are one run (found by binary search), counted by minute
+			// in a small loop of its own.
 			const t = cols.t;
-			let d = -1;
-			let piece: Piece | null = null;
-			for (let i = lo; i < hi; i++) {
-				const minute = t[i]!;
-				if (d < 0 || minute >= dayMinute[d + 1]!) {
-					if (d < 0) d = 0;
-					while (minute >= dayMinute[d + 1]!) d++;
-					piece = {symbolIndex, cols, next: i, hi: i};
-					pieces[d]!.push(piece);
-				}
-				piece!.hi = i + 1;
-				slots[d]![minute - dayMinute[d]!]! += 1;
-				perSymbolDay[d]! += 1;
+			let d = 0;
+			for (let i = lo; i < hi; ) {
+				while (t[i]! >= dayMinute[d + 1]!) d++;
+				const end = lowerBound(t, dayMinute[d + 1]!, i, hi);
+				pieces[d]!.push({symbolIndex, cols, next: i, hi: end});
+				countMinutes(t, i, end, slots[d]!, dayMinute[d]!);
+				perSymbolDay[d]! += end - i;
+				i = end;
 			}
 			total += hi - lo;
 		}
@@ -253,6 +248,11 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			return bySymbol;
 		},
 	};
+}
+
+/** Adds rows [from, to) of one day to that day's per-minute counts. */
+function countMinutes(t: Int32Array, from: number, to: number, perMinute: Int32Array, dayStart: number): void {
+	for (let i = from; i < to; i++) perMinute[t[i]! - dayStart]! += 1;
 }
 
 /** Minutes in the longest New York day (25 h). */
