@@ -66,7 +66,7 @@ if (files.length === 0) {
 const stale = staleDistFile(process.cwd());
 if (stale !== null) {
 	console.error(`dist/ is older than ${stale}: building it first (npm run build)`);
-	const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {stdio: 'inherit'});
+	const build = spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
 	if (build.status !== 0) console.error('the build failed: tests run the CLI from source where dist/ is stale');
 }
 
