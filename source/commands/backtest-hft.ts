@@ -19,6 +19,7 @@ import {checkHftQty, hftParamsFromFlags, scalpParamsFromFlags} from '../strategy
 import {describeHftParams, describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {microsToNumber} from '../core/money.js';
+import {nameSymbols} from '../core/symbol.js';
 
 export async function runHftBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	rejectFlags(flags, REBALANCE_FLAGS, 'backtest --strategy hft');
@@ -84,7 +85,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 	}
 	io.stdout.write(
 		formatBacktestReport(result, {
-			title: `scalp-tui backtest: order-book-imbalance tick-taker on ${hftSymbols.join(', ')}${scalpSymbols.length ? `, scalping ${scalpSymbols.join(', ')}` : ''}`,
+			title: `scalp-tui backtest: order-book-imbalance tick-taker on ${hftSymbols.join(', ')}${scalpSymbols.length ? `, scalping ${nameSymbols(scalpSymbols)}` : ''}`,
 			lines: [
 				`data ${dataPaths.join(', ')}; --hft-qty ${hftQty}; cash $${microsToNumber(cash)}`,
 				`params ${describeHftParams(hftParams)}${scalpSymbols.length > 0 ? ` · ${describeScalpParams(scalpParams, lot)}` : ''}`,

@@ -18,6 +18,7 @@ import {describeScalpParams, scalpParamsJson} from '../strategies/params.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
 import {DEFAULTS} from '../cli/defaults.js';
 import {microsToNumber} from '../core/money.js';
+import {nameSymbols} from '../core/symbol.js';
 
 export async function runBacktestCommand(args: readonly string[], flags: CliFlags, io: Io): Promise<number> {
 	if (flags.mode !== undefined && flags.mode.toLowerCase() !== 'sim') {
@@ -84,7 +85,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 	} else {
 		io.stdout.write(
 			formatBacktestReport(result, {
-				title: `scalp-tui backtest: SMA${params.smaWindow} scalper${signal ? ' (custom signal)' : ''} on ${runSymbols.join(', ')}`,
+				title: `scalp-tui backtest: SMA${params.smaWindow} scalper${signal ? ' (custom signal)' : ''} on ${nameSymbols(runSymbols)}`,
 				lines: [
 					...inputLines(inputs),
 					`params ${describeScalpParams(params, lot)}`,

@@ -7,6 +7,7 @@ import {DataError} from '../core/errors.js';
 import type {Bar} from '../core/types.js';
 import {keysFromEnv} from '../emulate/auth.js';
 import {startEmulator, type EmulatorHandle} from '../emulate/server.js';
+import {nameSymbols} from '../core/symbol.js';
 
 export interface EmulateOptions {
 	readonly port: number;
@@ -86,7 +87,7 @@ export async function runEmulate(options: EmulateOptions, io: EmulateIo): Promis
 	const dates = handle.sessionDates;
 	const span = dates.length === 1 ? dates[0] : `${dates[0]} .. ${dates[dates.length - 1]}`;
 	io.stdout.write(`Alpaca emulator listening on ${handle.baseUrl}\n`);
-	io.stdout.write(`replaying ${handle.symbols.length} symbol(s) (${handle.symbols.join(', ')}), sessions ${span}, speed ${options.speed}\n`);
+	io.stdout.write(`replaying ${handle.symbols.length} symbol(s) (${nameSymbols(handle.symbols)}), sessions ${span}, speed ${options.speed}\n`);
 	if (options.archiveDir) io.stdout.write(`history: bars in the cache ${options.archiveDir} (scalp-tui data list) on other days\n`);
 	io.stdout.write(`streams: ${handle.streamUrl} (trade updates), ${handle.dataStreamUrl('iex')} (market data)\n`);
 	if (handle.tickSymbols.length > 0) {

@@ -22,6 +22,7 @@ import {DEFAULTS} from '../cli/defaults.js';
 import {dollarsToMicros} from '../core/money.js';
 import {scalpParamsFromFlags} from '../strategy-flags.js';
 import {describeScalpParams} from '../strategies/params.js';
+import {nameSymbols} from '../core/symbol.js';
 
 /** The parameters the grid does not vary, as the reports name them. */
 function fixedParams(axes: readonly GridAxis[], defaults: string): string {
@@ -75,7 +76,7 @@ function prepareScalpSweep(args: readonly string[], flags: CliFlags, walkForward
 			defaults,
 		},
 		header: [
-			`scalp-tui sweep: SMA scalper on ${runSymbols.join(', ')}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
+			`scalp-tui sweep: SMA scalper on ${nameSymbols(runSymbols)}, ${days.length} trading days ${days[0]}..${days[days.length - 1]}`,
 			...inputLines(inputs),
 		],
 		defaults,

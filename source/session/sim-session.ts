@@ -15,6 +15,7 @@ import type {SessionSummary, SessionTally} from '../report/session-tally.js';
 import type {EngineSnapshot, RiskView} from '../engine/snapshot.js';
 import type {Journal} from '../journal/records.js';
 import type {LogBuffer} from './log-buffer.js';
+import {nameSymbols} from '../core/symbol.js';
 
 export interface Scheduler {
 	now(): number;
@@ -105,7 +106,7 @@ export class SimSession extends EngineCommands implements SessionControl {
 		const first = this.replay.peekNextArrival();
 		this.anchorMarket = first === null ? 0 : first - 60_000;
 		this.anchorWall = this.scheduler.now();
-		this.engine.log(null, 'info', `SIM: replaying ${this.options.symbols.join(', ')} at ${this.speedValue}x`);
+		this.engine.log(null, 'info', `SIM: replaying ${nameSymbols(this.options.symbols)} at ${this.speedValue}x`);
 		this.schedule();
 	}
 
