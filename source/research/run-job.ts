@@ -7,7 +7,7 @@
 import {performance} from 'node:perf_hooks';
 import type {TickTape} from '../adapters/replay/tick-tape.js';
 import {runHftBacktest, type HftBacktestConfig} from '../backtest/hft-backtest.js';
-import {runScalpBacktest, type ScalpBacktestResult} from '../backtest/scalp-backtest.js';
+import {runScalpBacktest, type ScalpBacktestConfig, type ScalpBacktestResult} from '../backtest/scalp-backtest.js';
 import {nullJournal} from '../journal/records.js';
 import {dataKey, loadSessions, loadTape, sessionsOn, type LoadedSessions} from './data-source.js';
 import {JOB_FORMAT, type DataRef, type HftJob, type JobMetrics, type JobResult, type ScalpJob, type SweepJob, type TickDataRef} from './job.js';
@@ -98,17 +98,21 @@ function primeScalp(job: ScalpJob, sessions: readonly ReplaySession[]): void {
 	const first = sessions[0];
 	if (!first) return;
 	const head = [sessionHead(first, 400)];
-	for (let run = 0; run < 2; run++)
-		runScalpBacktest({
-			sessions: head,
-			symbols: job.symbols,
-			lot: job.lot,
-			cash: job.cash,
-			exitAfterMs: job.exitAfterMs,
-			signal: null,
-			params: job.params,
-			journal: nullJournal,
-		});
+	for (let run = 0; run < 2; run++) runScalpBacktest(scalpJobConfig(job, head));
+}
+
+/** The backtest a scalp job runs (on the given sessions: its own, or a priming head). */
+function scalpJobConfig(job: ScalpJob, sessions: readonly ReplaySession[]): ScalpBacktestConfig {
+	return {
+		sessions,
+		symbols: job.symbols,
+		lot: job.lot,
+		cash: job.cash,
+		exitAfterMs: job.exitAfterMs,
+		signal: null,
+		params: job.params,
+		journal: nullJournal,
+	};
 }
 
 async function runScalpJob(job: ScalpJob): Promise<JobResult> {
@@ -118,16 +122,7 @@ async function runScalpJob(job: ScalpJob): Promise<JobResult> {
 	const loadMs = cached ? 0 : performance.now() - loadStart;
 	if (!primed) primeScalp(job, sessions);
 	const start = performance.now();
-	const result = runScalpBacktest({
-		sessions,
-		symbols: job.symbols,
-		lot: job.lot,
-		cash: job.cash,
-		exitAfterMs: job.exitAfterMs,
-		signal: null,
-		params: job.params,
-		journal: nullJournal,
-	});
+	const result = runScalpBacktest(scalpJobConfig(job, sessions));
 	return {format: JOB_FORMAT, id: job.id, point: job.point, metrics: metricsOf(result), runMs: performance.now() - start, loadMs};
 }
 
