@@ -63,7 +63,8 @@ type Pools = Pick<typeof import('../source/research/pool.js'), 'runJobs' | 'star
 async function builtPool(): Promise<Pools> {
 	const root = join(import.meta.dirname, '..');
 	if (staleDistFile(root) !== null) {
-		const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {stdio: 'inherit'});
+		// The project's build (npm run build), which also marks the bin executable.
+		const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], {stdio: 'inherit'});
 		if (build.status !== 0) throw new Error('npm run build failed');
 	}
 	return (await import(pathToFileURL(join(root, 'dist/research/pool.js')).href)) as Pools;

@@ -51,23 +51,29 @@ export interface ColumnWidths {
 
 const WIDE: ColumnWidths = {narrowPrices: false, narrowVolume: false};
 
-/** Every column of `rows` rows laid out in one buffer: the Float64 ones first (8-byte aligned). */
+/** The columns by width: the Float64 ones (laid out first, 8-byte aligned), then the Uint32 ones. */
+function columnGroups(widths: ColumnWidths): {wide: string[]; narrow: string[]} {
+	const wide = ['start'];
+	const narrow = ['symbol'];
+	for (const name of ['open', 'high', 'low', 'close']) (widths.narrowPrices ? narrow : wide).push(name);
+	(widths.narrowVolume ? narrow : wide).push('volume');
+	return {wide, narrow};
+}
+
+/** Every column of `rows` rows laid out in one buffer (see columnGroups). */
 function layColumns(buffer: ArrayBufferLike, rows: number, widths: ColumnWidths): Map<string, Float64Array | Uint32Array> {
-	const wideNames: string[] = ['start'];
-	const narrowNames: string[] = ['symbol'];
-	for (const name of ['open', 'high', 'low', 'close']) (widths.narrowPrices ? narrowNames : wideNames).push(name);
-	(widths.narrowVolume ? narrowNames : wideNames).push('volume');
+	const {wide, narrow} = columnGroups(widths);
 	const whole = new Map<string, Float64Array | Uint32Array>();
-	for (const [i, name] of wideNames.entries()) whole.set(name, new Float64Array(buffer, i * rows * 8, rows));
-	const narrowStart = wideNames.length * rows * 8;
-	for (const [i, name] of narrowNames.entries()) whole.set(name, new Uint32Array(buffer, narrowStart + i * rows * 4, rows));
+	for (const [i, name] of wide.entries()) whole.set(name, new Float64Array(buffer, i * rows * 8, rows));
+	const narrowStart = wide.length * rows * 8;
+	for (const [i, name] of narrow.entries()) whole.set(name, new Uint32Array(buffer, narrowStart + i * rows * 4, rows));
 	return whole;
 }
 
 /** Bytes of `rows` rows at these widths. */
 function bufferBytes(rows: number, widths: ColumnWidths): number {
-	const narrow = 1 + (widths.narrowPrices ? 4 : 0) + (widths.narrowVolume ? 1 : 0);
-	return Math.max(1, rows * (8 * (7 - narrow) + 4 * narrow));
+	const {wide, narrow} = columnGroups(widths);
+	return Math.max(1, rows * (8 * wide.length + 4 * narrow.length));
 }
 
 /** Rows [at, at + n) of laid-out columns as one session. */

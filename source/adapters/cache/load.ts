@@ -156,7 +156,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			for (let i = lo; i < hi; ) {
 				while (t[i]! >= dayMinute[d + 1]!) d++;
 				const end = lowerBound(t, dayMinute[d + 1]!, i, hi);
-				pieces[d]!.push({symbolIndex, cols, next: i, hi: end});
+				pieces[d]!.push({symbolIndex, cols, lo: i, hi: end});
 				countMinutes(t, i, end, slots[d]!, dayMinute[d]!);
 				perSymbolDay[d]! += end - i;
 				i = end;
@@ -181,7 +181,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 	const dayRows: number[] = [];
 	for (let d = 0; d < nDays; d++) {
 		let rows = 0;
-		for (const piece of pieces[d]!) rows += piece.hi - piece.next;
+		for (const piece of pieces[d]!) rows += piece.hi - piece.lo;
 		if (rows > 0) {
 			kept.push(d);
 			dayRows.push(rows);
@@ -201,23 +201,26 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		holes,
 	};
 	let columns: ColumnarSession[] | null = null;
+	const builtColumns = (): ColumnarSession[] => {
+		if (!columns) {
+			columns = allocateSessions(
+				kept.map(d => days[d]!),
+				dayRows,
+				symbols,
+				request.shared ?? false,
+				widths,
+			);
+			for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+			// The files' bytes are no longer needed: every row is in the columns now.
+			pieces.length = 0;
+		}
+		return columns;
+	};
 	let asBars: BarSession[] | null = null;
 	let bySymbol: Map<string, Bar[]> | null = null;
 	return {
 		get columns(): ColumnarSession[] {
-			if (!columns) {
-				columns = allocateSessions(
-					kept.map(d => days[d]!),
-					dayRows,
-					symbols,
-					request.shared ?? false,
-					widths,
-				);
-				for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
-				// The files' bytes are no longer needed: every row is in the columns now.
-				pieces.length = 0;
-			}
-			return columns;
+			return builtColumns();
 		},
 		*streamColumns(): Iterable<ColumnarSession> {
 			if (columns) {
@@ -237,7 +240,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		summary,
 		// Bar objects only when asked for (a backtest replays the columns).
 		get sessions(): BarSession[] {
-			asBars ??= this.columns.map(session => ({date: session.date, bars: sessionBars(session)}));
+			asBars ??= builtColumns().map(session => ({date: session.date, bars: sessionBars(session)}));
 			return asBars;
 		},
 		get bars(): Map<string, Bar[]> {
@@ -289,12 +292,12 @@ class ReadBuffers {
 	}
 }
 
-/** One file's rows of one day: [next, hi) still to place. */
+/** One file's rows [lo, hi), all on one day. */
 interface Piece {
 	readonly symbolIndex: number;
 	readonly cols: BarColumns;
-	next: number;
-	hi: number;
+	readonly lo: number;
+	readonly hi: number;
 }
 
 /**
@@ -315,7 +318,7 @@ function fillSession(out: ColumnarSession, pieces: Piece[], perMinute: Int32Arra
 		const piece = pieces[p]!;
 		const {t, o, h, l, c, v} = piece.cols;
 		const index = piece.symbolIndex;
-		for (let i = piece.next; i < piece.hi; i++) {
+		for (let i = piece.lo; i < piece.hi; i++) {
 			const minute = t[i]!;
 			const r = next[minute - dayStart]!++;
 			symbol[r] = index;
