@@ -42,15 +42,23 @@ export function runScalpBacktest(config: ScalpBacktestConfig): ScalpBacktestResu
 			...(config.params ? {params: config.params} : {}),
 		}),
 	);
-	const firstTs = {value: 0};
+	// No progress line (a sweep job, a test): no hook at all. A closure made per run here was a
+	// new call target for the replay's step in every backtest a sweep thread ran.
+	const onProgress = config.onProgress;
 	let steps = 0;
-	const replay = new BarReplay(config.sessions, engine, exchange, {
-		afterStep: arrival => {
-			if (firstTs.value === 0) firstTs.value = arrival;
-			steps += 1;
-			if (config.onProgress && steps % 4096 === 0) config.onProgress(replay.barsProcessed, replay.sessionsProcessed);
-		},
-	});
+	const replay: BarReplay = new BarReplay(
+		config.sessions,
+		engine,
+		exchange,
+		onProgress
+			? {
+					afterStep: () => {
+						steps += 1;
+						if (steps % 4096 === 0) onProgress(replay.barsProcessed, replay.sessionsProcessed);
+					},
+				}
+			: {},
+	);
 	const startMs = replay.peekNextArrival();
 	config.journal.write({
 		ts: (startMs ?? 60_000) - 60_000,
