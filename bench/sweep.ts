@@ -1,11 +1,16 @@
 /**
- * Sweep throughput: a 3 x 4 x 3 grid (sma x take-profit x stale-buy = 36 backtests) over
- * 1,014,000 synthetic minute bars (20 symbols x 130 sessions), read from the bar cache (Arrow
- * files this bench writes, as `data fetch` would) the way `sweep --from/--to` reads them: once,
- * in the main thread, into shared columns every worker replays. One worker and one per core are
- * run alternately (A B A B) so a neighbour's load on this shared machine hits both alike; wall
- * time includes the load. Also the per-job overhead of a worker (dispatch, structured clone of
- * the job and result) measured on tiny jobs.
+ * Sweep throughput: a 3 x 4 x 3 grid (sma x take-profit x stale-buy = 36 backtests) over 20
+ * synthetic symbols' minute bars, read from the bar cache (Arrow files this bench writes, as
+ * `data fetch` would) the way `sweep --from/--to` reads them: once, in the main thread, into
+ * shared columns every worker replays. Two sizes: 130 sessions (1,014,000 bars) and 260 (a
+ * year, 2,028,000 bars), because the 2-core overhead is a fixed cost (each thread compiles the
+ * same code; the load is serial) that a longer sweep spreads thinner.
+ *
+ * Three runs per round, rounds alternating so a neighbour's load hits each alike: the sweep
+ * on one core (every thread of the process moved onto CPU 0 with taskset: the workers, V8's
+ * compiler and GC threads, the load), one worker (which still has the second core for those
+ * helpers and the load), and one worker per core. Wall time includes the load. Also the
+ * per-job overhead of a worker (dispatch, structured clone of the job and result) on tiny jobs.
  *
  * The pool is the built one (dist/research/pool.js, whose threads start dist's worker.js), as
  * `scalp-tui sweep` runs it; dist/ is built first when stale. From source, each thread would
@@ -27,18 +32,20 @@ import {parseGrid} from '../source/research/grid.js';
 import type {DataRef} from '../source/research/job.js';
 import type {PoolData} from '../source/research/pool.js';
 import {staleDistFile} from '../scripts/dist-current.mjs';
-import {makeJob, runSweep, type SweepConfig} from '../source/research/sweep.js';
+import {makeJob, runSweep, type ScalpSweepBase, type SweepConfig} from '../source/research/sweep.js';
+import {affinity, pinTo, threadCpu, threadTimes} from './thread-cpu.js';
 import {DEFAULT_SCALP_PARAMS} from '../source/strategies/params.js';
 
 const SYMBOLS = Array.from({length: 20}, (_, i) => `S${String(i).padStart(2, '0')}`);
-const DAYS = weekdays('2019-01-07', 130);
-const FROM = DAYS[0]!;
-const TO = DAYS[DAYS.length - 1]!;
+/** Sessions per size (BENCH_SWEEP_DAYS, comma-separated, to run other sizes). */
+const SIZES = (process.env.BENCH_SWEEP_DAYS ?? '130,260').split(',').map(Number);
 
-/** The synthetic bars written to a bar cache, one Arrow file per symbol and month. */
-function writeCache(cacheDir: string): number {
+/** The synthetic bars of these days written to a bar cache, one Arrow file per symbol and month. */
+function writeCache(cacheDir: string, days: readonly string[]): number {
+	const from = days[0]!;
+	const to = days[days.length - 1]!;
 	const byKey = new Map<string, Bar[]>();
-	for (const session of syntheticSessions(SYMBOLS, DAYS, {seed: 7})) {
+	for (const session of syntheticSessions(SYMBOLS, days, {seed: 7})) {
 		for (const b of session.bars) {
 			const key = `${b.symbol}|${session.date.slice(0, 7)}`;
 			let list = byKey.get(key);
@@ -50,7 +57,7 @@ function writeCache(cacheDir: string): number {
 	for (const [key, list] of byKey) {
 		const [symbol, month] = key.split('|') as [string, string];
 		const last = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
-		const covered: [string, string] = [`${month}-01` < FROM ? FROM : `${month}-01`, last > TO ? TO : last];
+		const covered: [string, string] = [`${month}-01` < from ? from : `${month}-01`, last > to ? to : last];
 		writePeriod(cacheDir, {symbol, timeframe: '1Min', feed: 'iex', adjustment: 'raw'}, month, list, covered);
 		bars += list.length;
 	}
@@ -79,6 +86,7 @@ function loadShared(ref: Extract<DataRef, {kind: 'cache'}>): PoolData {
 /** As `scalp-tui sweep` does: the threads start, the cache loads meanwhile, the jobs run. */
 async function timedSweep(pools: Pools, config: SweepConfig, threads: number) {
 	const faults = process.resourceUsage().minorPageFault;
+	const timesBefore = threadTimes();
 	const started = performance.now();
 	// Process CPU time counts every thread: on a shared machine it tells contention (more CPU
 	// for the same work) from waiting for a core (same CPU, longer wall).
@@ -91,15 +99,20 @@ async function timedSweep(pools: Pools, config: SweepConfig, threads: number) {
 	const loadSeconds = (performance.now() - started) / 1000;
 	const jobFaults = process.resourceUsage().minorPageFault;
 	let runMs = 0;
-	let loadMs = 0;
+	let timesAfter: Map<number, number> | null = null;
 	const outcome = await runSweep(
 		config,
 		(jobs, onResult) => pool.run(jobs, {data, onResult: r => onResult(r)}),
 		r => {
 			runMs += r.runMs;
-			loadMs += r.loadMs;
 		},
-	).finally(() => pool.destroy());
+	)
+		.then(result => {
+			// Before the pool ends: its threads' times go with them.
+			timesAfter = threadTimes();
+			return result;
+		})
+		.finally(() => pool.destroy());
 	const used = process.cpuUsage(cpu);
 	return {
 		// Page faults of the process (every thread): the cache load's, then the pool's (threads and jobs).
@@ -107,12 +120,86 @@ async function timedSweep(pools: Pools, config: SweepConfig, threads: number) {
 		faults: process.resourceUsage().minorPageFault - jobFaults,
 		seconds: (performance.now() - started) / 1000,
 		cpuSeconds: (used.user + used.system) / 1e6,
+		byThread: timesBefore && timesAfter ? threadCpu(timesBefore, timesAfter) : null,
 		loadSeconds,
 		runMs,
-		loadMs,
 		best: outcome.ranked[0]!,
 		load1: loadavg()[0]!,
 	};
+}
+
+type Timed = Awaited<ReturnType<typeof timedSweep>>;
+
+/** One size: its cache written, then the rounds of one core / one worker / one per core. */
+async function benchSize(pools: Pools, dir: string, sessions: number, cores: number, rounds: number): Promise<string[]> {
+	const lines: string[] = [];
+	const days = weekdays('2019-01-07', sessions);
+	const from = days[0]!;
+	const to = days[days.length - 1]!;
+	const cacheDir = join(dir, `cache-${sessions}`);
+	const bars = writeCache(cacheDir, days);
+	const config: SweepConfig = {
+		axes: parseGrid({sma: '15,20,30', takeProfit: '0.01,0.02,0.03,0.05', staleBuy: '60s,120s,180s'}),
+		base: {
+			data: {kind: 'cache', cacheDir, symbols: SYMBOLS, from, to},
+			symbols: SYMBOLS,
+			cash: micros(1_000_000e6),
+			lot: micros(2000e6),
+			exitAfterMs: null,
+			params: DEFAULT_SCALP_PARAMS,
+		},
+		days,
+		allDays: true,
+		walkForward: null,
+	};
+	const allCpus = affinity();
+	const canPin = allCpus !== null && cores > 1;
+	const pinned: Timed[] = [];
+	const ones: Timed[] = [];
+	const alls: Timed[] = [];
+	for (let r = 0; r < rounds; r++) {
+		if (canPin && pinTo('0')) {
+			try {
+				pinned.push(await timedSweep(pools, config, 1));
+			} finally {
+				pinTo(allCpus);
+			}
+		}
+		ones.push(await timedSweep(pools, config, 1));
+		alls.push(await timedSweep(pools, config, cores));
+	}
+	const barRuns = bars * 36;
+	const fastest = (runs: Timed[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+	const one = fastest(ones);
+	const all = fastest(alls);
+	const core = pinned.length > 0 ? fastest(pinned) : null;
+	const cpuText = (r: Timed) => {
+		const t = r.byThread;
+		if (!t) return `${r.cpuSeconds.toFixed(2)} s CPU all threads`;
+		const workers = t.workers.map(w => w.toFixed(2)).join(' + ');
+		return `${r.cpuSeconds.toFixed(2)} s CPU: workers ${workers} s, main thread ${t.main.toFixed(2)} s, V8 compiler/GC helper threads ${t.helpers.toFixed(2)} s`;
+	};
+	const line = (label: string, r: Timed) =>
+		`  ${label}: ${r.seconds.toFixed(2)} s wall, ${cpuText(r)} (threads started, then the cache loaded once in the main thread meanwhile ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; page faults: load ${r.loadFaults.toLocaleString('en-US')}, pool ${Math.round(r.faults / 36).toLocaleString('en-US')} per job; load average ${r.load1.toFixed(1)} after)`;
+	lines.push(
+		`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars (${SYMBOLS.length} symbols x ${sessions} sessions) from the bar cache (${(barRuns / 1e6).toFixed(1)} M bar-runs), ${rounds} alternating rounds, fastest of each:`,
+	);
+	for (let r = 0; r < rounds; r++) {
+		const onCore = pinned[r] ? `one core ${pinned[r]!.seconds.toFixed(2)} s, ` : '';
+		lines.push(`  round ${r + 1}: ${onCore}1 worker ${ones[r]!.seconds.toFixed(2)} s, ${cores} workers ${alls[r]!.seconds.toFixed(2)} s`);
+	}
+	if (core) lines.push(line('one core (every thread on CPU 0), 1 worker', core));
+	lines.push(line('1 worker ', one));
+	lines.push(line(`${cores} workers`, all));
+	const against = core ? `${(core.seconds / all.seconds).toFixed(2)}x against one core, ` : canPin ? '' : 'one core not measured (no taskset), ';
+	lines.push(
+		`  speed-up on ${cores} cores: ${against}${(one.seconds / all.seconds).toFixed(2)}x against 1 worker (${((one.seconds - one.loadSeconds) / (all.seconds - all.loadSeconds)).toFixed(2)}x for the backtests after the one load); CPU ${(all.cpuSeconds / one.cpuSeconds).toFixed(2)}x of one worker's for the same work`,
+	);
+	const everyRun = [...pinned, ...ones, ...alls];
+	lines.push(
+		`  same best point every run: ${everyRun.every(r => r.best.point === one.best.point && r.best.metrics.pnl === one.best.metrics.pnl) ? 'yes' : 'NO'}`,
+	);
+	return lines;
 }
 
 export async function benchSweep(): Promise<string[]> {
@@ -126,52 +213,19 @@ export async function benchSweep(): Promise<string[]> {
 	const pools = await builtPool();
 	const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
 	try {
-		const cacheDir = join(dir, 'cache');
-		const bars = writeCache(cacheDir);
-		const config: SweepConfig = {
-			axes: parseGrid({sma: '15,20,30', takeProfit: '0.01,0.02,0.03,0.05', staleBuy: '60s,120s,180s'}),
-			base: {
-				data: {kind: 'cache', cacheDir, symbols: SYMBOLS, from: FROM, to: TO},
-				symbols: SYMBOLS,
-				cash: micros(1_000_000e6),
-				lot: micros(2000e6),
-				exitAfterMs: null,
-				params: DEFAULT_SCALP_PARAMS,
-			},
-			days: DAYS,
-			allDays: true,
-			walkForward: null,
-		};
 		const rounds = Number(process.env.BENCH_SWEEP_ROUNDS ?? 2);
-		const ones: Awaited<ReturnType<typeof timedSweep>>[] = [];
-		const alls: Awaited<ReturnType<typeof timedSweep>>[] = [];
-		for (let r = 0; r < rounds; r++) {
-			ones.push(await timedSweep(pools, config, 1));
-			alls.push(await timedSweep(pools, config, cores));
-		}
-		const barRuns = bars * 36;
-		const fastest = (runs: typeof ones) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-		const one = fastest(ones);
-		const all = fastest(alls);
-		const line = (label: string, r: typeof one) =>
-			`  ${label}: ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU all threads (threads started, then the cache loaded once in the main thread meanwhile ${r.loadSeconds.toFixed(2)} s, shared with the workers; backtests ${(r.runMs / 1000).toFixed(2)} s summed over workers = ${Math.round(barRuns / (r.runMs / 1000) / 1e3).toLocaleString('en-US')} k bars/s per worker; page faults: load ${r.loadFaults.toLocaleString('en-US')}, pool ${Math.round(r.faults / 36).toLocaleString('en-US')} per job; load average ${r.load1.toFixed(1)} after)`;
-		lines.push(
-			`3 x 4 x 3 grid = 36 backtests of ${bars.toLocaleString('en-US')} bars from the bar cache (${(barRuns / 1e6).toFixed(1)} M bar-runs), ${rounds} alternating rounds, fastest of each:`,
-		);
-		for (let r = 0; r < rounds; r++)
-			lines.push(`  round ${r + 1}: 1 worker ${ones[r]!.seconds.toFixed(2)} s, ${cores} workers ${alls[r]!.seconds.toFixed(2)} s`);
-		lines.push(line('1 worker ', one));
-		lines.push(line(`${cores} workers`, all));
-		lines.push(
-			`  speed-up ${(one.seconds / all.seconds).toFixed(2)}x wall on ${cores} cores (${((one.seconds - one.loadSeconds) / (all.seconds - all.loadSeconds)).toFixed(2)}x for the backtests after the one load); CPU ${(all.cpuSeconds / one.cpuSeconds).toFixed(2)}x of one worker's for the same work`,
-		);
-		lines.push(
-			`  same best point every run: ${[...ones, ...alls].every(r => r.best.point === one.best.point && r.best.metrics.pnl === one.best.metrics.pnl) ? 'yes' : 'NO'}`,
-		);
+		for (const sessions of SIZES) lines.push(...(await benchSize(pools, dir, sessions, cores, rounds)));
 
 		// Per-job overhead: 200 tiny jobs (one symbol, one day) on one warm worker.
-		const tiny = {...config.base, data: {kind: 'csv' as const, paths: [bundledMinuteData()], symbols: ['TSLA']}, symbols: ['TSLA']};
-		const jobs = Array.from({length: 201}, (_, i) => makeJob(tiny, `t${i}`, i, {}, ['2019-02-11']));
+		const tinyBase: ScalpSweepBase = {
+			data: {kind: 'csv', paths: [bundledMinuteData()], symbols: ['TSLA']},
+			symbols: ['TSLA'],
+			cash: micros(1_000_000e6),
+			lot: micros(2000e6),
+			exitAfterMs: null,
+			params: DEFAULT_SCALP_PARAMS,
+		};
+		const jobs = Array.from({length: 201}, (_, i) => makeJob(tinyBase, `t${i}`, i, {}, ['2019-02-11']));
 		const startedPool = performance.now();
 		let firstBack = 0;
 		const results = await pools.runJobs(jobs, {
