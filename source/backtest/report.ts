@@ -22,11 +22,24 @@ function table(rows: string[][], alignRight: boolean[]): string {
 export interface ReportHeader {
 	readonly title: string;
 	readonly lines: readonly string[];
+	/** Terminal columns the table and chart must fit (default 80, also when piped). */
+	readonly width?: number;
+}
+
+/** Columns an equity chart's value labels and axis take ("  $100023.80 ┤"), and one to spare. */
+const CHART_LABEL_COLUMNS = 16;
+/** The widest equity chart: more points than this add nothing readable. */
+const MAX_CHART_POINTS = 72;
+
+/** The terminal width a text report is laid out for: stdout's when it is a terminal, else 80. */
+export function reportWidth(stdout: {readonly columns?: number}): number {
+	return stdout.columns && stdout.columns > 0 ? stdout.columns : 80;
 }
 
 export function formatBacktestReport(result: ScalpBacktestResult, header: ReportHeader): string {
 	const out: string[] = [header.title, ...header.lines, ''];
-	const rows: string[][] = [['symbol', 'round trips', 'win rate', 'realized P&L', 'max drawdown', 'time in market', 'end position']];
+	// Labels short enough for the table to fit 80 columns.
+	const rows: string[][] = [['symbol', 'round trips', 'win rate', 'realized P&L', 'max drawdown', 'in market', 'end qty']];
 	for (const s of result.symbols) {
 		rows.push([s.symbol, String(s.roundTrips), pct(s.winRate), money(s.realizedPnl), money(s.maxDrawdown), pct(s.timeInMarket), String(s.finalPosition)]);
 	}
@@ -47,7 +60,8 @@ export function formatBacktestReport(result: ScalpBacktestResult, header: Report
 		`sessions ${t.sessions}, bars ${t.bars}; cash ${money(t.startCash)} -> ${money(t.finalCash)}; equity ${money(t.finalEquity)} (${t.finalEquity >= t.startCash ? '+' : ''}${money(t.finalEquity - t.startCash)})`,
 	);
 	out.push(`unrealized P&L ${money(t.unrealizedPnl)}; max drawdown of equity ${money(t.maxDrawdown)} (${(t.maxDrawdownPct * 100).toFixed(3)}%)`);
-	const chart = plotSeries([result.equity.values], {height: 10, width: 72, format: v => money(v).padStart(12)});
+	const points = Math.max(20, Math.min(MAX_CHART_POINTS, (header.width ?? 80) - CHART_LABEL_COLUMNS));
+	const chart = plotSeries([result.equity.values], {height: 10, width: points, format: v => money(v).padStart(12)});
 	if (chart) {
 		out.push('', 'equity', chart);
 	}

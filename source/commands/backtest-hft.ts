@@ -9,7 +9,7 @@ import type {CliFlags} from '../cli/flags.js';
 import {durationFlag, parseSymbols, positiveDollars, wholeNumber} from '../config.js';
 import {loadHftData} from './hft-inputs.js';
 import {runHftBacktest} from '../backtest/hft-backtest.js';
-import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
+import {backtestReportJson, formatBacktestReport, reportWidth} from '../backtest/report.js';
 import {packageVersion} from '../paths.js';
 import {loadSignal} from '../signal-loader.js';
 import {openJournal} from '../journal/open.js';
@@ -92,6 +92,7 @@ export async function runHftBacktestCommand(args: readonly string[], flags: CliF
 				...data.notes,
 				`${result.ticks.quotes} quotes, ${result.ticks.trades} trades in ${elapsed.toFixed(2)} s; journal ${journalPath ?? 'none (--journal PATH keeps one)'}`,
 			],
+			width: reportWidth(io.stdout),
 		}),
 	);
 	return 0;

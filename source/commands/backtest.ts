@@ -6,7 +6,7 @@
 import type {CliFlags} from '../cli/flags.js';
 import {positiveDollars, UsageError} from '../config.js';
 import {inputJson, inputLines, resolveScalpInputs} from './scalp-inputs.js';
-import {backtestReportJson, formatBacktestReport} from '../backtest/report.js';
+import {backtestReportJson, formatBacktestReport, reportWidth} from '../backtest/report.js';
 import {runScalpBacktest} from '../backtest/scalp-backtest.js';
 import {openJournal} from '../journal/open.js';
 import {nullJournal, type Journal} from '../journal/records.js';
@@ -91,6 +91,7 @@ export async function runBacktestCommand(args: readonly string[], flags: CliFlag
 					`params ${describeScalpParams(params, lot)}`,
 					`journal ${journalPath ?? 'none (--journal PATH keeps one)'}; ${result.total.bars} bars in ${elapsed.toFixed(2)} s`,
 				],
+				width: reportWidth(io.stdout),
 			}),
 		);
 	}

@@ -147,7 +147,7 @@ async function runPrepared(prepared: PreparedSweep, pool: SweepPool, flags: CliF
 			lines.push(formatRanked(outcome, top));
 			const heat = formatHeatMap(outcome, {color: Boolean(io.stdout.isTTY) && !process.env.NO_COLOR});
 			if (heat) lines.push('', heat);
-			lines.push('', `best: ${describePoint(bestPoint.values, axes)} (ties broken by smaller drawdown, more round trips, then grid order)`);
+			lines.push('', `best: ${describePoint(bestPoint.values, axes)}`, '(ties broken by the smaller drawdown, more round trips, then grid order)');
 		}
 		io.stdout.write(lines.join('\n') + '\n');
 	}

@@ -17,13 +17,12 @@ function table(rows: string[][]): string {
 		.join('\n');
 }
 
-function cells(s: StatsView): string[] {
+/** A row's figures. With fees: the fees and the net P&L (realized minus fees) instead of realized. */
+function cells(s: StatsView, withFees: boolean): string[] {
 	return [
 		String(s.trades),
 		maybe(s.winRate, v => `${(v * 100).toFixed(1)}%`),
-		money(s.realizedPnl),
-		`$${s.fees.toFixed(2)}`,
-		money(s.netPnl),
+		...(withFees ? [`$${s.fees.toFixed(2)}`, money(s.netPnl)] : [money(s.realizedPnl)]),
 		maybe(s.profitFactor, v => v.toFixed(2)),
 		maybe(s.avgWin, money),
 		maybe(s.avgLoss, money),
@@ -38,11 +37,15 @@ export function formatReport(report: Report, header: {journals: readonly string[
 	];
 	if (report.modes.length === 0) out.push('', 'no sessions or fills in these journals');
 	for (const m of report.modes) {
-		out.push('', `${m.mode.toUpperCase()} (${m.runs} run${m.runs === 1 ? '' : 's'}; modes are never added together)`);
+		// Fees only when some fill paid one (commission-free fills would add a column of zeros and
+		// a net column equal to realized): the table then fits 80 columns.
+		const withFees = m.total.fees !== 0;
+		const fees = withFees ? '; net = realized - fees' : '; no fees recorded';
+		out.push('', `${m.mode.toUpperCase()} (${m.runs} run${m.runs === 1 ? '' : 's'}; modes are never added together${fees})`);
 		for (const p of header.params.get(m.mode) ?? []) out.push(`params ${p}`);
-		const rows = [[report.by, 'trades', 'win rate', 'realized', 'fees', 'net', 'profit factor', 'avg win', 'avg loss', 'max DD']];
-		if (report.by !== 'mode') for (const g of m.groups) rows.push([g.key, ...cells(g.stats)]);
-		rows.push(['TOTAL', ...cells(m.total)]);
+		const rows = [[report.by, 'trades', 'win %', ...(withFees ? ['fees', 'net'] : ['realized']), 'profit factor', 'avg win', 'avg loss', 'max DD']];
+		if (report.by !== 'mode') for (const g of m.groups) rows.push([g.key, ...cells(g.stats, withFees)]);
+		rows.push(['TOTAL', ...cells(m.total, withFees)]);
 		out.push(table(rows));
 		if (m.openPositions.length > 0) out.push(`still held at the end: ${m.openPositions.map(o => `${o.symbol} ${o.qty} (${o.strategy})`).join(', ')}`);
 	}

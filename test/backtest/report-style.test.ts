@@ -58,3 +58,16 @@ test('money prints the sign before the dollar sign', () => {
 	assert.equal(snakeKey('take-profit'), 'take_profit');
 	assert.equal(snakeKey('BRK.B'), 'BRK.B');
 });
+
+test('the text report lays its table and equity chart out within 80 columns when piped', async () => {
+	const result = await runCliInProcess(['backtest', 'TSLA', 'AAPL']);
+	assert.equal(result.status, 0, result.stderr);
+	const lines = result.stdout.split('\n');
+	const tableStart = lines.findIndex(line => line.startsWith('symbol '));
+	const tableEnd = lines.indexOf('', tableStart);
+	const chartStart = lines.indexOf('equity') + 1;
+	assert.ok(tableStart > 0 && tableEnd > tableStart && chartStart > 0, result.stdout);
+	const laidOut = [...lines.slice(tableStart, tableEnd), ...lines.slice(chartStart).filter(line => line !== '')];
+	assert.ok(laidOut.length >= 12, 'table rows and chart rows');
+	for (const line of laidOut) assert.ok([...line].length <= 80, `${[...line].length} columns: ${line}`);
+});

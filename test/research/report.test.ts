@@ -15,6 +15,7 @@ import {validateRecord} from '../../source/journal/schema.js';
 import {serializeRecord} from '../../source/journal/writer.js';
 import {bundledMinuteData} from '../../source/paths.js';
 import {buildReport} from '../../source/report/report.js';
+import {formatReport} from '../../source/report/format.js';
 import {formatSummary, SessionTally} from '../../source/report/session-tally.js';
 import {runCliInProcess, scratchDir} from '../_helpers/cli.js';
 import {micros} from '../../source/core/money.js';
@@ -211,4 +212,29 @@ test('report through the CLI: text by symbol, JSON, and bad input as one line wi
 		assert.equal(r.stderr, `scalp-tui: ${message}\n`);
 		assert.equal(r.stdout, '');
 	}
+});
+
+test('the text table shows fees and net only when some fill paid a fee, and fits 80 columns either way', () => {
+	const trades = (fee: number | undefined) => [
+		start(at(0), 'sim'),
+		...order(at(1), 'x-scalp-TSLA-buy-1', 'buy', 10, 100, fee === undefined ? {} : {fee}),
+		...order(at(2), 'x-scalp-TSLA-tp-1', 'sell', 10, 100.5, fee === undefined ? {} : {fee}),
+	];
+	const dir = scratchDir();
+	const text = (records: JournalRecord[]) => {
+		const path = join(dir, 'j.jsonl');
+		writeJournal(path, records);
+		const report = buildReport([{path, records: readJournal(path).records}], {by: 'symbol', from: null, to: null});
+		return formatReport(report, {journals: [path], params: new Map()});
+	};
+	const free = text(trades(undefined));
+	const paid = text(trades(0.35));
+	const header = (report: string) => report.split('\n').find(line => line.startsWith('symbol '))!;
+	assert.doesNotMatch(header(free), /fees/);
+	assert.match(free, /no fees recorded/);
+	assert.match(header(free), /realized/);
+	assert.match(header(paid), /fees +net/);
+	// Realized +$5.00 on the round trip, fees $0.35 on each fill: net +$4.30.
+	assert.match(paid, /TOTAL +1 +100\.0% +\$0\.70 +\+\$4\.30 /);
+	for (const report of [free, paid]) for (const line of report.split('\n')) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
 });
