@@ -38,7 +38,11 @@ test('console in tmux: panels, pause, force-sell with confirmation, quit with fl
 	const dir = mkdtempSync(join(tmpdir(), 'scalp-e2e-'));
 	const journal = join(dir, 'journal.jsonl');
 	const session = `scalp-e2e-${process.pid}`;
-	const command = `cd ${dir} && NO_COLOR=1 ${process.execPath} ${BIN} TSLA AAPL --speed 240 --journal ${journal} --log-file ${join(dir, 'log.txt')}; echo EXITED-$?; sleep 30`;
+	// SIM needs no keys, and must get none: a tmux session takes the environment of the tmux
+	// server, which another test process may have started with its emulator's APCA_* keys set
+	// (the console then started in paper mode).
+	const noKeys = 'env -u APCA_API_KEY_ID -u APCA_API_SECRET_KEY -u APCA_API_BASE_URL -u APCA_API_DATA_URL';
+	const command = `cd ${dir} && ${noKeys} NO_COLOR=1 ${process.execPath} ${BIN} TSLA AAPL --speed 240 --journal ${journal} --log-file ${join(dir, 'log.txt')}; echo EXITED-$?; sleep 30`;
 	tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '40', command);
 	let forceSold = false;
 	try {
