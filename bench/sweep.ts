@@ -32,7 +32,7 @@ import {parseGrid} from '../source/research/grid.js';
 import type {DataRef} from '../source/research/job.js';
 import type {PoolData} from '../source/research/pool.js';
 import {staleDistFile} from '../scripts/dist-current.mjs';
-import {makeJob, runSweep, type ScalpSweepBase, type SweepConfig} from '../source/research/sweep.js';
+import {makeJob, runSweep, type ScalpSweepBase, type SweepConfig, type SweepOutcome} from '../source/research/sweep.js';
 import {affinity, pinTo, threadCpu, threadTimes} from './thread-cpu.js';
 import {DEFAULT_SCALP_PARAMS} from '../source/strategies/params.js';
 
@@ -99,20 +99,21 @@ async function timedSweep(pools: Pools, config: SweepConfig, threads: number) {
 	const loadSeconds = (performance.now() - started) / 1000;
 	const jobFaults = process.resourceUsage().minorPageFault;
 	let runMs = 0;
-	let timesAfter: Map<number, number> | null = null;
-	const outcome = await runSweep(
-		config,
-		(jobs, onResult) => pool.run(jobs, {data, onResult: r => onResult(r)}),
-		r => {
-			runMs += r.runMs;
-		},
-	)
-		.then(result => {
-			// Before the pool ends: its threads' times go with them.
-			timesAfter = threadTimes();
-			return result;
-		})
-		.finally(() => pool.destroy());
+	let outcome: SweepOutcome;
+	let timesAfter: Map<number, number> | null;
+	try {
+		outcome = await runSweep(
+			config,
+			(jobs, onResult) => pool.run(jobs, {data, onResult: r => onResult(r)}),
+			r => {
+				runMs += r.runMs;
+			},
+		);
+		// Before the pool ends: its threads' times go with them.
+		timesAfter = threadTimes();
+	} finally {
+		await pool.destroy();
+	}
 	const used = process.cpuUsage(cpu);
 	return {
 		// Page faults of the process (every thread): the cache load's, then the pool's (threads and jobs).
@@ -152,13 +153,12 @@ async function benchSize(pools: Pools, dir: string, sessions: number, cores: num
 		allDays: true,
 		walkForward: null,
 	};
-	const allCpus = affinity();
-	const canPin = allCpus !== null && cores > 1;
+	const allCpus = cores > 1 ? affinity() : null;
 	const pinned: Timed[] = [];
 	const ones: Timed[] = [];
 	const alls: Timed[] = [];
 	for (let r = 0; r < rounds; r++) {
-		if (canPin && pinTo('0')) {
+		if (allCpus !== null && pinTo('0')) {
 			try {
 				pinned.push(await timedSweep(pools, config, 1));
 			} finally {
@@ -191,7 +191,7 @@ async function benchSize(pools: Pools, dir: string, sessions: number, cores: num
 	if (core) lines.push(line('one core (every thread on CPU 0), 1 worker', core));
 	lines.push(line('1 worker ', one));
 	lines.push(line(`${cores} workers`, all));
-	const against = core ? `${(core.seconds / all.seconds).toFixed(2)}x against one core, ` : canPin ? '' : 'one core not measured (no taskset), ';
+	const against = core ? `${(core.seconds / all.seconds).toFixed(2)}x against one core, ` : 'one core not measured (no taskset), ';
 	lines.push(
 		`  speed-up on ${cores} cores: ${against}${(one.seconds / all.seconds).toFixed(2)}x against 1 worker (${((one.seconds - one.loadSeconds) / (all.seconds - all.loadSeconds)).toFixed(2)}x for the backtests after the one load); CPU ${(all.cpuSeconds / one.cpuSeconds).toFixed(2)}x of one worker's for the same work`,
 	);

@@ -76,9 +76,12 @@ function bufferBytes(rows: number, widths: ColumnWidths): number {
 	return Math.max(1, rows * (8 * wide.length + 4 * narrow.length));
 }
 
-/** Rows [at, at + n) of laid-out columns as one session. */
-function sessionOf(whole: Map<string, Float64Array | Uint32Array>, date: string, symbols: readonly string[], at: number, n: number): ColumnarSession {
-	const part = <T extends Float64Array | Uint32Array>(name: string): T => whole.get(name)!.subarray(at, at + n) as T;
+/** A column by name: of laid-out columns, or of a session. */
+type ColumnOf = (name: 'symbol' | 'start' | 'open' | 'high' | 'low' | 'close' | 'volume') => Float64Array | Uint32Array;
+
+/** Rows [at, at + n) of the columns as one session (views, no copy). */
+function sessionOf(column: ColumnOf, date: string, symbols: readonly string[], at: number, n: number): ColumnarSession {
+	const part = <T extends Float64Array | Uint32Array>(name: Parameters<ColumnOf>[0]): T => column(name).subarray(at, at + n) as T;
 	return {
 		date,
 		symbols,
@@ -91,6 +94,11 @@ function sessionOf(whole: Map<string, Float64Array | Uint32Array>, date: string,
 		close: microsColumn(part('close')),
 		volume: part('volume'),
 	};
+}
+
+/** The session's first `rows` rows (all of them when it has fewer): views of its columns. */
+export function sessionHead(session: ColumnarSession, rows: number): ColumnarSession {
+	return sessionOf(name => session[name], session.date, session.symbols, 0, Math.min(rows, session.length));
 }
 
 /**
@@ -111,7 +119,7 @@ export function allocateSessions(
 	const out: ColumnarSession[] = [];
 	let at = 0;
 	for (let s = 0; s < dates.length; s++) {
-		out.push(sessionOf(whole, dates[s]!, symbols, at, counts[s]!));
+		out.push(sessionOf(name => whole.get(name)!, dates[s]!, symbols, at, counts[s]!));
 		at += counts[s]!;
 	}
 	return out;
@@ -137,7 +145,7 @@ export class SessionBuffer {
 	/** An empty session of `rows` rows (at most the capacity) for the caller to fill. */
 	session(date: string, rows: number): ColumnarSession {
 		if (rows > this.capacity) throw new RangeError(`a session of ${rows} rows does not fit ${this.capacity}`);
-		return sessionOf(this.whole, date, this.symbols, 0, rows);
+		return sessionOf(name => this.whole.get(name)!, date, this.symbols, 0, rows);
 	}
 }
 

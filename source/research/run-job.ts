@@ -12,7 +12,7 @@ import {nullJournal} from '../journal/records.js';
 import {dataKey, loadSessions, loadTape, sessionsOn, type LoadedSessions} from './data-source.js';
 import {JOB_FORMAT, type DataRef, type HftJob, type JobMetrics, type JobResult, type ScalpJob, type SweepJob, type TickDataRef} from './job.js';
 import {tapeOnDays} from './tick-days.js';
-import {isColumnar} from '../core/session-columns.js';
+import {isColumnar, sessionHead} from '../core/session-columns.js';
 import type {ReplaySession} from '../backtest/bar-runner.js';
 import {dollarsToMicros, microsToNumber} from '../core/money.js';
 
@@ -66,38 +66,27 @@ function loadOnce<T>(store: Map<string, T>, key: string, load: () => T): {value:
 }
 
 /** The first rows of a session (views of the same columns, or the first Bars). */
-function sessionHead(session: ReplaySession, rows: number): ReplaySession {
-	if (!isColumnar(session)) return {date: session.date, bars: session.bars.slice(0, rows)};
-	const n = Math.min(rows, session.length);
-	return {
-		...session,
-		length: n,
-		symbol: session.symbol.subarray(0, n),
-		start: session.start.subarray(0, n),
-		open: session.open.subarray(0, n) as typeof session.open,
-		high: session.high.subarray(0, n) as typeof session.high,
-		low: session.low.subarray(0, n) as typeof session.low,
-		close: session.close.subarray(0, n) as typeof session.close,
-		volume: session.volume.subarray(0, n),
-	};
+function headOf(session: ReplaySession, rows: number): ReplaySession {
+	return isColumnar(session) ? sessionHead(session, rows) : {date: session.date, bars: session.bars.slice(0, rows)};
 }
 
 let primed = false;
 
 /**
  * Two backtests of a few hundred rows before a thread's first job, each on its own engine.
- * V8 optimizes the hot code during the first job; calls to the per-run objects' closures are
- * then specialised to that run's, and the second job found every such call wrong: ~20
- * deoptimizations and ~80 functions compiled again (on the compiler threads, which take a core
- * from the other worker when two run). Seen twice while still interpreted, those calls are
- * compiled for any run from the start. The rows are the job's own data, so the element types
+ * V8 optimizes the hot code during the first job; calls through the closures each run makes
+ * (the exchange's and the broker's event listeners) are then specialised to that run's, and the
+ * second job found every such call wrong: ~20 deoptimizations and ~80 functions compiled again
+ * (on the compiler threads, which take a core from the other worker when two run). Seen twice
+ * while still interpreted, those calls are compiled for any run from the start. (The strategy
+ * contexts are a class for the same reason: engine/strategy-contexts.ts.) The rows are the job's own data, so the element types
  * the compiler sees are the real ones. Costs ~10 ms once per thread.
  */
 function primeScalp(job: ScalpJob, sessions: readonly ReplaySession[]): void {
 	primed = true;
 	const first = sessions[0];
 	if (!first) return;
-	const head = [sessionHead(first, 400)];
+	const head = [headOf(first, 400)];
 	for (let run = 0; run < 2; run++) runScalpBacktest(scalpJobConfig(job, head));
 }
 

@@ -200,6 +200,11 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 		sessions: kept.length,
 		holes,
 	};
+	/** Day k of the kept days placed into `out` from these pieces (the files' rows of that day). */
+	const fillDay = (out: ColumnarSession, k: number, dayPieces: Piece[]): void => {
+		const d = kept[k]!;
+		fillSession(out, dayPieces, slots[d]!, dayMinute[d]!);
+	};
 	let columns: ColumnarSession[] | null = null;
 	const builtColumns = (): ColumnarSession[] => {
 		if (!columns) {
@@ -210,7 +215,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 				request.shared ?? false,
 				widths,
 			);
-			for (let k = 0; k < kept.length; k++) fillSession(columns[k]!, pieces[kept[k]!]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+			for (let k = 0; k < kept.length; k++) fillDay(columns[k]!, k, pieces[kept[k]!]!);
 			// The files' bytes are no longer needed: every row is in the columns now.
 			pieces.length = 0;
 		}
@@ -232,7 +237,7 @@ export function loadBars(request: LoadBarsRequest): LoadedBars {
 			const room = new SessionBuffer(Math.max(0, ...dayRows), symbols, widths);
 			for (let k = 0; k < kept.length; k++) {
 				const session = room.session(days[kept[k]!]!, dayRows[k]!);
-				fillSession(session, dayPieces[k]!, slots[kept[k]!]!, dayMinute[kept[k]!]!);
+				fillDay(session, k, dayPieces[k]!);
 				yield session;
 			}
 		},
